@@ -1,0 +1,45 @@
+# The two commands of the README: `make demo` and `make test`. Everything else is a convenience.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME := $(CURDIR)/.dagster
+
+.PHONY: demo test install ui lint format snapshots constraints benchmark
+
+# The virtual environment, rebuilt when the dependencies change; versions come from constraints.txt.
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+# Materializes every asset and check for CLE_COMMUNE (default 76165) from the embedded snapshots
+# (or whatever CLE_SOURCE_MODE / CLE_SOURCE_<ID> say) and prints a summary. Never publishes.
+demo: install
+	$(BIN)/python -m cle_pipeline.demo
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+ui: install
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+lint: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+snapshots: install
+	$(BIN)/python -m cle_pipeline.snapshots
+
+benchmark: install
+	$(BIN)/python -m cle_pipeline_tests.benchmark
+
+constraints: install
+	$(BIN)/pip freeze --exclude-editable | sed '1i # Every package version the project was tested with (pip install -c constraints.txt). Regenerate with: make constraints' > constraints.txt

@@ -1,0 +1,1 @@
+"""Everything Dagster loads: one module per source, one folder per published dataset."""

@@ -1,0 +1,25 @@
+"""The commune a run works for: every source cut and every check starts from it."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from cle_pipeline.lib.geo import Commune, PolygonRings
+
+
+@dg.asset(group_name="sources", kinds={"python"})
+def commune(
+    cog_communes: dict[str, str], commune_contours: list[PolygonRings]
+) -> dg.Output[Commune]:
+    """The configured commune (CLE_COMMUNE): INSEE code, name, department, region and outline."""
+    place = Commune(polygons=commune_contours, **cog_communes)
+    west, south, east, north = place.bounding_box()
+    return dg.Output(
+        place,
+        metadata={
+            "code": place.code,
+            "name": place.name,
+            "department": place.department,
+            "bounding_box": f"{west:.4f},{south:.4f},{east:.4f},{north:.4f}",
+        },
+    )

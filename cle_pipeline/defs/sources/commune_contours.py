@@ -1,0 +1,36 @@
+"""The commune's outline (geo.api.gouv.fr, from IGN Admin Express), for "inside the commune"."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from cle_pipeline.lib.errors import SourceFormatError
+from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.geo import PolygonRings, read_outline
+from cle_pipeline.lib.settings import CommuneSettings
+
+SOURCE = Source(
+    id="commune_contours",
+    title="Contour de la commune",
+    publisher="IGN / geo.api.gouv.fr",
+    page="https://geo.api.gouv.fr/decoupage-administratif/communes",
+    url="https://geo.api.gouv.fr/communes/{commune}?format=geojson&geometry=contour",
+    snapshot="{commune}.geojson",
+)
+
+
+@dg.asset(group_name="sources", kinds={"json"}, metadata=SOURCE.definition_metadata())
+def commune_contours(
+    settings: CommuneSettings, sources: SourceFetcher
+) -> dg.Output[list[PolygonRings]]:
+    """The commune's outline as GeoJSON polygons (lon/lat): coordinates of charging points,
+    defibrillators and services are checked against it, not against a box, because the
+    neighbouring communes' boxes overlap."""
+    code = settings.insee_code()
+    fetched = sources.fetch(SOURCE, code)
+    try:
+        polygons = read_outline(fetched.path, fetched.location)
+    except ValueError as error:
+        raise SourceFormatError(str(error)) from error
+    vertices = sum(len(ring) for rings in polygons for ring in rings)
+    return dg.Output(polygons, metadata={**fetched.metadata(), "vertices": vertices})

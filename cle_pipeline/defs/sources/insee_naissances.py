@@ -1,0 +1,30 @@
+"""INSEE état civil: births per commune of residence of the mother and year."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.insee import yearly_counts
+
+SOURCE = Source(
+    id="insee_naissances",
+    title="Naissances domiciliées par commune (état civil)",
+    publisher="INSEE",
+    page="https://www.insee.fr/fr/statistiques/1893255",
+    url="https://www.insee.fr/fr/statistiques/fichier/1893255/base_naissances_2021_csv.zip",
+    snapshot="base_naissances_2021_csv.zip",
+)
+MEMBER = r"^base_naissances_.*\.csv$"
+
+
+@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+def insee_naissances(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+    """Births per year for the commune (columns NAISDyy of INSEE's base communale)."""
+    archive = sources.fetch(SOURCE, commune.code)
+    counts = yearly_counts(
+        sources.extract(archive, MEMBER), commune.code, "NAISD", archive.location
+    )
+    return dg.Output(counts, metadata={**archive.metadata(), "rows_for_commune": len(counts)})

@@ -1,0 +1,111 @@
+"""IRVE: the national consolidation of electric-vehicle charging points (schema IRVE statique).
+
+About 160 MB and 230,000 rows, comma, UTF-8, one row per charging point: the 40 schema fields,
+then 12 fields added by the consolidation (`consolidated_longitude`, …). Since schema 2.1.0
+`code_insee_commune` is optional, so a point without it is placed by its coordinates, tested
+against the commune's outline (its postal code 76320 is shared with Saint-Pierre-lès-Elbeuf).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.geo import Commune, parse_lon_lat
+from cle_pipeline.lib.normalise import blank_to_none
+from cle_pipeline.lib.tabular import CsvFormat, query_csv
+
+SOURCE = Source(
+    id="irve",
+    title="Fichier consolidé des bornes de recharge pour véhicules électriques",
+    publisher="Etalab / transport.data.gouv.fr",
+    page="https://transport.data.gouv.fr/datasets/fichier-consolide-des-bornes-de-recharge-pour-vehicules-electriques",
+    url="https://www.data.gouv.fr/fr/datasets/r/eb76d20a-8501-400e-b336-d85724de5435",
+    snapshot="consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv",
+)
+FORMAT = CsvFormat(separator=",", encoding="utf-8")
+COLUMNS = [
+    "id_pdc_itinerance",
+    "code_insee_commune",
+    "coordonneesXY",
+    "date_maj",
+    "last_modified",
+    "consolidated_longitude",
+    "consolidated_latitude",
+]
+
+# Rows with the commune's code, and rows without a code whose coordinates fall in the
+# commune's bounding box (a cheap prefilter DuckDB runs while streaming the file).
+WHERE = """
+    code_insee_commune = $code
+    OR (coalesce(trim(code_insee_commune), '') = ''
+        AND coalesce(
+              TRY_CAST(consolidated_longitude AS DOUBLE),
+              TRY_CAST(trim(split_part(trim(coordonneesXY, '[] '), ',', 1)) AS DOUBLE)
+            ) BETWEEN $west AND $east
+        AND coalesce(
+              TRY_CAST(consolidated_latitude AS DOUBLE),
+              TRY_CAST(trim(split_part(trim(coordonneesXY, '[] '), ',', 2)) AS DOUBLE)
+            ) BETWEEN $south AND $north)
+"""
+
+
+def point_of(row: pd.Series) -> tuple[float, float] | None:
+    """(lon, lat) of a charging point: the consolidation's, else the producer's coordonneesXY."""
+    lon, lat = (
+        blank_to_none(row["consolidated_longitude"]),
+        blank_to_none(row["consolidated_latitude"]),
+    )
+    try:
+        return float(lon), float(lat)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return parse_lon_lat(blank_to_none(row["coordonneesXY"]))  # type: ignore[arg-type]
+
+
+def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
+    """The commune's charging points, every column of the national file, as text."""
+    west, south, east, north = commune.bounding_box()
+    candidates = query_csv(
+        table,
+        FORMAT,
+        required=COLUMNS,
+        where=WHERE,
+        label=label,
+        parameters={
+            "code": commune.code,
+            "west": west,
+            "east": east,
+            "south": south,
+            "north": north,
+        },
+    )
+
+    def placed(row: pd.Series) -> bool:
+        if blank_to_none(row["code_insee_commune"]) is not None:
+            return True
+        point = point_of(row)
+        return point is not None and commune.contains(*point)
+
+    keep = [placed(row) for _, row in candidates.iterrows()]
+    return candidates[keep].reset_index(drop=True)
+
+
+@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+def irve(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+    """The commune's charging points in the national IRVE consolidation, as published (every
+    column as text, duplicates included): by `code_insee_commune`, or by coordinates inside
+    the commune's outline when the producer left the code empty."""
+    fetched = sources.fetch(SOURCE, commune.code)
+    points = cut_commune(fetched.path, commune, fetched.location)
+    by_coordinates = int((points["code_insee_commune"].fillna("").str.strip() == "").sum())
+    return dg.Output(
+        points,
+        metadata={
+            **fetched.metadata(),
+            "rows_for_commune": len(points),
+            "rows_placed_by_coordinates": by_coordinates,
+        },
+    )

@@ -1,0 +1,71 @@
+"""RNA (Répertoire national des associations), Waldec extract: every declared association.
+
+A monthly zip of over a million rows in one `;` CSV per department (`…_dpt_76.csv`), latin-1
+in the 2022 files and UTF-8 in some later ones (detected per file). Only the commune's
+department member is extracted and read, which is what keeps the cut fast and small.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
+from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
+
+SOURCE = Source(
+    id="rna_waldec",
+    title="Répertoire national des associations (RNA), extraction Waldec",
+    publisher="Ministère de l'Intérieur",
+    page="https://www.data.gouv.fr/fr/datasets/repertoire-national-des-associations/",
+    resolve=datagouv_latest_resource(
+        "repertoire-national-des-associations", r"rna_waldec_\d{8}\.zip"
+    ),
+    snapshot="rna_waldec_20221101.zip",
+)
+FORMAT = CsvFormat(separator=";", encoding="detect")
+COLUMNS = ["id", "titre", "objet", "position", "adrs_codeinsee", "date_creat"]
+# The manager's mailing address and civility are personal data: not even read.
+PERSONAL = re.compile(r"^(adrg_.*|dir_civilite)$")
+
+
+def department_member(department: str) -> str:
+    return rf"_dpt_{re.escape(department)}\.csv$"
+
+
+def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
+    """The associations whose seat is in the commune (`adrs_codeinsee`), any position, without
+    the manager's address block."""
+    kept = [name for name in read_header(table, FORMAT, label) if not PERSONAL.match(name)]
+    return query_csv(
+        table,
+        FORMAT,
+        required=COLUMNS,
+        where="adrs_codeinsee = ?",
+        parameters=[code],
+        select=", ".join(sql_name(name) for name in kept),
+        label=label,
+    )
+
+
+@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+def rna_waldec(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+    """The associations whose seat is in the commune, all positions (active, dissolved,
+    deleted), read from the department's member of the RNA zip only; the manager's private
+    address (`adrg_*`) is left in the file."""
+    archive = sources.fetch(SOURCE, commune.code)
+    member = sources.extract(archive, department_member(commune.department))
+    associations = cut_commune(member, commune.code, f"{archive.location}!{member.name}")
+    return dg.Output(
+        associations,
+        metadata={
+            **archive.metadata(),
+            "member": member.name.split("-", 1)[-1],
+            "rows_for_commune": len(associations),
+            "active_rows": int((associations["position"] == "A").sum()),
+        },
+    )

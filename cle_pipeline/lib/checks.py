@@ -1,0 +1,150 @@
+"""One mechanism for every published dataset: pandera model + business rules → blocking checks.
+
+`dataset_checks` turns a dataset's pandera model and its business rules into one Dagster
+multi-asset check whose results (`schema`, then one per rule) are blocking: when one fails,
+nothing downstream of the dataset runs (no publication of unchecked data). A failed result
+carries the number of failing rows and a sample of them as a markdown table.
+
+The checks are also the gate to `data/published/<commune>/`: the dataset's CSV is written
+there (atomically) only when every check passed, so a failed run never replaces the last good
+file with bad data.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+
+from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.metadata import markdown_table
+from cle_pipeline.lib.output import write_csv
+from cle_pipeline.lib.settings import CommuneSettings
+
+SAMPLE_SIZE = 10
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule of the dataset beyond its column schema, named for what it asserts.
+
+    `failing_rows(frame, commune)` returns the rows (or per-group summaries) that break it; an
+    empty frame means the rule holds.
+    """
+
+    name: str
+    description: str
+    failing_rows: Callable[[pd.DataFrame, Commune], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    failures: pd.DataFrame
+    description: str
+
+    @property
+    def passed(self) -> bool:
+        return self.failures.empty
+
+
+def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
+    """Every failure of `frame` against `model`: column, rule, bad value and 1-based row."""
+    try:
+        model.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        rows = pd.to_numeric(cases["index"], errors="coerce")
+        return pd.DataFrame(
+            {
+                "row": (rows + 1).astype("Int64"),
+                "column": cases["column"],
+                "rule": cases["check"].astype(str),
+                "value": cases["failure_case"].astype(str),
+            }
+        ).reset_index(drop=True)
+    return pd.DataFrame(columns=["row", "column", "rule", "value"])
+
+
+def evaluate(
+    frame: pd.DataFrame,
+    model: type[pa.DataFrameModel],
+    rules: Sequence[Rule],
+    commune: Commune,
+) -> list[Outcome]:
+    """The schema and every rule against a frame; pure, so tests need no Dagster."""
+    outcomes = [Outcome("schema", schema_failures(model, frame), "pandera model")]
+    for rule in rules:
+        # A rule on a frame that already fails its schema may meet unexpected values.
+        try:
+            failures = rule.failing_rows(frame, commune)
+        except (KeyError, ValueError, TypeError) as error:
+            failures = pd.DataFrame({"error": [f"{type(error).__name__}: {error}"]})
+        outcomes.append(Outcome(rule.name, failures, rule.description))
+    return outcomes
+
+
+def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> dg.AssetCheckResult:
+    metadata: dict[str, Any] = {"failing_rows": len(outcome.failures), **extra}
+    if not outcome.passed:
+        metadata["failure_sample"] = dg.MetadataValue.md(
+            markdown_table(outcome.failures, SAMPLE_SIZE)
+        )
+    return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=outcome.name,
+        passed=outcome.passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata=metadata,
+    )
+
+
+def dataset_checks(
+    dataset_id: str, model: type[pa.DataFrameModel], rules: Sequence[Rule] = ()
+) -> dg.AssetChecksDefinition:
+    """The blocking checks of a published dataset, which write its CSV when they all pass."""
+    asset_key = dg.AssetKey(dataset_id)
+    descriptions = {
+        "schema": f"Every row satisfies the pandera model {model.__name__} "
+        "(types, required fields, enums, patterns).",
+        **{rule.name: rule.description for rule in rules},
+    }
+    specs = [
+        dg.AssetCheckSpec(
+            name, asset=asset_key, blocking=True, description=text, additional_deps=["commune"]
+        )
+        for name, text in descriptions.items()
+    ]
+
+    @dg.multi_asset_check(
+        name=f"{dataset_id}_checks",
+        specs=specs,
+        ins={"frame": dg.AssetIn(key=asset_key), "commune": dg.AssetIn(key="commune")},
+        description=f"Checks of {dataset_id}; when all pass, writes {dataset_id}.csv to the "
+        "published folder.",
+    )
+    def _checks(
+        context: dg.AssetCheckExecutionContext,
+        settings: CommuneSettings,
+        frame: pd.DataFrame,
+        commune: Commune,
+    ):
+        outcomes = evaluate(frame, model, rules, commune)
+        target = settings.published_folder() / f"{dataset_id}.csv"
+        if all(outcome.passed for outcome in outcomes):
+            digest = write_csv(frame, target)
+            released = {"published_file": dg.MetadataValue.path(str(target)), "sha256": digest}
+            context.log.info(f"{dataset_id}: every check passed, wrote {target}")
+        else:
+            failed = [outcome.name for outcome in outcomes if not outcome.passed]
+            released = {
+                "published_file": f"not written (failed: {', '.join(failed)}); "
+                f"the previous {target.name}, if any, is kept"
+            }
+            context.log.error(f"{dataset_id}: checks failed ({', '.join(failed)}); {target} kept")
+        for outcome in outcomes:
+            yield _result(asset_key, outcome, released if outcome.name == "schema" else {})
+
+    return _checks

@@ -1,0 +1,352 @@
+"""Where a national source lives and how its file reaches the disk: the one fetching mechanism.
+
+A `Source` declares a national file: its official location (or how to resolve it through the
+data.gouv.fr API when the producer republishes under a new URL) and its snapshot under
+`data/sources/<id>/`. `SourceFetcher`, a Dagster resource, turns it into a local file:
+
+- `CLE_SOURCE_<ID>` (a path, `file://` or `http(s)://` URL) wins in every mode;
+- else `snapshot` mode (the default) reads the embedded snapshot, with no network;
+- else `online` mode downloads the official file, streamed to a cache keyed by URL, with
+  timeouts, retries with backoff on 5xx and timeouts, a conditional request when a copy is
+  cached, and an atomic rename so that a failed or truncated download never replaces a good
+  cached file.
+
+Every fetched file carries its size, sha256 and Last-Modified for the asset's metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import requests
+from pydantic import Field
+
+from cle_pipeline.lib.errors import SourceError
+from cle_pipeline.lib.files import PROJECT_ROOT, write_atomically
+from cle_pipeline.lib.tabular import extract_member
+
+USER_AGENT = "cle-pipeline (open data of French communes)"
+DATAGOUV_API = "https://www.data.gouv.fr/api/1"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A national input: its public id, who publishes it, where it lives.
+
+    `url` and `snapshot` may hold `{commune}` and `{department}` for per-commune or
+    per-department files. `resolve` replaces `url` for producers that publish each update
+    under a new URL: it gets the fetcher and returns the current URL (and, when the API gives
+    it, the expected checksum).
+    """
+
+    id: str
+    title: str
+    publisher: str
+    page: str
+    snapshot: str
+    url: str | None = None
+    resolve: Callable[[SourceFetcher], ResolvedUrl] | None = None
+
+    @property
+    def env_var(self) -> str:
+        return f"CLE_SOURCE_{self.id.upper()}"
+
+    def definition_metadata(self) -> dict[str, Any]:
+        """What the UI shows on the source asset before any run: who publishes it, where."""
+        return {
+            "source_id": self.id,
+            "publisher": self.publisher,
+            "documentation": dg.MetadataValue.url(self.page),
+            "official_location": self.url or "resolved through the data.gouv.fr API",
+            "override": self.env_var,
+        }
+
+
+@dataclass(frozen=True)
+class ResolvedUrl:
+    url: str
+    checksum_type: str | None = None
+    checksum: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    """A source file on the local disk, with what the asset metadata shows about it."""
+
+    path: Path
+    location: str
+    size: int
+    sha256: str
+    last_modified: str | None
+    from_cache: bool = False
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "location": dg.MetadataValue.url(self.location)
+            if self.location.startswith("http")
+            else dg.MetadataValue.path(self.location),
+            "size_bytes": self.size,
+            "sha256": self.sha256,
+            "last_modified": self.last_modified or "unknown",
+            "served_from_cache": self.from_cache,
+        }
+
+
+def checksum_of(path: Path, algorithm: str) -> str:
+    """Hex digest of a file read in blocks (`sha256` for our records, `sha1` for data.gouv.fr)."""
+    digest = hashlib.new(algorithm)
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def department_of(commune: str) -> str:
+    """Department code of an INSEE commune code: `76165` → `76`, `2A004` → `2A`, `97411` → `974`."""
+    return commune[:3] if commune.startswith("97") else commune[:2]
+
+
+class SourceFetcher(dg.ConfigurableResource):
+    """Finds and downloads the national files (snapshot by default, official files online)."""
+
+    mode: str = "snapshot"
+    snapshot_dir: str = ""
+    cache_dir: str = ""
+    timeout_seconds: float = 60.0
+    retries: int = 4
+    backoff_seconds: float = 2.0
+    # Prefix rewrites applied to official URLs: a mirror of data.gouv.fr, or a test server.
+    url_rewrites: dict[str, str] = Field(default_factory=dict)
+
+    # -- where -----------------------------------------------------------------------------
+    def location_of(self, source: Source, commune: str) -> str:
+        """The path or URL this run reads for `source` (no download)."""
+        names = {"commune": commune, "department": department_of(commune)}
+        override = os.environ.get(source.env_var, "").strip()
+        if override:
+            return override.format(**names)
+        if self.mode == "snapshot":
+            return str(self._snapshot_root() / source.id / source.snapshot.format(**names))
+        if self.mode != "online":
+            raise SourceError(f"CLE_SOURCE_MODE is {self.mode!r}: expected 'snapshot' or 'online'")
+        if self._uses_resolver(source):
+            return self._rewrite(source.resolve(self).url)  # type: ignore[misc]
+        if source.url is None:
+            raise SourceError(f"source {source.id} has no official URL: set {source.env_var}")
+        return self._rewrite(source.url.format(**names))
+
+    def fetch(self, source: Source, commune: str) -> FetchedFile:
+        """The source's file on the local disk, downloading it when the location is a URL."""
+        resolved: ResolvedUrl | None = None
+        if self._uses_resolver(source):
+            resolved = source.resolve(self)  # type: ignore[misc]
+            location = self._rewrite(resolved.url)
+        else:
+            location = self.location_of(source, commune)
+        if location.startswith(("http://", "https://")):
+            fetched = self.download(location)
+            if resolved is not None and resolved.checksum and resolved.checksum_type:
+                actual = checksum_of(fetched.path, resolved.checksum_type)
+                if actual != resolved.checksum.lower():
+                    raise SourceError(
+                        f"{location}: {resolved.checksum_type} is {actual}, the publisher "
+                        f"announces {resolved.checksum}; the file was not used"
+                    )
+            return fetched
+        path = Path(location.removeprefix("file://"))
+        if not path.is_file():
+            raise SourceError(
+                f"source {source.id}: no file at {path} (set by {source.env_var} or the "
+                "snapshot folder)"
+            )
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        return FetchedFile(
+            path,
+            str(path),
+            path.stat().st_size,
+            checksum_of(path, "sha256"),
+            modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+        )
+
+    def _uses_resolver(self, source: Source) -> bool:
+        return (
+            source.resolve is not None
+            and self.mode == "online"
+            and not os.environ.get(source.env_var, "").strip()
+        )
+
+    def extract(self, fetched: FetchedFile, member_pattern: str) -> Path:
+        """The one member of a fetched zip matching `member_pattern`, extracted to the cache."""
+        return extract_member(
+            fetched.path, member_pattern, self._cache_root() / "extracted", fetched.location
+        )
+
+    # -- how -------------------------------------------------------------------------------
+    def get_json(self, url: str) -> Any:
+        """A JSON document (data.gouv.fr API record, directory API page), with retries."""
+        response = self._request(self._rewrite(url), headers={"Accept": "application/json"})
+        try:
+            return response.json()
+        except ValueError as error:
+            raise SourceError(f"{url}: the answer is not JSON ({error})") from error
+
+    def download(self, url: str) -> FetchedFile:
+        """Streams `url` into the cache; reuses the cached copy when the server says 304."""
+        cache = self._cache_root()
+        cache.mkdir(parents=True, exist_ok=True)
+        key = hashlib.sha256(url.encode()).hexdigest()[:16]
+        name = re.sub(r"[^A-Za-z0-9._-]", "_", url.rsplit("/", 1)[-1].split("?")[0]) or "file"
+        target = cache / f"{key}-{name}"
+        sidecar = target.with_name(target.name + ".json")
+        known = json.loads(sidecar.read_text()) if sidecar.is_file() and target.is_file() else None
+
+        headers = {}
+        if known and known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known and known.get("last_modified"):
+            headers["If-Modified-Since"] = known["last_modified"]
+        partial = target.with_name(target.name + ".part")
+        response = self._request(url, headers=headers, stream=True)
+        if response.status_code == 304 and known:
+            response.close()
+            return FetchedFile(
+                target,
+                url,
+                known["size"],
+                known["sha256"],
+                known.get("last_modified"),
+                from_cache=True,
+            )
+        try:
+            size, digest = self._stream_to(response, partial, url)
+        finally:
+            response.close()
+        if target.suffix.lower() == ".zip" or zipfile.is_zipfile(partial):
+            _require_readable_zip(partial, url)
+        os.replace(partial, target)
+        record = {
+            "url": url,
+            "size": size,
+            "sha256": digest,
+            "etag": response.headers.get("ETag"),
+            "last_modified": response.headers.get("Last-Modified"),
+            "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        write_atomically(sidecar, json.dumps(record, indent=2).encode())
+        return FetchedFile(target, url, size, digest, record["last_modified"])
+
+    def _stream_to(self, response: requests.Response, partial: Path, url: str) -> tuple[int, str]:
+        announced = response.headers.get("Content-Length")
+        encoded = response.headers.get("Content-Encoding", "identity") != "identity"
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with partial.open("wb") as out:
+                for block in response.raw.stream(1 << 20, decode_content=True):
+                    out.write(block)
+                    digest.update(block)
+                    size += len(block)
+        except (requests.RequestException, OSError, Exception) as error:
+            partial.unlink(missing_ok=True)
+            raise SourceError(
+                f"{url}: download interrupted after {size} bytes ({error})"
+            ) from error
+        # A server that closes the connection early sends fewer bytes than announced.
+        if announced is not None and not encoded and size != int(announced):
+            partial.unlink(missing_ok=True)
+            raise SourceError(
+                f"{url}: truncated download, {size} bytes received of {announced} announced; "
+                "the cached copy (if any) is kept"
+            )
+        if size == 0:
+            partial.unlink(missing_ok=True)
+            raise SourceError(f"{url}: the server sent an empty file")
+        return size, digest.hexdigest()
+
+    def _request(
+        self, url: str, headers: dict[str, str], stream: bool = False
+    ) -> requests.Response:
+        last_error: str = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+            try:
+                # A fresh request each time: no cookies or connection state carried over.
+                response = requests.get(
+                    url,
+                    headers={"User-Agent": USER_AGENT, **headers},
+                    timeout=self.timeout_seconds,
+                    stream=stream,
+                )
+            except (requests.Timeout, requests.ConnectionError) as error:
+                last_error = f"{type(error).__name__}: {error}"
+                continue
+            if response.status_code >= 500 or response.status_code == 429:
+                last_error = f"HTTP {response.status_code}"
+                response.close()
+                continue
+            if response.status_code >= 400:
+                response.close()
+                raise SourceError(f"{url}: HTTP {response.status_code} {response.reason}")
+            return response
+        raise SourceError(f"{url}: failed after {self.retries + 1} attempts ({last_error})")
+
+    def _rewrite(self, url: str) -> str:
+        for prefix, replacement in self.url_rewrites.items():
+            if url.startswith(prefix):
+                return replacement + url[len(prefix) :]
+        return url
+
+    def _snapshot_root(self) -> Path:
+        return Path(self.snapshot_dir) if self.snapshot_dir else PROJECT_ROOT / "data" / "sources"
+
+    def _cache_root(self) -> Path:
+        return Path(self.cache_dir) if self.cache_dir else PROJECT_ROOT / "data" / "cache"
+
+
+def datagouv_latest_resource(
+    dataset: str, title_pattern: str
+) -> Callable[[SourceFetcher], ResolvedUrl]:
+    """A resolver: the newest resource of a data.gouv.fr dataset whose title (or file name)
+    matches a pattern.
+
+    For producers who publish every update as a new resource (Géo'DAE daily, RNA monthly).
+    """
+
+    def resolve(fetcher: SourceFetcher) -> ResolvedUrl:
+        record = fetcher.get_json(f"{DATAGOUV_API}/datasets/{dataset}/")
+        matching = [
+            resource
+            for resource in record.get("resources", [])
+            if re.search(title_pattern, resource.get("title") or "")
+            or re.search(title_pattern, (resource.get("url") or "").rsplit("/", 1)[-1])
+        ]
+        if not matching:
+            raise SourceError(
+                f"data.gouv.fr dataset {dataset}: no resource title matches {title_pattern!r}"
+            )
+        newest = max(matching, key=lambda r: (r.get("last_modified") or "", r.get("title") or ""))
+        checksum = newest.get("checksum") or {}
+        return ResolvedUrl(newest["url"], checksum.get("type"), checksum.get("value"))
+
+    return resolve
+
+
+def _require_readable_zip(path: Path, url: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            archive.infolist()
+    except zipfile.BadZipFile as error:
+        path.unlink(missing_ok=True)
+        raise SourceError(f"{url}: not a readable zip archive ({error})") from error

@@ -1,0 +1,91 @@
+"""The commune as a place: its reference record and outline, and "is this point inside it?".
+
+The three communes of the Elbeuf loop are adjacent and their bounding boxes overlap, so a point
+is tested against the commune's outline (GeoJSON Polygon or MultiPolygon, as served by
+geo.api.gouv.fr), by ray casting; no GIS library is needed for a few hundred points.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+Ring = list[tuple[float, float]]  # (lon, lat) pairs, first == last
+PolygonRings = list[Ring]  # outer ring, then holes
+
+LON_LAT = re.compile(r"^\s*\[\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\]\s*$")
+
+
+@dataclass(frozen=True)
+class Commune:
+    """The commune a run works for, from the INSEE reference and its outline."""
+
+    code: str
+    name: str
+    department: str
+    region: str
+    polygons: list[PolygonRings] = field(default_factory=list, repr=False)
+
+    def contains(self, lon: float, lat: float) -> bool:
+        return any(_inside_polygon(lon, lat, rings) for rings in self.polygons)
+
+    def bounding_box(self) -> tuple[float, float, float, float]:
+        """(min lon, min lat, max lon, max lat): a cheap prefilter before the exact test."""
+        points = [point for rings in self.polygons for point in rings[0]]
+        lons = [lon for lon, _ in points]
+        lats = [lat for _, lat in points]
+        return min(lons), min(lats), max(lons), max(lats)
+
+    def spatial_zone(self) -> str:
+        return f"fr:commune:{self.code}"
+
+
+def read_outline(path: Path, label: str) -> list[PolygonRings]:
+    """Polygons of a GeoJSON Feature, FeatureCollection (first feature) or bare geometry."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"{label}: not a GeoJSON document ({error})") from error
+    if document.get("type") == "FeatureCollection":
+        features = document.get("features") or []
+        if not features:
+            raise ValueError(f"{label}: FeatureCollection without features")
+        document = features[0]
+    geometry = document.get("geometry", document)
+    kind = geometry.get("type")
+    coordinates = geometry.get("coordinates")
+    if kind == "Polygon":
+        polygons = [coordinates]
+    elif kind == "MultiPolygon":
+        polygons = coordinates
+    else:
+        raise ValueError(f"{label}: expected a Polygon or MultiPolygon outline, got {kind!r}")
+    return [
+        [[(float(lon), float(lat)) for lon, lat, *_ in ring] for ring in rings]
+        for rings in polygons
+    ]
+
+
+def parse_lon_lat(text: str | None) -> tuple[float, float] | None:
+    """`"[1.0233,49.2833]"` → (1.0233, 49.2833); None when the text is not a lon/lat pair."""
+    if text is None:
+        return None
+    match = LON_LAT.match(str(text))
+    if not match:
+        return None
+    return float(match.group(1)), float(match.group(2))
+
+
+def _inside_polygon(lon: float, lat: float, rings: PolygonRings) -> bool:
+    # Even-odd rule over every ring: a point in a hole crosses the outer ring and the hole.
+    inside = False
+    for ring in rings:
+        for (x1, y1), (x2, y2) in pairwise(ring):
+            if (y1 > lat) != (y2 > lat):
+                crossing = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
+                if lon < crossing:
+                    inside = not inside
+    return inside

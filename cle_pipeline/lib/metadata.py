@@ -1,0 +1,51 @@
+"""What the Dagster UI shows about a published frame: column schema, row count, preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+
+OWNERS = ["team:donnees-ouvertes"]
+
+
+def markdown_table(frame: pd.DataFrame, limit: int = 10) -> str:
+    """The first rows of a frame as a markdown table (empty frames say so)."""
+    if frame.empty:
+        return "_(no rows)_"
+    shown = frame.head(limit).astype(object).where(frame.head(limit).notna(), "")
+    table = shown.to_markdown(index=False)
+    if len(frame) > limit:
+        table += f"\n\n_… {len(frame) - limit} more rows_"
+    return table
+
+
+def column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
+    """The pandera model as a Dagster column schema: names, types, descriptions, constraints."""
+    schema = model.to_schema()
+    columns = []
+    for name, column in schema.columns.items():
+        rules = [
+            check.error or check.name or str(check) for check in column.checks if check is not None
+        ]
+        columns.append(
+            dg.TableColumn(
+                name=name,
+                type=str(column.dtype),
+                description=column.description,
+                constraints=dg.TableColumnConstraints(
+                    nullable=column.nullable, unique=column.unique, other=rules
+                ),
+            )
+        )
+    return dg.TableSchema(columns=columns)
+
+
+def published_metadata(frame: pd.DataFrame, model: type[pa.DataFrameModel]) -> dict[str, Any]:
+    return {
+        "dagster/row_count": len(frame),
+        "dagster/column_schema": column_schema(model),
+        "preview": dg.MetadataValue.md(markdown_table(frame)),
+    }

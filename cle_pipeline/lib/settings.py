@@ -1,0 +1,39 @@
+"""The commune the pipeline works for, and where its published files go."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import dagster as dg
+
+from cle_pipeline.lib.files import PROJECT_ROOT
+
+# Five characters: two-digit department (2A/2B for Corsica) and three digits; 97x overseas.
+INSEE_COMMUNE_CODE = re.compile(r"^(?:[013-9]\d|2[AB1-9])\d{3}$")
+
+
+class CommuneError(ValueError):
+    """The configured commune code is malformed or unknown to the national reference."""
+
+
+class CommuneSettings(dg.ConfigurableResource):
+    """`commune`: INSEE code (CLE_COMMUNE, default 76165 Caudebec-lès-Elbeuf).
+    `output_dir`: where published CSV files are written (CLE_OUTPUT_DIR, default data/published),
+    one folder per commune."""
+
+    commune: str = "76165"
+    output_dir: str = ""
+
+    def insee_code(self) -> str:
+        code = self.commune.strip().upper()
+        if not INSEE_COMMUNE_CODE.match(code):
+            raise CommuneError(
+                f"CLE_COMMUNE={self.commune!r} is not an INSEE commune code "
+                "(five characters, e.g. 76165, 2A004, 97411)"
+            )
+        return code
+
+    def published_folder(self) -> Path:
+        root = Path(self.output_dir) if self.output_dir else PROJECT_ROOT / "data" / "published"
+        return root / self.insee_code()

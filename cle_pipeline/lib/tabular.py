@@ -1,0 +1,202 @@
+"""Reading national CSV files without loading them whole: header checks, DuckDB cuts, zip members.
+
+National files are large (IRVE 160 MB, RNA over a million rows, Sirene tens of millions), so a
+commune is cut out by DuckDB's streaming CSV reader with an explicit format (separator,
+encoding, every column as text) and only the commune's rows reach pandas. Whatever does not
+look as documented raises `SourceFormatError` naming the file, and the column or line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from cle_pipeline.lib.errors import SourceFormatError
+
+DEFAULT_MAX_UNZIPPED_BYTES = 8 * 1024**3  # a zip bomb guard far above any national file
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    """How a national CSV is written. `encoding` is `utf-8` (a BOM is tolerated), `latin-1`, or
+    `detect` for producers that moved from latin-1 to UTF-8 between years (RNA)."""
+
+    separator: str
+    encoding: str = "utf-8"
+
+
+def encoding_of(path: Path, declared: str) -> str:
+    """`utf-8` or `latin-1` for DuckDB; `detect` means UTF-8 when the first 4 MiB decode as
+    UTF-8, else latin-1 (a latin-1 file of French text almost never decodes as UTF-8)."""
+    if declared != "detect":
+        return declared
+    with path.open("rb") as stream:
+        sample = stream.read(4 * 1024**2)
+    try:
+        # A multi-byte character may be cut at the end of the sample: decode incrementally.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "utf-8"
+
+
+def read_header(path: Path, csv_format: CsvFormat, label: str | None = None) -> list[str]:
+    """The column names of the first line, with a UTF-8 BOM removed."""
+    label = label or str(path)
+    with path.open("rb") as stream:
+        first = stream.readline()
+    if not first.strip():
+        raise SourceFormatError(f"{label}: empty file (no header line)")
+    encoding = encoding_of(path, csv_format.encoding)
+    try:
+        text = first.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    except UnicodeDecodeError as error:
+        raise SourceFormatError(
+            f"{label}: line 1 is not valid {encoding} (byte {error.start}); "
+            "is the file in another encoding?"
+        ) from error
+    return [name.strip().strip('"') for name in text.rstrip("\r\n").split(csv_format.separator)]
+
+
+def require_columns(
+    path: Path, csv_format: CsvFormat, required: list[str], label: str | None = None
+) -> list[str]:
+    """The header, after checking that every required column is in it (by name, any order)."""
+    label = label or str(path)
+    header = read_header(path, csv_format, label)
+    missing = [name for name in required if name not in header]
+    if len(header) == 1 and missing:
+        raise SourceFormatError(
+            f"{label}: the header has a single column {header[0][:80]!r}: the separator is not "
+            f"{csv_format.separator!r} as documented"
+        )
+    if missing:
+        raise SourceFormatError(f"{label}: missing column(s) {', '.join(missing)}")
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise SourceFormatError(f"{label}: duplicated column(s) {', '.join(duplicated)}")
+    return header
+
+
+def sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_name(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def read_csv_relation(path: Path, header: list[str], csv_format: CsvFormat) -> str:
+    """A DuckDB `read_csv(...)` call reading every column as text, in the file's own format."""
+    columns = ", ".join(f"{sql_string(name)}: 'VARCHAR'" for name in header)
+    return (
+        f"read_csv({sql_string(str(path))}, delim={sql_string(csv_format.separator)}, "
+        f"header=true, quote='\"', escape='\"', "
+        f"encoding={sql_string(encoding_of(path, csv_format.encoding))}, "
+        f"columns={{{columns}}}, auto_detect=false, strict_mode=true)"
+    )
+
+
+def query_csv(
+    path: Path,
+    csv_format: CsvFormat,
+    *,
+    required: list[str],
+    where: str,
+    parameters: list[Any] | dict[str, Any] | None = None,
+    select: str = "*",
+    label: str | None = None,
+) -> pd.DataFrame:
+    """The rows of a national CSV that satisfy `where` (SQL over the file's column names),
+    every value as text. The file is streamed by DuckDB; only the result reaches pandas."""
+    label = label or str(path)
+    header = require_columns(path, csv_format, required, label)
+    sql = f"SELECT {select} FROM {read_csv_relation(path, header, csv_format)} WHERE {where}"
+    connection = duckdb.connect()
+    try:
+        # Two cores on the target machines; a bounded memory so a cut never swaps.
+        connection.execute("SET threads = 2")
+        connection.execute("SET memory_limit = '1GB'")
+        frame = connection.execute(sql, parameters or []).df()
+    except duckdb.Error as error:
+        raise SourceFormatError(f"{label}: {_first_lines(str(error))}") from error
+    finally:
+        connection.close()
+    # Every value as text; an empty field is missing (NaN, like every pandas reader).
+    return frame
+
+
+def _first_lines(message: str, count: int = 6) -> str:
+    return " ".join(line.strip() for line in message.splitlines()[:count] if line.strip())
+
+
+def extract_member(
+    archive: Path,
+    member_pattern: str,
+    into: Path,
+    label: str | None = None,
+    max_bytes: int = DEFAULT_MAX_UNZIPPED_BYTES,
+) -> Path:
+    """Extracts the one member of a zip whose name matches `member_pattern` into `into`.
+
+    Never trusts the member's path (no traversal: the file is written under a name of ours),
+    bounds the uncompressed size, and lets zipfile verify the CRC. The extracted file is
+    keyed by the archive's content, so an unchanged archive is not extracted twice.
+    """
+    label = label or str(archive)
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            names = [info for info in opened.infolist() if not info.is_dir()]
+            chosen = [info for info in names if re.search(member_pattern, Path(info.filename).name)]
+            if len(chosen) != 1:
+                listed = ", ".join(info.filename for info in names[:10])
+                raise SourceFormatError(
+                    f"{label}: expected one member matching {member_pattern!r}, found "
+                    f"{len(chosen)} (members: {listed})"
+                )
+            member = chosen[0]
+            if member.file_size > max_bytes:
+                raise SourceFormatError(
+                    f"{label}: member {member.filename} announces {member.file_size} bytes, "
+                    f"over the {max_bytes} bytes allowed"
+                )
+            key = hashlib.sha256(
+                f"{archive.resolve()}|{archive.stat().st_size}|{archive.stat().st_mtime_ns}|"
+                f"{member.filename}|{member.CRC}".encode()
+            ).hexdigest()[:16]
+            target = into / f"{key}-{Path(member.filename).name}"
+            if target.is_file() and target.stat().st_size == member.file_size:
+                return target
+            into.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".part")
+            try:
+                _copy_bounded(opened, member, partial, max_bytes, label)
+                partial.replace(target)
+            finally:
+                partial.unlink(missing_ok=True)
+            return target
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as error:
+        raise SourceFormatError(f"{label}: corrupt or truncated zip archive ({error})") from error
+
+
+def _copy_bounded(
+    opened: zipfile.ZipFile, member: zipfile.ZipInfo, partial: Path, max_bytes: int, label: str
+) -> None:
+    # The announced size can lie: count what really comes out.
+    written = 0
+    with opened.open(member) as source, partial.open("wb") as out:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            written += len(block)
+            if written > max_bytes:
+                raise SourceFormatError(
+                    f"{label}: member {member.filename} expands beyond {max_bytes} bytes"
+                )
+            out.write(block)
