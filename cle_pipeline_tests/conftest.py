@@ -1,0 +1,79 @@
+"""Shared test helpers: run parts of the real graph in-process on the embedded snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from cle_pipeline.definitions import defs
+from cle_pipeline.lib.fetch import SourceFetcher
+from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.settings import CommuneSettings
+
+SHARED_SCHEMAS = PROJECT_ROOT.parent / "shared" / "schemas"
+
+
+@pytest.fixture(autouse=True)
+def _no_source_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's CLE_* variables must not leak into the tests."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("CLE_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def definitions() -> dg.Definitions:
+    return defs()
+
+
+Materialize = Callable[..., dg.ExecuteInProcessResult]
+
+
+@pytest.fixture
+def materialize(definitions: dg.Definitions, tmp_path: Path) -> Materialize:
+    """`materialize("naissances_deces", commune="76231")`: the asset, everything upstream of it
+    and its checks, in-process, writing published files under `tmp_path/published`."""
+
+    def run(
+        *asset_names: str,
+        commune: str = "76165",
+        sources: SourceFetcher | None = None,
+        raise_on_error: bool = True,
+        instance: dg.DagsterInstance | None = None,
+    ) -> dg.ExecuteInProcessResult:
+        selection = dg.AssetSelection.assets(*asset_names).upstream()
+        return dg.materialize(
+            [*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
+            selection=selection,
+            resources={
+                "settings": CommuneSettings(
+                    commune=commune, output_dir=str(tmp_path / "published")
+                ),
+                "sources": sources or SourceFetcher(cache_dir=str(tmp_path / "cache")),
+            },
+            raise_on_error=raise_on_error,
+            instance=instance or dg.DagsterInstance.ephemeral(),
+        )
+
+    return run
+
+
+def check_outcomes(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
+    """`{"naissances_deces:schema": True, …}` for every check evaluated in the run."""
+    return {
+        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}": evaluation.passed
+        for evaluation in result.get_asset_check_evaluations()
+    }
+
+
+def published_csv(tmp_path: Path, commune: str, dataset_id: str) -> pd.DataFrame:
+    """The published file as a reader would load it: every value as text."""
+    return pd.read_csv(
+        tmp_path / "published" / commune / f"{dataset_id}.csv", dtype=str, keep_default_na=False
+    )
