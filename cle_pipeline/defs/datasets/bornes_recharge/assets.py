@@ -1,0 +1,120 @@
+"""`bornes_recharge`: the commune's charging points in schema IRVE statique 2.3.1."""
+
+from __future__ import annotations
+
+import re
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.defs.datasets.bornes_recharge.schema import BornesRecharge
+from cle_pipeline.defs.datasets.bornes_recharge.sheet import SHEET
+from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.geo import Commune, parse_lon_lat
+from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.normalise import (
+    blank_to_none,
+    integer_text,
+    iso_date,
+    number_text,
+    schema_boolean,
+)
+
+COLUMNS = list(BornesRecharge.to_schema().columns)
+BOOLEAN_COLUMNS = [
+    "prise_type_ef", "prise_type_2", "prise_type_combo_ccs", "prise_type_chademo",
+    "prise_type_autre", "gratuit", "paiement_acte", "paiement_cb", "paiement_autre",
+    "reservation", "station_deux_roues", "cable_t2_attache",
+]  # fmt: skip
+DATE_COLUMNS = ["date_mise_en_service", "date_maj"]
+
+
+def schema_lon_lat(text: object) -> object:
+    """`[1.0302, 49.2869]` → `[1.0302,49.2869]`; anything else unchanged for the check to see."""
+    point = parse_lon_lat(blank_to_none(text))  # type: ignore[arg-type]
+    if point is None:
+        return blank_to_none(text)
+    return "[" + ",".join(re.sub(r"\s", "", str(text)).strip("[]").split(",")) + "]"
+
+
+def latest_version_of_each_point(points: pd.DataFrame) -> pd.DataFrame:
+    """The consolidation keeps every version a producer republished: keep the most recently
+    updated one per `id_pdc_itinerance`."""
+    ordered = points.assign(
+        _updated=points["date_maj"].map(iso_date).astype(str),
+        _modified=points["last_modified"].fillna("").astype(str),
+    ).sort_values(["_updated", "_modified"], kind="stable")
+    return (
+        ordered.drop_duplicates("id_pdc_itinerance", keep="last")
+        .drop(columns=["_updated", "_modified"])
+        .sort_values(["id_station_itinerance", "id_pdc_itinerance"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def to_schema(points: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """The 40 columns of the schema, in its order, with values in its formats."""
+    table = latest_version_of_each_point(points)[COLUMNS].copy()
+    for column in BOOLEAN_COLUMNS:
+        table[column] = table[column].map(schema_boolean)
+    for column in DATE_COLUMNS:
+        table[column] = table[column].map(iso_date)
+    table["nbre_pdc"] = table["nbre_pdc"].map(integer_text)
+    table["puissance_nominale"] = table["puissance_nominale"].map(number_text)
+    table["coordonneesXY"] = table["coordonneesXY"].map(schema_lon_lat)
+    # Points placed by their coordinates get the commune's code, now that it is known.
+    table["code_insee_commune"] = (
+        table["code_insee_commune"].map(blank_to_none).fillna(commune.code)
+    )
+    return table.map(blank_to_none).astype(object)
+
+
+def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Rows whose `coordonneesXY` is not inside the commune's outline (or not readable)."""
+
+    def inside(text: object) -> bool:
+        point = parse_lon_lat(blank_to_none(text))  # type: ignore[arg-type]
+        return point is not None and commune.contains(*point)
+
+    outside = ~frame["coordonneesXY"].map(inside).astype(bool)
+    return frame.loc[outside, ["id_pdc_itinerance", "adresse_station", "coordonneesXY"]]
+
+
+def duplicated_points(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    duplicated = frame["id_pdc_itinerance"].duplicated(keep=False)
+    return frame.loc[duplicated, ["id_pdc_itinerance", "nom_station"]]
+
+
+@dg.asset(
+    group_name="published",
+    owners=OWNERS,
+    kinds={"pandas", "csv"},
+    tags={"dataset": SHEET.dataset_id, "schema": "etalab-schema-irve-statique"},
+    description=SHEET.content,
+)
+def bornes_recharge(irve: pd.DataFrame, commune: Commune) -> dg.Output[pd.DataFrame]:
+    """The commune's charging points in schema IRVE statique 2.3.1: one row per point de
+    charge, duplicates removed, values in the schema's formats."""
+    table = to_schema(irve, commune)
+    metadata = published_metadata(table, BornesRecharge)
+    metadata["duplicates_removed"] = len(irve) - len(table)
+    return dg.Output(table, metadata=metadata)
+
+
+bornes_recharge_checks = dataset_checks(
+    "bornes_recharge",
+    BornesRecharge,
+    rules=[
+        Rule(
+            "coordinates_inside_commune",
+            "Every point's coordonneesXY lies inside the commune's outline: an address and "
+            "coordinates that do not match were the students' recurring problem.",
+            points_outside_commune,
+        ),
+        Rule(
+            "one_row_per_point_de_charge",
+            "No id_pdc_itinerance appears twice.",
+            duplicated_points,
+        ),
+    ],
+)
