@@ -1,0 +1,62 @@
+"""`associations`: the active associations whose seat is in the commune (RNA)."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.defs.datasets.associations.schema import Associations
+from cle_pipeline.defs.datasets.associations.sheet import SHEET
+from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.normalise import blank_to_none
+
+COLUMNS = list(Associations.to_schema().columns)
+DATE_COLUMNS = ["date_creat", "date_decla", "date_publi"]
+# The RNA writes 0001-01-01 where a date is unknown.
+UNKNOWN_DATE = "0001-01-01"
+
+
+def active_associations(associations: pd.DataFrame) -> pd.DataFrame:
+    """Active associations (position A), public columns only, sorted by RNA number."""
+    active = associations[associations["position"] == "A"]
+    missing = [name for name in COLUMNS if name not in active.columns]
+    if missing:
+        raise KeyError(f"rna_waldec: missing column(s) {', '.join(missing)}")
+    table = active[COLUMNS].copy()
+    for column in DATE_COLUMNS:
+        table[column] = table[column].where(table[column] != UNKNOWN_DATE)
+    return table.map(blank_to_none).astype(object).sort_values("id").reset_index(drop=True)
+
+
+def outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    return frame.loc[frame["adrs_codeinsee"] != commune.code, ["id", "titre", "adrs_codeinsee"]]
+
+
+@dg.asset(
+    group_name="published",
+    owners=OWNERS,
+    kinds={"pandas", "csv"},
+    tags={"dataset": SHEET.dataset_id},
+    description=SHEET.content,
+)
+def associations(rna_waldec: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """Active associations with their seat in the commune; never the manager's address."""
+    table = active_associations(rna_waldec)
+    metadata = published_metadata(table, Associations)
+    metadata["left_out_not_active"] = len(rna_waldec) - len(table)
+    return dg.Output(table, metadata=metadata)
+
+
+associations_checks = dataset_checks(
+    "associations",
+    Associations,
+    rules=[
+        Rule(
+            "seat_in_commune",
+            "Every association's seat (adrs_codeinsee) is the commune.",
+            outside_commune,
+        )
+    ],
+)
