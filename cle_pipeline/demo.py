@@ -1,0 +1,86 @@
+"""`make demo`: materializes every source and published dataset of the commune, with their
+checks, and prints a summary. It never publishes anything to data.gouv.fr.
+
+Runs are recorded in the Dagster instance under DAGSTER_HOME (set by the Makefile), so that
+`make ui` shows them afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import defaultdict
+
+import dagster as dg
+
+from cle_pipeline.definitions import defs
+
+
+def _instance() -> dg.DagsterInstance:
+    return (
+        dg.DagsterInstance.get()
+        if os.environ.get("DAGSTER_HOME")
+        else dg.DagsterInstance.ephemeral()
+    )
+
+
+def summarize(result: dg.ExecuteInProcessResult, definitions: dg.Definitions) -> list[str]:
+    """One line per published dataset: rows, checks passed/failed, the file written."""
+    rows: dict[str, object] = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
+        count = materialization.metadata.get("dagster/row_count")
+        rows[materialization.asset_key.to_user_string()] = count.value if count else "?"
+    checks: dict[str, list[str]] = defaultdict(list)
+    files: dict[str, str] = {}
+    for evaluation in result.get_asset_check_evaluations():
+        dataset = evaluation.asset_key.to_user_string()
+        verdict = "ok" if evaluation.passed else "FAILED"
+        checks[dataset].append(f"{evaluation.check_name} {verdict}")
+        if "published_file" in evaluation.metadata:
+            files[dataset] = evaluation.metadata["published_file"].value
+    graph = definitions.resolve_asset_graph()
+    published = sorted(
+        key.to_user_string()
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).group_name == "published"
+    )
+    lines = [f"{'dataset':32} {'rows':>6}  {'checks':12}  file"]
+    for dataset in published:
+        results = checks.get(dataset, [])
+        failed = sum("FAILED" in r for r in results)
+        lines.append(
+            f"{dataset:32} {rows.get(dataset, '-')!s:>6}  "
+            f"{len(results) - failed} ok/{failed} failed  "
+            f"{files.get(dataset, '(not written)')}"
+        )
+        lines += [f"{'':42}{r}" for r in results if "FAILED" in r]
+    return lines
+
+
+def main() -> int:
+    definitions = defs()
+    commune = os.environ.get("CLE_COMMUNE", "76165")
+    mode = os.environ.get("CLE_SOURCE_MODE", "snapshot")
+    print(f"cle-pipeline: commune {commune}, sources in {mode} mode")
+    if mode == "snapshot":
+        print("  (embedded snapshots: SAMPLE values, not official figures)")
+    job = definitions.resolve_job_def("build_commune")
+    # Dagster's step-by-step log is for the UI; the terminal gets warnings and the summary.
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    result = job.execute_in_process(run_config=quiet, instance=_instance(), raise_on_error=False)
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error is not None and error.cause is not None:
+                error = error.cause  # the user's exception, not Dagster's wrapper
+            print(f"FAILED {event.step_key}: {error.message.strip() if error else ''}")
+    print()
+    print("\n".join(summarize(result, definitions)))
+    return (
+        0 if result.success and all(e.passed for e in result.get_asset_check_evaluations()) else 1
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
