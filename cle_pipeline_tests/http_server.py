@@ -1,0 +1,95 @@
+"""A real HTTP server on 127.0.0.1 for the tests: the only kind of peer a test talks to."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Route:
+    """What the server answers on one path.
+
+    `failures` answers 500 that many times first; `truncate_at` sends a full Content-Length but
+    only that many bytes, then closes; `delay` waits before answering (for time-outs); `etag`
+    enables conditional requests (304)."""
+
+    body: bytes
+    status: int = 200
+    content_type: str = "application/octet-stream"
+    failures: int = 0
+    truncate_at: int | None = None
+    delay: float = 0.0
+    etag: str | None = None
+    last_modified: str | None = None
+    hits: int = 0
+
+
+@dataclass
+class LocalServer:
+    url: str
+    routes: dict[str, Route] = field(default_factory=dict)
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+    def serve(self, path: str, body: bytes, **options: object) -> str:
+        self.routes[path] = Route(body=body, **options)  # type: ignore[arg-type]
+        return self.url + path
+
+
+def _handler(server_state: LocalServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:  # keep pytest output clean
+            pass
+
+        def do_GET(self) -> None:
+            server_state.requests.append((self.path, dict(self.headers)))
+            route = server_state.routes.get(self.path)
+            if route is None:
+                self.send_error(404)
+                return
+            route.hits += 1
+            if route.delay:
+                time.sleep(route.delay)
+            if route.failures > 0:
+                route.failures -= 1
+                self.send_error(500)
+                return
+            if route.etag and self.headers.get("If-None-Match") == route.etag:
+                self.send_response(304)
+                self.end_headers()
+                return
+            self.send_response(route.status)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(len(route.body)))
+            if route.etag:
+                self.send_header("ETag", route.etag)
+            if route.last_modified:
+                self.send_header("Last-Modified", route.last_modified)
+            self.end_headers()
+            if route.truncate_at is not None:
+                self.wfile.write(route.body[: route.truncate_at])
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            self.wfile.write(route.body)
+
+    return Handler
+
+
+@contextmanager
+def local_server() -> Iterator[LocalServer]:
+    state = LocalServer(url="")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    httpd.daemon_threads = True
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -1,0 +1,125 @@
+"""Reading national CSVs: every malformed input gives an error naming the file and the fault."""
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from cle_pipeline.lib.errors import SourceFormatError
+from cle_pipeline.lib.tabular import CsvFormat, extract_member, query_csv, read_header
+
+SEMICOLON_UTF8 = CsvFormat(separator=";", encoding="utf-8")
+SEMICOLON_LATIN1 = CsvFormat(separator=";", encoding="latin-1")
+
+
+def write(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path
+
+
+def test_rows_are_cut_by_sql_and_read_as_text(tmp_path):
+    table = write(tmp_path / "t.csv", b'CODGEO;LIB\n01001;"A;B"\n76165;Caudebec\n2A004;Ajaccio\n')
+    rows = query_csv(
+        table, SEMICOLON_UTF8, required=["CODGEO"], where="CODGEO IN ('01001', '2A004')"
+    )
+    assert rows.to_dict("records") == [
+        {"CODGEO": "01001", "LIB": "A;B"},
+        {"CODGEO": "2A004", "LIB": "Ajaccio"},
+    ]
+
+
+def test_a_utf8_bom_is_not_part_of_the_first_column_name(tmp_path):
+    table = write(tmp_path / "bom.csv", "\ufeffc_com_insee;c_nom\n76165;Mairie\n".encode())
+    assert read_header(table, SEMICOLON_UTF8) == ["c_com_insee", "c_nom"]
+    rows = query_csv(table, SEMICOLON_UTF8, required=["c_com_insee"], where="c_com_insee = '76165'")
+    assert rows["c_nom"].tolist() == ["Mairie"]
+
+
+def test_a_missing_column_names_the_file_and_the_column(tmp_path):
+    table = write(tmp_path / "irve.csv", b"id_pdc_itinerance;nom\nX;Y\n")
+    with pytest.raises(
+        SourceFormatError, match=r"irve\.csv: missing column\(s\) code_insee_commune"
+    ):
+        query_csv(
+            table,
+            SEMICOLON_UTF8,
+            required=["id_pdc_itinerance", "code_insee_commune"],
+            where="true",
+        )
+
+
+def test_a_wrong_separator_is_named(tmp_path):
+    table = write(tmp_path / "comma.csv", b"CODGEO,NAISD21\n76165,110\n")
+    with pytest.raises(
+        SourceFormatError, match=r"comma\.csv: the header has a single column .* not ';'"
+    ):
+        query_csv(table, SEMICOLON_UTF8, required=["CODGEO"], where="true")
+
+
+def test_an_empty_file_is_named(tmp_path):
+    table = write(tmp_path / "empty.csv", b"")
+    with pytest.raises(SourceFormatError, match=r"empty\.csv: empty file"):
+        query_csv(table, SEMICOLON_UTF8, required=["CODGEO"], where="true")
+
+
+def test_latin1_bytes_read_as_utf8_fail_with_the_line(tmp_path):
+    content = "CODGEO;LIB\n76165;Caudebec-lès-Elbeuf\n".encode("latin-1")
+    table = write(tmp_path / "latin.csv", content)
+    with pytest.raises(SourceFormatError, match=r"latin\.csv: .*(unicode|UTF-8|utf-8)"):
+        query_csv(table, SEMICOLON_UTF8, required=["CODGEO"], where="true")
+    rows = query_csv(table, SEMICOLON_LATIN1, required=["CODGEO"], where="true")
+    assert rows["LIB"].tolist() == ["Caudebec-lès-Elbeuf"]
+
+
+def test_a_detected_encoding_reads_both_latin1_and_utf8(tmp_path):
+    for encoding in ("latin-1", "utf-8"):
+        table = write(tmp_path / f"{encoding}.csv", "id;titre\nW1;FÊTES\n".encode(encoding))
+        rows = query_csv(table, CsvFormat(";", "detect"), required=["id"], where="true")
+        assert rows["titre"].tolist() == ["FÊTES"]
+
+
+def test_a_ragged_row_fails_with_its_line(tmp_path):
+    table = write(tmp_path / "ragged.csv", b"a;b\n1;2\n3;4;5\n")
+    with pytest.raises(SourceFormatError, match=r"ragged\.csv: .*[Ll]ine"):
+        query_csv(table, SEMICOLON_UTF8, required=["a"], where="true")
+
+
+def zip_with(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_only_the_matching_member_is_extracted(tmp_path):
+    archive = zip_with(tmp_path / "rna.zip", {"rna_dpt_75.csv": b"75", "rna_dpt_76.csv": b"76"})
+    member = extract_member(archive, r"_dpt_76\.csv$", tmp_path / "out")
+    assert member.read_bytes() == b"76"
+    assert [p.name.split("-", 1)[1] for p in (tmp_path / "out").iterdir()] == ["rna_dpt_76.csv"]
+
+
+def test_a_member_path_cannot_escape_the_extraction_folder(tmp_path):
+    archive = zip_with(tmp_path / "evil.zip", {"../../escaped_dpt_76.csv": b"x"})
+    member = extract_member(archive, r"_dpt_76\.csv$", tmp_path / "out")
+    assert member.parent == tmp_path / "out"
+    assert not (tmp_path.parent / "escaped_dpt_76.csv").exists()
+
+
+def test_a_truncated_zip_is_named(tmp_path):
+    rows = b"".join(f"{n:05d};{n * 7919 % 1000}\n".encode() for n in range(5000))
+    archive = zip_with(tmp_path / "full.zip", {"base.csv": b"CODGEO;NAISD21\n" + rows})
+    cut = write(tmp_path / "cut.zip", archive.read_bytes()[: archive.stat().st_size // 2])
+    with pytest.raises(SourceFormatError, match=r"cut\.zip: corrupt or truncated zip"):
+        extract_member(cut, r"base\.csv$", tmp_path / "out")
+
+
+def test_the_uncompressed_size_is_bounded(tmp_path):
+    archive = zip_with(tmp_path / "bomb.zip", {"base.csv": b"0" * 100_000})
+    with pytest.raises(SourceFormatError, match="over the 1000 bytes allowed"):
+        extract_member(archive, r"base\.csv$", tmp_path / "out", max_bytes=1000)
+
+
+def test_a_missing_member_lists_what_the_archive_holds(tmp_path):
+    archive = zip_with(tmp_path / "rna.zip", {"rna_dpt_75.csv": b"75"})
+    with pytest.raises(SourceFormatError, match=r"found 0 \(members: rna_dpt_75\.csv\)"):
+        extract_member(archive, r"_dpt_76\.csv$", tmp_path / "out")
