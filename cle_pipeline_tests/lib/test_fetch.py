@@ -50,9 +50,8 @@ def test_persistent_server_errors_give_up_with_the_url_in_the_message(tmp_path):
 
 
 def test_a_client_error_is_not_retried(tmp_path):
-    with local_server() as server:
-        with pytest.raises(SourceError, match="HTTP 404"):
-            fetcher(tmp_path).download(server.url + "/missing.csv")
+    with local_server() as server, pytest.raises(SourceError, match="HTTP 404"):
+        fetcher(tmp_path).download(server.url + "/missing.csv")
     assert len(server.requests) == 1
 
 
@@ -69,7 +68,7 @@ def test_a_download_cut_halfway_never_replaces_the_good_cached_file(tmp_path):
         url = server.serve("/irve.csv", BODY)
         good = fetcher(tmp_path).download(url)
         server.serve("/irve.csv", BODY + b"more rows\n" * 100, truncate_at=len(BODY) // 2)
-        with pytest.raises(SourceError, match="truncated download|interrupted"):
+        with pytest.raises(SourceError, match=r"truncated download|interrupted"):
             fetcher(tmp_path, retries=0).download(url)
     assert good.path.read_bytes() == BODY
     assert not list(tmp_path.glob("*.part"))
