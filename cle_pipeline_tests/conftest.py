@@ -77,3 +77,14 @@ def published_csv(tmp_path: Path, commune: str, dataset_id: str) -> pd.DataFrame
     return pd.read_csv(
         tmp_path / "published" / commune / f"{dataset_id}.csv", dtype=str, keep_default_na=False
     )
+
+
+def failure_messages(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """`{step: message}` of the user's exception behind each failed step (not Dagster's wrapper)."""
+    messages = {}
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        while error is not None and error.cause is not None:
+            error = error.cause
+        messages[event.step_key] = error.message if error else ""
+    return messages
