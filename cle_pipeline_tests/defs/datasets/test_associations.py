@@ -1,0 +1,47 @@
+"""`associations` from the RNA snapshot: active ones only, never the manager's address."""
+
+from cle_pipeline_tests.conftest import check_outcomes, published_csv
+
+
+def test_caudebec_active_associations(materialize, tmp_path):
+    result = materialize("associations")
+    assert check_outcomes(result) == {
+        "associations:schema": True,
+        "associations:seat_in_commune": True,
+    }
+    published = published_csv(tmp_path, "76165", "associations")
+    # W760000108 (dissolved, D) and W760000109 (deleted, S) are left out.
+    assert published["id"].tolist() == [f"W76000010{n}" for n in range(1, 8)]
+    first = published.iloc[0]
+    assert first[["titre", "titre_court", "siret", "date_creat"]].tolist() == [
+        "ASSOCIATION SPORTIVE CAUDEBECAISE",
+        "ASC",
+        "44306184100015",
+        "1975-04-12",
+    ]
+    # A `;` inside a quoted field of the latin-1 file survives.
+    assert first["objet"] == "pratique du football ; formation des jeunes joueurs"
+    assert published.loc[1, "titre"] == "COMITÉ DES FÊTES DE CAUDEBEC-LÈS-ELBEUF"
+
+
+def test_the_manager_address_block_never_reaches_the_output(materialize, tmp_path):
+    result = materialize("associations")
+    source_columns = set(result.output_for_node("rna_waldec").columns)
+    assert not {c for c in source_columns if c.startswith("adrg_")} | (
+        {"dir_civilite"} & source_columns
+    )
+    text = (tmp_path / "published" / "76165" / "associations.csv").read_text(encoding="utf-8")
+    assert "rue des Particuliers" not in text and "EXEMPLE DUPONT" not in text
+
+
+def test_a_second_commune(materialize, tmp_path):
+    materialize("associations", commune="76231")
+    published = published_csv(tmp_path, "76231", "associations")
+    assert published["titre"].tolist() == ["ELBEUF BOXING CLUB", "THÉÂTRE DE L'ELBEUVIEN"]
+
+
+def test_corsican_and_overseas_ids_read_their_department_member(materialize, tmp_path):
+    materialize("associations", commune="2A004")
+    assert published_csv(tmp_path, "2A004", "associations")["id"].tolist() == ["W2A0000001"]
+    materialize("associations", commune="97411")
+    assert published_csv(tmp_path, "97411", "associations")["id"].tolist() == ["W9R0000001"]
