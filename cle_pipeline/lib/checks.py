@@ -10,7 +10,7 @@ there (atomically) only when every check passed, so a failed run never replaces 
 file with bad data.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,12 +31,15 @@ class Rule:
     """A rule of the dataset beyond its column schema, named for what it asserts.
 
     `failing_rows(frame, commune)` returns the rows (or per-group summaries) that break it; an
-    empty frame means the rule holds.
+    empty frame means the rule holds. A rule that needs another upstream asset (the commune's
+    legal population, say) names it in `inputs`: it is passed as a keyword argument of the
+    same name.
     """
 
     name: str
     description: str
-    failing_rows: Callable[[pd.DataFrame, Commune], pd.DataFrame]
+    failing_rows: Callable[..., pd.DataFrame]
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,13 +76,15 @@ def evaluate(
     model: type[pa.DataFrameModel],
     rules: Sequence[Rule],
     commune: Commune,
+    inputs: Mapping[str, Any] | None = None,
 ) -> list[Outcome]:
     """The schema and every rule against a frame; pure, so tests need no Dagster."""
     outcomes = [Outcome("schema", schema_failures(model, frame), "pandera model")]
     for rule in rules:
         # A rule on a frame that already fails its schema may meet unexpected values.
         try:
-            failures = rule.failing_rows(frame, commune)
+            extra = {name: (inputs or {})[name] for name in rule.inputs}
+            failures = rule.failing_rows(frame, commune, **extra)
         except (KeyError, ValueError, TypeError) as error:
             failures = pd.DataFrame({"error": [f"{type(error).__name__}: {error}"]})
         outcomes.append(Outcome(rule.name, failures, rule.description))
@@ -106,6 +111,7 @@ def dataset_checks(
 ) -> dg.AssetChecksDefinition:
     """The blocking checks of a published dataset, which write its CSV when they all pass."""
     asset_key = dg.AssetKey(dataset_id)
+    extra_inputs = sorted({name for rule in rules for name in rule.inputs})
     descriptions = {
         "schema": f"Every row satisfies the pandera model {model.__name__} "
         "(types, required fields, enums, patterns).",
@@ -113,7 +119,11 @@ def dataset_checks(
     }
     specs = [
         dg.AssetCheckSpec(
-            name, asset=asset_key, blocking=True, description=text, additional_deps=["commune"]
+            name,
+            asset=asset_key,
+            blocking=True,
+            description=text,
+            additional_deps=["commune", *extra_inputs],
         )
         for name, text in descriptions.items()
     ]
@@ -121,7 +131,11 @@ def dataset_checks(
     @dg.multi_asset_check(
         name=f"{dataset_id}_checks",
         specs=specs,
-        ins={"frame": dg.AssetIn(key=asset_key), "commune": dg.AssetIn(key="commune")},
+        ins={
+            "frame": dg.AssetIn(key=asset_key),
+            "commune": dg.AssetIn(key="commune"),
+            **{name: dg.AssetIn(key=name) for name in extra_inputs},
+        },
         description=f"Checks of {dataset_id}; when all pass, writes {dataset_id}.csv to the "
         "published folder.",
     )
@@ -130,8 +144,9 @@ def dataset_checks(
         settings: CommuneSettings,
         frame: pd.DataFrame,
         commune: Commune,
+        **inputs: Any,
     ):
-        outcomes = evaluate(frame, model, rules, commune)
+        outcomes = evaluate(frame, model, rules, commune, inputs)
         target = settings.published_folder() / f"{dataset_id}.csv"
         if all(outcome.passed for outcome in outcomes):
             digest = write_csv(frame, target)

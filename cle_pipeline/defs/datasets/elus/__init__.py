@@ -1,0 +1,1 @@
+"""`elus`: the municipal council of the commune (RNE), public fields only."""

@@ -1,0 +1,145 @@
+"""RNE (Répertoire national des élus): the national file of municipal councillors.
+
+One `;` CSV, UTF-8 (a BOM is tolerated), about 490,000 rows and 62 MB, 16 columns, one row per
+councillor and function: someone holding two functions (an adjoint who is also maire délégué)
+appears twice, a councillor without function once with `Libellé de la fonction` empty. The
+Ministère de l'Intérieur republishes it quarterly under a new timestamped path (and renamed it
+from `elus-conseillers-municipaux-cm.csv` to `elus-conseiller-municipal-cm.csv` in 2026), so
+the current file is found through the data.gouv.fr API; the resource's stable link
+https://www.data.gouv.fr/fr/datasets/r/d5f400de-ae3f-4966-8cb6-a85c70c6c24a can be given to
+`CLE_SOURCE_RNE_CONSEILLERS_MUNICIPAUX` instead.
+
+Quirks: dates are `dd/mm/yyyy` in older files and ISO `yyyy-mm-dd` in recent ones (the dataset
+reads both); older files lost the leading zeros of codes (`1` for the Ain, `1001` for
+01001); `Code de la commune` holds the full INSEE code; `Code du département` is empty for
+some overseas communes (Martinique, Guyane, the Pacific), which fill the collectivity columns
+(`Code de la collectivité à statut particulier`) instead, like Paris, Lyon, Marseille and
+Corsica on top of their department.
+
+Personal data: the birth date, the socio-professional category and the nationality are never
+read out of the file (data minimisation); only the columns the commune publishes reach the
+asset's value.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
+from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.normalise import blank_to_none
+from cle_pipeline.lib.tabular import CsvFormat, query_csv, sql_name
+
+SOURCE = Source(
+    id="rne_conseillers_municipaux",
+    title="Répertoire national des élus : conseillers municipaux",
+    publisher="Ministère de l'Intérieur",
+    page="https://www.data.gouv.fr/fr/datasets/repertoire-national-des-elus-1/",
+    # Matched against the resource's title and its file name: `elus-conseillers-municipaux-cm.csv`
+    # until 2025, `elus-conseiller-municipal-cm.csv` since the 2026 files; never the mayors',
+    # the community councillors' or the arrondissement councillors' files of the same dataset.
+    resolve=datagouv_latest_resource(
+        "repertoire-national-des-elus-1",
+        r"(?i)^(?:elus-)?conseillers?[-_ ]municipa(?:l|ux)(?:-cm)?(?:\.csv)?$",
+    ),
+    snapshot="elus-conseillers-municipaux-cm.csv",
+)
+FORMAT = CsvFormat(separator=";", encoding="utf-8")
+
+DEPARTMENT = "Code du département"
+COLLECTIVITY = "Code de la collectivité à statut particulier"
+COMMUNE = "Code de la commune"
+# What the commune's dataset may publish, and what it needs to place a row: read by name.
+COLUMNS = [
+    DEPARTMENT,
+    "Libellé du département",
+    COLLECTIVITY,
+    "Libellé de la collectivité à statut particulier",
+    COMMUNE,
+    "Libellé de la commune",
+    "Nom de l'élu",
+    "Prénom de l'élu",
+    "Code sexe",
+    "Date de début du mandat",
+    "Libellé de la fonction",
+    "Date de début de la fonction",
+]
+# In the file, never selected: `Date de naissance`, `Code de la catégorie socio-professionnelle`,
+# `Libellé de la catégorie socio-professionnelle`, `Code nationalité`.
+
+DEPARTMENT_CODE = re.compile(r"^(?:\d{1,2}|2[AB]|9[78]\d)$")
+
+
+def insee_code(department: object, collectivity: object, commune: object) -> str | None:
+    """The commune's five-character INSEE code from the RNE's three code columns.
+
+    `Code de la commune` normally holds the whole code, its leading zero lost in older files
+    (`1001` → `01001`). Should it hold only the number inside the department (`165`, as in the
+    election files), the department (or, when empty, the collectivity) is put in front:
+    `76` + `165`, `974` + `11`, `97` + `411`. None when the row cannot be placed.
+    """
+    number = blank_to_none(commune)
+    if number is None:
+        return None
+    number = str(number).strip().upper()
+    if len(number) >= 4:
+        return number.zfill(5)
+    department_code = blank_to_none(department) or blank_to_none(collectivity)
+    if department_code is None:
+        return None
+    department_code = str(department_code).strip().upper()
+    if not DEPARTMENT_CODE.match(department_code) or not number.isdigit():
+        return None
+    if len(department_code) == 3:  # overseas: 974 + 11, or 97 + 411
+        if len(number) == 3:
+            return department_code[:2] + number
+        return department_code + number.zfill(2)
+    return department_code.zfill(2) + number.zfill(3)
+
+
+def prefilter_values(code: str) -> list[str]:
+    """What `Code de la commune`, without its leading zeros, may hold for the commune: the
+    whole code or its number inside the department. A cheap superset for DuckDB; the exact
+    placement is `insee_code`."""
+    numbers = [code, code[2:], *([code[3:]] if code[:2] in ("97", "98") else [])]
+    return sorted({number.lstrip("0") or "0" for number in numbers})
+
+
+def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
+    """The commune's councillors, one row per councillor and function, public columns only,
+    every value as text."""
+    candidates = query_csv(
+        table,
+        FORMAT,
+        required=COLUMNS,
+        where=f"list_contains($numbers, upper(ltrim(trim({sql_name(COMMUNE)}), '0')))",
+        parameters={"numbers": prefilter_values(code)},
+        select=", ".join(sql_name(name) for name in COLUMNS),
+        label=label,
+    )
+    placed = [
+        insee_code(row[DEPARTMENT], row[COLLECTIVITY], row[COMMUNE])
+        for _, row in candidates.iterrows()
+    ]
+    return candidates[[found == code for found in placed]].reset_index(drop=True)
+
+
+@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+def rne_conseillers_municipaux(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+    """The commune's municipal councillors in the RNE, one row per councillor and function, as
+    published (text), without birth date, socio-professional category or nationality, which
+    are left in the national file."""
+    fetched = sources.fetch(SOURCE, commune.code)
+    councillors = cut_commune(fetched.path, commune.code, fetched.location)
+    return dg.Output(
+        councillors,
+        metadata={
+            **fetched.metadata(),
+            "rows_for_commune": len(councillors),
+            "rows_with_function": int(councillors["Libellé de la fonction"].notna().sum()),
+        },
+    )

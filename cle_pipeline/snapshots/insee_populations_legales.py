@@ -1,0 +1,86 @@
+"""INSEE populations légales: `ensemble.zip` → `donnees_communes.csv` and two other levels.
+
+`;`, UTF-8, one row per commune (`CODCOM` inside the department, `411` for 97411), Paris as
+its 20 arrondissements. Populations are SAMPLES of the right size (Caudebec-lès-Elbeuf just
+above 10,000, Elbeuf about 16,000), not INSEE's figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cle_pipeline.snapshots.common import csv_text, source_folder, write_zip
+
+COMMUNES_HEADER = [
+    "CODREG",
+    "REG",
+    "CODDEP",
+    "CODARR",
+    "CODCAN",
+    "CODCOM",
+    "COM",
+    "PMUN",
+    "PCAP",
+    "PTOT",
+]
+NORMANDIE = ("28", "Normandie")
+
+# (region, department, arrondissement, canton, number, name, PMUN, PCAP)
+COMMUNES = [
+    ("84", "Auvergne-Rhône-Alpes", "01", "2", "10", "001", "L'Abergement-Clémenciat", 859, 17),
+    (*NORMANDIE, "76", "3", "07", "165", "Caudebec-lès-Elbeuf", 10153, 164),
+    (*NORMANDIE, "76", "3", "07", "231", "Elbeuf", 16208, 297),
+    (*NORMANDIE, "76", "3", "07", "640", "Saint-Pierre-lès-Elbeuf", 8412, 133),
+    ("94", "Corse", "2A", "1", "07", "004", "Ajaccio", 73717, 1411),
+    ("04", "La Réunion", "974", "4", "14", "411", "Saint-Denis", 153810, 2208),
+    ("02", "Martinique", "972", "2", "90", "209", "Fort-de-France", 74306, 1125),
+]
+# Paris: the file has the arrondissements only (SAMPLE populations, about 2.1 million in all).
+PARIS_ARRONDISSEMENTS = [
+    16252, 21384, 32825, 28324, 56841, 40209, 47947, 35418, 58419, 83459,
+    141151, 139297, 177833, 135964, 228852, 165523, 164413, 191135, 183211, 193155,
+]  # fmt: skip
+
+
+def write() -> list[Path]:
+    communes = [[*place, str(pmun), str(pcap), str(pmun + pcap)] for *place, pmun, pcap in COMMUNES]
+    for index, pmun in enumerate(PARIS_ARRONDISSEMENTS, start=1):
+        suffix = "er" if index == 1 else "e"
+        communes.append(
+            [
+                "11",
+                "Île-de-France",
+                "75",
+                "1",
+                "99",
+                f"1{index:02d}",
+                f"Paris {index}{suffix} Arrondissement",
+                str(pmun),
+                str(pmun // 100),
+                str(pmun + pmun // 100),
+            ]
+        )
+    departments = [
+        ["28", "Normandie", "76", "Seine-Maritime", "34", "69", "708", "1254378", "1271120"],
+        ["11", "Île-de-France", "75", "Paris", "1", "17", "1", "2113705", "2136590"],
+    ]
+    regions = [
+        ["28", "Normandie", "5", "3251", "3327077", "3386523"],
+        ["11", "Île-de-France", "8", "1265", "12358932", "12537013"],
+    ]
+    target = source_folder("insee_populations_legales") / "ensemble.zip"
+    write_zip(
+        target,
+        {
+            "donnees_regions.csv": csv_text(
+                ["CODREG", "REG", "NBARR", "NBCOM", "PMUN", "PTOT"], regions, ";"
+            ).encode("utf-8"),
+            "donnees_departements.csv": csv_text(
+                ["CODREG", "REG", "CODDEP", "DEP", "NBARR", "NBCAN", "NBCOM", "PMUN", "PTOT"],
+                departments,
+                ";",
+            ).encode("utf-8"),
+            "donnees_communes.csv": csv_text(COMMUNES_HEADER, communes, ";").encode("utf-8"),
+        },
+    )
+    return [target]

@@ -1,0 +1,44 @@
+"""Rules that read another upstream asset besides the dataset (`Rule.inputs`)."""
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from cle_pipeline.lib.checks import Rule, dataset_checks, evaluate
+from cle_pipeline.lib.geo import Commune
+
+CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
+
+
+class Counted(pa.DataFrameModel):
+    n: Series[int]
+
+
+def too_many(frame: pd.DataFrame, commune: Commune, limit: int) -> pd.DataFrame:
+    return frame[frame["n"] > limit]
+
+
+RULE = Rule("under_limit", "n stays under the limit asset", too_many, inputs=("limit",))
+
+
+def test_a_rule_receives_its_inputs_by_name():
+    frame = pd.DataFrame({"n": [1, 5, 9]})
+    outcome = evaluate(frame, Counted, [RULE], CAUDEBEC, {"limit": 4})[1]
+    assert outcome.failures["n"].tolist() == [5, 9]
+
+
+def test_a_missing_input_fails_the_rule_instead_of_passing_it():
+    outcome = evaluate(pd.DataFrame({"n": [1]}), Counted, [RULE], CAUDEBEC)[1]
+    assert not outcome.passed
+    assert outcome.failures["error"].tolist() == ["KeyError: 'limit'"]
+
+
+def test_the_check_declares_the_input_as_an_upstream_asset():
+    checks = dataset_checks("counted", Counted, [RULE])
+    assert dg.AssetKey("limit") in checks.keys_by_input_name.values()
+    specs = {spec.name: spec for spec in checks.check_specs}
+    assert {dep.asset_key for dep in specs["under_limit"].additional_deps} == {
+        dg.AssetKey("commune"),
+        dg.AssetKey("limit"),
+    }
