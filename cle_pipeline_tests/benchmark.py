@@ -141,9 +141,8 @@ def main() -> None:
     if not rna_file.exists():
         print("building a national-size RNA zip…", flush=True)
         build_rna(rna_file)
-    print(
-        f"IRVE file: {irve_file.stat().st_size / 1e6:.0f} MB; RNA zip: {rna_file.stat().st_size / 1e6:.0f} MB"
-    )
+    sizes = irve_file.stat().st_size / 1e6, rna_file.stat().st_size / 1e6
+    print(f"IRVE file: {sizes[0]:.0f} MB; RNA zip: {sizes[1]:.0f} MB")
     print(f"{'cut':28} {'rows':>5} {'cut s':>6} {'process s':>9} {'peak MiB':>8}   reference")
     for label, source, path in [
         ("(imports only)", "imports", irve_file),
@@ -155,8 +154,8 @@ def main() -> None:
         reference = REFERENCE.get(source)
         target = f"{reference[0]} s / {reference[1]} MiB" if reference else "3.4 s / 335 MiB seen"
         print(
-            f"{label:28} {figures['rows']:>5} {figures['seconds']:>6} {figures['process_seconds']:>9} "
-            f"{figures['peak_mib']:>8}   {target}",
+            f"{label:28} {figures['rows']:>5} {figures['seconds']:>6} "
+            f"{figures['process_seconds']:>9} {figures['peak_mib']:>8}   {target}",
             flush=True,
         )
 
