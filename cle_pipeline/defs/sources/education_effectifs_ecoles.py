@@ -70,19 +70,22 @@ COLUMNS = [
 # Only in newer exports (UEEA pupils counted apart from rentrée 2024); read when present.
 UEEA = "nombre_eleves_ueea"
 
+# Semi-joins on the unnested lists (hashed by DuckDB), not a list scan per row: the national
+# file has about 330,000 rows and a department's directory about 2,000 UAIs.
 WHERE = """
-    list_contains($commune_uais, trim(numero_ecole))
+    trim(numero_ecole) IN (SELECT unnest($commune_uais))
     OR (starts_with(trim(numero_ecole), $prefix)
-        AND NOT list_contains($known_uais, trim(numero_ecole)))
+        AND trim(numero_ecole) NOT IN (SELECT unnest($known_uais)))
 """
 
 
 def commune_uais(directory: pd.DataFrame, label: str = "education_annuaire") -> list[str]:
     """The UAIs the directory places in the commune (deduplicated). A UAI placed both in the
     commune and elsewhere is a contradiction of the directory, not something to guess about."""
-    uais = directory["identifiant_de_l_etablissement"].str.strip()
-    own = set(uais[directory["dans_la_commune"]])
-    elsewhere = set(uais[~directory["dans_la_commune"]])
+    listed = directory.dropna(subset=["identifiant_de_l_etablissement"])
+    uais = listed["identifiant_de_l_etablissement"].str.strip()
+    own = set(uais[listed["dans_la_commune"]])
+    elsewhere = set(uais[~listed["dans_la_commune"]])
     contradictions = sorted(own & elsewhere)
     if contradictions:
         raise SourceFormatError(
@@ -97,7 +100,7 @@ def cut_commune(table: Path, directory: pd.DataFrame, commune: Commune, label: s
     `annuaire` (UAI placed in the commune by the directory) or `nom_commune` (a UAI of the
     department unknown to the directory whose rows name the commune: a closed school)."""
     own = commune_uais(directory)
-    known = sorted(set(directory["identifiant_de_l_etablissement"].str.strip()))
+    known = sorted(set(directory["identifiant_de_l_etablissement"].dropna().str.strip()))
     rows = query_csv(
         table,
         FORMAT,
