@@ -12,9 +12,10 @@ Schools: Caudebec-lès-Elbeuf (three public schools, one private, and a maternel
 after rentrée 2020 and is absent from the directory), Elbeuf, Saint-Pierre-lès-Elbeuf (same
 postal code, one school closed), Rouen (same department), Paris, Ajaccio, Saint-Denis de La
 Réunion, and a closed school of Saint-Denis (93) that must not be taken for the Réunion one.
-Elbeuf's and Saint-Pierre's patronymes are real school names; Caudebec's, the UAIs (with a
-valid check letter) and EVERY NUMBER are SAMPLES, consistent (pre-elementary + elementary + ULIS
-= total, CP … CM2 = elementary) but not the DEPP's figures.
+The open schools of Elbeuf and Saint-Pierre carry the names of real schools of those towns;
+every other name (Caudebec's could not be confirmed), the UAIs (with a valid check letter) and
+EVERY NUMBER are SAMPLES, consistent (pre-elementary + elementary + ULIS = total, CP … CM2 =
+elementary) but not the DEPP's figures.
 """
 
 from __future__ import annotations

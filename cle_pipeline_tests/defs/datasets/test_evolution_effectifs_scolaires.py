@@ -1,5 +1,6 @@
 """`evolution_effectifs_scolaires` from the snapshots: school rows, commune totals, checks."""
 
+import dagster as dg
 import pandas as pd
 
 from cle_pipeline.defs.datasets.effectifs_scolaires_2022.assets import school_rows
@@ -195,3 +196,28 @@ def test_a_total_row_carrying_a_uai_fails_the_schema():
     raw_table.loc[1, "numero_ecole"] = "TOTAL"
     failures = evaluate(raw_table, EvolutionEffectifsScolaires, [], CAUDEBEC)[0].failures
     assert set(failures["row"]) == {2}
+
+
+def test_the_graph_places_enrolments_through_the_directory(definitions):
+    graph = definitions.resolve_asset_graph()
+
+    def node(name: str):
+        return graph.get(dg.AssetKey(name))
+
+    assert node("education_annuaire").parent_keys == {dg.AssetKey("commune")}
+    assert node("education_effectifs_ecoles").parent_keys == {
+        dg.AssetKey("commune"),
+        dg.AssetKey("education_annuaire"),
+    }
+    for dataset in ("effectifs_scolaires_2022", "evolution_effectifs_scolaires"):
+        assert node(dataset).parent_keys == {
+            dg.AssetKey("commune"),
+            dg.AssetKey("education_effectifs_ecoles"),
+        }
+        assert node(dataset).group_name == "published"
+    assert {key.name for key in node("evolution_effectifs_scolaires").check_keys} == {
+        "schema",
+        "levels_sum_to_total",
+        "one_row_per_school_and_year",
+        "commune_totals_equal_sum_of_schools",
+    }

@@ -28,7 +28,8 @@ from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 
 TOTALLED = ["nombre_ecoles", *COUNT_COLUMNS]
-COLUMNS = ["niveau_agregation", *SCHOOL_COLUMNS[:9], "nombre_ecoles", *COUNT_COLUMNS]
+DESCRIPTIVE = [name for name in SCHOOL_COLUMNS if name not in COUNT_COLUMNS]
+COLUMNS = ["niveau_agregation", *DESCRIPTIVE, "nombre_ecoles", *COUNT_COLUMNS]
 ORDER = {"ecole": 0, "commune": 1}
 
 
