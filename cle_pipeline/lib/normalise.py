@@ -7,6 +7,7 @@ check fails on it and shows it, instead of guessing: a wrong output is worse tha
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 import pandas as pd
@@ -86,3 +87,19 @@ def number_text(value: object) -> object:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+SAINT_ABBREVIATIONS = {"ST": "SAINT", "STE": "SAINTE", "STS": "SAINTS", "STES": "SAINTES"}
+
+
+def place_name_key(value: object) -> str | None:
+    """A commune name reduced to what every spelling shares, for comparing names between files:
+    `Caudebec-lès-Elbeuf`, `CAUDEBEC-LES-ELBEUF` and `CAUDEBEC LES ELBEUF` → `CAUDEBEC LES
+    ELBEUF`; `ST PIERRE LES ELBEUF` → `SAINT PIERRE LES ELBEUF`. None for a missing name."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(character for character in text if not unicodedata.combining(character))
+    words = re.sub(r"[^A-Z0-9]+", " ", text.upper()).split()
+    return " ".join(SAINT_ABBREVIATIONS.get(word, word) for word in words) or None

@@ -1,0 +1,1 @@
+"""`evolution_effectifs_scolaires`: pupils per school and year, with commune totals."""

@@ -1,0 +1,111 @@
+"""Annuaire de l'éducation (`fr-en-annuaire-education`): the directory of schools and
+establishments, the only national file that gives a school's INSEE commune code from its UAI.
+
+Opendatasoft export, `;`, UTF-8 with a BOM, about 68,000 rows and 72 columns, one row per
+establishment (schools, collèges, lycées, administrative units). Traps of the file:
+
+- it lists the establishments open today (`etat` OUVERT, A OUVRIR, A FERMER): a school that
+  closed is absent, although the enrolment file still has its past years;
+- some UAIs appear twice (the same row repeated);
+- `code_commune` is the INSEE code, but the arrondissement's for Paris, Lyon and Marseille
+  (`75115`), not the commune's (`75056`); `code_departement` has three characters (`076`);
+- `code_postal` is a postal code, shared by several communes (76320: Caudebec-lès-Elbeuf and
+  Saint-Pierre-lès-Elbeuf): never used to place anything.
+
+The cut keeps the commune's establishments AND every establishment numbered in its department
+(the first three characters of a UAI: `076` for Seine-Maritime, `620`/`720` for Corsica, `974`
+overseas). The second part is what lets `education_effectifs_ecoles` tell a closed school (a
+UAI of the department that the directory does not know) from a school the directory places in
+another commune.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.tabular import CsvFormat, query_csv
+
+SOURCE = Source(
+    id="education_annuaire",
+    title="Annuaire de l'éducation",
+    publisher="Ministère de l'Éducation nationale",
+    page="https://data.education.gouv.fr/explore/dataset/fr-en-annuaire-education/information/",
+    url="https://data.education.gouv.fr/api/explore/v2.1/catalog/datasets/"
+    "fr-en-annuaire-education/exports/csv?delimiter=%3B",
+    snapshot="fr-en-annuaire-education.csv",
+)
+FORMAT = CsvFormat(separator=";", encoding="utf-8")
+COLUMNS = [
+    "identifiant_de_l_etablissement",
+    "nom_etablissement",
+    "type_etablissement",
+    "code_commune",
+    "nom_commune",
+    "etat",
+]
+# The directory places schools of Paris, Lyon and Marseille in their municipal arrondissements.
+ARRONDISSEMENTS = {
+    "75056": [f"751{number:02d}" for number in range(1, 21)],
+    "69123": [f"6938{number}" for number in range(1, 10)],
+    "13055": [f"132{number:02d}" for number in range(1, 17)],
+}
+
+
+def uai_prefix(department: str) -> str:
+    """The first three characters of the UAIs of a department: `76` → `076`, `2A` → `620`,
+    `2B` → `720`, `974` → `974`."""
+    corsica = {"2A": "620", "2B": "720"}
+    if department in corsica:
+        return corsica[department]
+    return department if len(department) == 3 else f"0{department}"
+
+
+def commune_codes(code: str) -> list[str]:
+    """The `code_commune` values the directory uses for a commune (itself, or its
+    arrondissements for Paris, Lyon and Marseille)."""
+    return [code, *ARRONDISSEMENTS.get(code, [])]
+
+
+def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
+    """The directory rows of the commune's establishments and of every establishment numbered
+    in its department, every column as text, with `dans_la_commune` telling which are the
+    commune's. Repeated rows are kept: the placement deduplicates UAIs."""
+    rows = query_csv(
+        table,
+        FORMAT,
+        required=COLUMNS,
+        where="list_contains($codes, code_commune) "
+        "OR starts_with(identifiant_de_l_etablissement, $prefix)",
+        parameters={"codes": commune_codes(commune.code), "prefix": uai_prefix(commune.department)},
+        label=label,
+    )
+    rows["dans_la_commune"] = rows["code_commune"].isin(commune_codes(commune.code))
+    return rows
+
+
+@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+def education_annuaire(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+    """The directory rows that place the commune's schools: its establishments (column
+    `dans_la_commune` true), and every establishment numbered in its department, so that a UAI
+    the directory does not know can be told from one it places elsewhere."""
+    fetched = sources.fetch(SOURCE, commune.code)
+    rows = cut_commune(fetched.path, commune, fetched.location)
+    own = rows[rows["dans_la_commune"]]
+    return dg.Output(
+        rows,
+        metadata={
+            **fetched.metadata(),
+            "rows_for_commune": len(own),
+            "schools_in_commune": int(
+                own.loc[own["type_etablissement"] == "Ecole", "identifiant_de_l_etablissement"]
+                .drop_duplicates()
+                .size
+            ),
+            "rows_in_department": len(rows),
+        },
+    )

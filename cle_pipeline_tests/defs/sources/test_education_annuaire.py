@@ -1,0 +1,77 @@
+"""The school directory cut: the commune's establishments and its department's UAIs."""
+
+from pathlib import Path
+
+import pytest
+
+from cle_pipeline.defs.sources.education_annuaire import (
+    SOURCE,
+    commune_codes,
+    cut_commune,
+    uai_prefix,
+)
+from cle_pipeline.lib.errors import SourceFormatError
+from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.geo import Commune
+
+DIRECTORY = PROJECT_ROOT / "data" / "sources" / "education_annuaire" / SOURCE.snapshot
+CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
+PARIS = Commune("75056", "Paris", "75", "11")
+
+
+@pytest.mark.parametrize(
+    ("department", "prefix"),
+    [("76", "076"), ("01", "001"), ("2A", "620"), ("2B", "720"), ("974", "974")],
+)
+def test_uai_prefix_of_a_department(department, prefix):
+    assert uai_prefix(department) == prefix
+
+
+def test_paris_lyon_marseille_are_found_under_their_arrondissements():
+    assert commune_codes("76165") == ["76165"]
+    assert commune_codes("75056")[1:3] == ["75101", "75102"]
+    assert len(commune_codes("75056")) == 21
+    assert commune_codes("69123")[-1] == "69389"
+    assert commune_codes("13055")[-1] == "13216"
+
+
+def test_the_cut_keeps_the_communes_establishments_and_the_departments_uais():
+    rows = cut_commune(DIRECTORY, CAUDEBEC, "annuaire")
+    own = rows[rows["dans_la_commune"]]
+    # Four schools (Jean Jaurès repeated, as in the real export) and a collège.
+    assert own["identifiant_de_l_etablissement"].tolist() == [
+        "0761587M",
+        "0761588N",
+        "0761589P",
+        "0761588N",
+        "0761590R",
+        "0760031W",
+    ]
+    assert set(own["code_postal"]) == {"76320"}
+    # Elbeuf, Saint-Pierre (also 76320) and Rouen: known to the directory, not the commune's.
+    others = rows[~rows["dans_la_commune"]]
+    assert set(others["code_commune"]) == {"76231", "76640", "76540"}
+    assert others["identifiant_de_l_etablissement"].str.startswith("076").all()
+    # Every column of the national file is kept, as text.
+    assert "libelle_bassin_formation" in rows.columns
+    assert rows.loc[0, "code_departement"] == "076"
+
+
+def test_paris_schools_are_placed_by_their_arrondissement():
+    rows = cut_commune(DIRECTORY, PARIS, "annuaire")
+    assert rows.loc[rows["dans_la_commune"], "code_commune"].tolist() == ["75115"]
+
+
+def without_column(source: Path, name: str, target: Path) -> Path:
+    """A copy of a `;` snapshot (no quoted separators in it) without one column."""
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    position = lines[0].split(";").index(name)
+    kept = [";".join(v for i, v in enumerate(line.split(";")) if i != position) for line in lines]
+    target.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return target
+
+
+def test_a_missing_column_names_the_file_and_the_column(tmp_path: Path):
+    broken = without_column(DIRECTORY, "code_commune", tmp_path / "fr-en-annuaire-education.csv")
+    with pytest.raises(SourceFormatError, match=r"fr-en-annuaire-education\.csv.*code_commune"):
+        cut_commune(broken, CAUDEBEC, str(broken))
