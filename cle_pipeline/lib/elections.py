@@ -259,7 +259,7 @@ def tidy_round(rows: pd.DataFrame, tour: int, commune: Commune) -> pd.DataFrame:
     legislative `Nuance` and the constituency are kept; each dataset picks its columns."""
     table = pd.DataFrame(
         {
-            "tour": pd.Series([tour] * len(rows), dtype="Int64"),
+            "tour": pd.array([tour] * len(rows), dtype="Int64"),
             "code_commune_insee": commune.code,
             "nom_commune": commune.name,
             "code_circonscription": rows["Code de la circonscription"].str.strip(),
