@@ -1,0 +1,90 @@
+"""`elections_legislatives_2022`: the commune's legislative results by polling station."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.defs.datasets.elections_legislatives_2022.schema import (
+    ElectionsLegislatives2022,
+)
+from cle_pipeline.defs.datasets.elections_legislatives_2022.sheet import SHEET
+from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.elections import (
+    inscrits_equal_abstentions_votants,
+    percentages_match_counts,
+    stations_in_every_round,
+    tidy_round,
+    votants_equal_blancs_nuls_exprimes,
+    votes_sum_to_exprimes,
+)
+from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.metadata import OWNERS, published_metadata
+
+COLUMNS = list(ElectionsLegislatives2022.to_schema().columns)
+
+
+def legislative_results(
+    round_1: pd.DataFrame, round_2: pd.DataFrame, commune: Commune
+) -> pd.DataFrame:
+    """Both rounds in one long table, one row per round × station × candidate, with the
+    constituency (a commune may straddle two) and each candidate's nuance."""
+    table = pd.concat(
+        [tidy_round(round_1, 1, commune), tidy_round(round_2, 2, commune)], ignore_index=True
+    )
+    table = table.sort_values(["tour", "code_bureau", "numero_panneau"], kind="stable")
+    return table[COLUMNS].reset_index(drop=True)
+
+
+@dg.asset(
+    group_name="published",
+    owners=OWNERS,
+    kinds={"pandas", "csv"},
+    tags={"dataset": SHEET.dataset_id},
+    description=SHEET.content,
+)
+def elections_legislatives_2022(
+    legislatives_2022_t1: pd.DataFrame, legislatives_2022_t2: pd.DataFrame, commune: Commune
+) -> dg.Output[pd.DataFrame]:
+    """The 2022 legislative results of the commune's polling stations, both rounds, one row
+    per round × station × candidate with the station's totals and the candidate's nuance."""
+    table = legislative_results(legislatives_2022_t1, legislatives_2022_t2, commune)
+    return dg.Output(table, metadata=published_metadata(table, ElectionsLegislatives2022))
+
+
+elections_legislatives_2022_checks = dataset_checks(
+    "elections_legislatives_2022",
+    ElectionsLegislatives2022,
+    rules=[
+        Rule(
+            "votes_sum_to_exprimes",
+            "Per round and polling station, the candidates' votes add up to the expressed votes.",
+            votes_sum_to_exprimes,
+        ),
+        Rule(
+            "votants_equal_blancs_nuls_exprimes",
+            "Per round and polling station, votants = blancs + nuls + exprimes.",
+            votants_equal_blancs_nuls_exprimes,
+        ),
+        Rule(
+            "inscrits_equal_abstentions_votants",
+            "Per round and polling station, inscrits = abstentions + votants.",
+            inscrits_equal_abstentions_votants,
+        ),
+        Rule(
+            "percentages_match_counts",
+            "pct_voix_inscrits and pct_voix_exprimes agree within 0.01 point with the votes "
+            "divided by inscrits and by exprimes.",
+            percentages_match_counts,
+        ),
+        Rule(
+            "stations_in_every_round",
+            "The commune has at least one polling station, and the same ones in both rounds in "
+            "every constituency that held a round 2 (a deputy elected in round 1 means no round "
+            "2 in that constituency).",
+            partial(stations_in_every_round, by_constituency=True),
+        ),
+    ],
+)

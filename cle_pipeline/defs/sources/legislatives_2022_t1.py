@@ -1,0 +1,44 @@
+"""Legislative elections 2022, round 1 (12 June 2022): results by polling station.
+
+Ministry of the Interior, `resultats-par-niveau-burvot-t1-france-entiere.txt` (about 36 MB),
+one row per polling station of France (about 69,700): `;`, latin-1, a header naming ONE
+candidate block while each row repeats it once per candidate of the constituency (their number
+varies), each block with the candidate's `Nuance` (8 fields, 7 in the presidential files). Read
+line by line by `lib.elections`: never whole, never by a reader that trusts the header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.lib.elections import LEGISLATIVE, read_commune_results, results_metadata
+from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.geo import Commune
+
+SOURCE = Source(
+    id="legislatives_2022_t1",
+    title="Élections législatives des 12 et 19 juin 2022 : résultats définitifs du premier tour "
+    "par bureau de vote",
+    publisher="Ministère de l'Intérieur",
+    page="https://www.data.gouv.fr/fr/datasets/elections-legislatives-des-12-et-19-juin-2022-resultats-definitifs-du-premier-tour/",
+    url="https://www.data.gouv.fr/fr/datasets/r/a1f73b85-8194-44f4-a2b7-c343edb47d32",
+    snapshot="resultats-par-niveau-burvot-t1-france-entiere.txt",
+)
+
+
+def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
+    """The commune's rows, one per polling station × candidate, every field as text; the
+    commune is found by its department and 3-digit codes (letters for overseas territories)."""
+    return read_commune_results(table, LEGISLATIVE, code, label)
+
+
+@dg.asset(group_name="sources", kinds={"python", "csv"}, metadata=SOURCE.definition_metadata())
+def legislatives_2022_t1(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+    """The legislative round 1 results of the commune, one row per polling station × candidate:
+    the station's fields (totals and percentages) and the candidate's block, as text."""
+    fetched = sources.fetch(SOURCE, commune.code)
+    rows = cut_commune(fetched.path, commune.code, fetched.location)
+    return dg.Output(rows, metadata={**fetched.metadata(), **results_metadata(rows)})

@@ -1,0 +1,43 @@
+"""Presidential election 2022, round 1 (10 April 2022): results by polling station.
+
+Ministry of the Interior, `resultats-par-niveau-burvot-t1-france-entiere.txt` (about 36 MB),
+one row per polling station of France (about 69,700): `;`, latin-1, a header naming ONE
+candidate block while each row repeats it for each of the 12 candidates. Read line by line by
+`lib.elections`: never whole, never by a reader that trusts the header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.lib.elections import PRESIDENTIAL, read_commune_results, results_metadata
+from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.geo import Commune
+
+SOURCE = Source(
+    id="presidentielle_2022_t1",
+    title="Élection présidentielle des 10 et 24 avril 2022 : résultats définitifs du 1er tour "
+    "par bureau de vote",
+    publisher="Ministère de l'Intérieur",
+    page="https://www.data.gouv.fr/fr/datasets/election-presidentielle-des-10-et-24-avril-2022-resultats-definitifs-du-1er-tour/",
+    url="https://www.data.gouv.fr/fr/datasets/r/79b5cac4-4957-486b-bbda-322d80868224",
+    snapshot="resultats-par-niveau-burvot-t1-france-entiere.txt",
+)
+
+
+def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
+    """The commune's rows, one per polling station × candidate, every field as text; the
+    commune is found by its department and 3-digit codes (letters for overseas territories)."""
+    return read_commune_results(table, PRESIDENTIAL, code, label)
+
+
+@dg.asset(group_name="sources", kinds={"python", "csv"}, metadata=SOURCE.definition_metadata())
+def presidentielle_2022_t1(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+    """The presidential round 1 results of the commune, one row per polling station × candidate:
+    the station's fields (totals and percentages) and the candidate's block, as text."""
+    fetched = sources.fetch(SOURCE, commune.code)
+    rows = cut_commune(fetched.path, commune.code, fetched.location)
+    return dg.Output(rows, metadata={**fetched.metadata(), **results_metadata(rows)})

@@ -1,0 +1,43 @@
+"""Presidential election 2022, round 2 (24 April 2022): results by polling station.
+
+Ministry of the Interior, `resultats-par-niveau-burvot-t2-france-entiere.txt` (about 13.5 MB),
+one row per polling station of France (about 69,700): `;`, latin-1, a header naming ONE
+candidate block while each row repeats it for each of the 2 candidates. Read line by line by
+`lib.elections`: never whole, never by a reader that trusts the header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.lib.elections import PRESIDENTIAL, read_commune_results, results_metadata
+from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.geo import Commune
+
+SOURCE = Source(
+    id="presidentielle_2022_t2",
+    title="Élection présidentielle des 10 et 24 avril 2022 : résultats définitifs du 2nd tour "
+    "par bureau de vote",
+    publisher="Ministère de l'Intérieur",
+    page="https://www.data.gouv.fr/fr/datasets/election-presidentielle-des-10-et-24-avril-2022-resultats-definitifs-du-2nd-tour/",
+    url="https://www.data.gouv.fr/fr/datasets/r/4dfd05a9-094e-4043-8a19-43b6b6bbe086",
+    snapshot="resultats-par-niveau-burvot-t2-france-entiere.txt",
+)
+
+
+def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
+    """The commune's rows, one per polling station × candidate, every field as text; the
+    commune is found by its department and 3-digit codes (letters for overseas territories)."""
+    return read_commune_results(table, PRESIDENTIAL, code, label)
+
+
+@dg.asset(group_name="sources", kinds={"python", "csv"}, metadata=SOURCE.definition_metadata())
+def presidentielle_2022_t2(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+    """The presidential round 2 results of the commune, one row per polling station × candidate:
+    the station's fields (totals and percentages) and the candidate's block, as text."""
+    fetched = sources.fetch(SOURCE, commune.code)
+    rows = cut_commune(fetched.path, commune.code, fetched.location)
+    return dg.Output(rows, metadata={**fetched.metadata(), **results_metadata(rows)})

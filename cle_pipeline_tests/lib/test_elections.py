@@ -1,0 +1,254 @@
+"""The Ministry's results files: ragged rows, letter codes of overseas departments, the rules."""
+
+import pandas as pd
+import pytest
+
+from cle_pipeline.lib.elections import (
+    FIXED_COLUMNS,
+    LEGISLATIVE,
+    PRESIDENTIAL,
+    inscrits_equal_abstentions_votants,
+    insee_code,
+    percentages_match_counts,
+    read_commune_results,
+    stations_in_every_round,
+    votants_equal_blancs_nuls_exprimes,
+    votes_sum_to_exprimes,
+)
+from cle_pipeline.lib.errors import SourceFormatError
+from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.geo import Commune
+
+SOURCES = PROJECT_ROOT / "data" / "sources"
+PRESIDENTIAL_T1 = (
+    SOURCES / "presidentielle_2022_t1" / "resultats-par-niveau-burvot-t1-france-entiere.txt"
+)
+LEGISLATIVE_T1 = (
+    SOURCES / "legislatives_2022_t1" / "resultats-par-niveau-burvot-t1-france-entiere.txt"
+)
+CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
+HEADER = ";".join([*FIXED_COLUMNS, *PRESIDENTIAL.candidate_columns])
+
+
+@pytest.mark.parametrize(
+    ("department", "commune", "expected"),
+    [
+        ("76", "165", "76165"),
+        ("01", "001", "01001"),
+        ("1", "1", "01001"),  # leading zeros lost by a spreadsheet
+        ("2A", "004", "2A004"),
+        ("2B", "033", "2B033"),
+        ("ZA", "101", "97101"),  # Les Abymes, Guadeloupe
+        ("ZB", "209", "97209"),  # Fort-de-France, Martinique
+        ("ZC", "302", "97302"),  # Cayenne, Guyane
+        ("ZD", "411", "97411"),  # Saint-Denis, La Réunion
+        ("ZS", "502", "97502"),  # Saint-Pierre, Saint-Pierre-et-Miquelon
+        ("ZM", "611", "97611"),  # Mamoudzou, Mayotte
+        ("ZX", "701", "97701"),  # Saint-Barthélemy
+        ("ZX", "801", "97801"),  # Saint-Martin
+        ("ZW", "612", "98612"),  # Sigave, Wallis-et-Futuna
+        ("ZP", "735", "98735"),  # Papeete, Polynésie française
+        ("ZN", "818", "98818"),  # Nouméa, Nouvelle-Calédonie
+        ("974", "411", "97411"),  # a file writing the number instead of ZD
+        ("ZZ", "411", None),  # French people abroad: a consulate, not Saint-Denis
+        ("ZD", "101", None),  # a Guadeloupe number under La Réunion's letters
+        ("ZW", "001", None),  # Wallis-et-Futuna as one block, no commune
+        ("76", "", None),
+    ],
+)
+def test_department_and_commune_codes_give_the_insee_code(department, commune, expected):
+    assert insee_code(department, commune) == expected
+
+
+def _station(department: str, commune: str, station: str, candidates: list[list[str]]) -> str:
+    votes = sum(int(candidate[4]) for candidate in candidates)
+    fixed = [department, "Dép", "04", "4ème circonscription", commune, "Commune", station]
+    fixed += ["1000", "300", "30,00", "700", "70,00", "10", "1,00", "1,43", "5", "0,50", "0,71"]
+    fixed += [str(votes), "68,50", "97,86"]
+    return ";".join(fixed + [field for candidate in candidates for field in candidate])
+
+
+TWELVE = [
+    [
+        str(n),
+        "F" if n in (1, 5, 8, 10) else "M",
+        f"NOM{n}",
+        f"Prénom{n}",
+        str(10 * n),
+        "1,00",
+        "2,00",
+    ]
+    for n in range(1, 13)
+]
+
+
+def test_a_ragged_row_with_twelve_candidates_loses_none(tmp_path):
+    table = tmp_path / "t1.txt"
+    lines = [HEADER, _station("76", "165", "0001", TWELVE), _station("76", "231", "0001", TWELVE)]
+    table.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
+    rows = read_commune_results(table, PRESIDENTIAL, "76165", "t1.txt")
+    assert len(rows) == 12
+    assert rows["N°Panneau"].tolist() == [str(n) for n in range(1, 13)]
+    assert rows["Voix"].tolist() == [str(10 * n) for n in range(1, 13)]
+    assert rows.iloc[11][["Nom", "Prénom", "Sexe", "% Voix/Exp"]].tolist() == [
+        "NOM12",
+        "Prénom12",
+        "M",
+        "2,00",
+    ]
+    # Every candidate row carries its station's fields.
+    assert set(rows["Code du b.vote"]) == {"0001"}
+    assert set(rows["Exprimés"]) == {"780"}
+
+
+def test_the_snapshot_keeps_every_candidate_of_every_station():
+    rows = read_commune_results(PRESIDENTIAL_T1, PRESIDENTIAL, "76165")
+    assert rows.groupby("Code du b.vote").size().to_dict() == {f"000{n}": 12 for n in range(1, 8)}
+    # A reader trusting the header would have one column per header name and one row per
+    # station; pandas would even move the surplus fields into its index.
+    assert len(rows) == 84
+
+
+def test_a_candidate_part_that_is_not_whole_blocks_names_file_and_line(tmp_path):
+    lines = PRESIDENTIAL_T1.read_bytes().decode("latin-1").split("\r\n")
+    lines[3] = lines[3].rsplit(";", 1)[0]  # the third station loses its last field
+    broken = tmp_path / "t1.txt"
+    broken.write_bytes("\r\n".join(lines).encode("latin-1"))
+    with pytest.raises(SourceFormatError) as error:
+        read_commune_results(broken, PRESIDENTIAL, "76165", "national-t1.txt")
+    message = str(error.value)
+    assert message.startswith("national-t1.txt: line 4 has 104 fields")
+    assert "blocks of 7 fields" in message
+
+
+def test_a_missing_header_column_names_file_and_column(tmp_path):
+    text = PRESIDENTIAL_T1.read_bytes().decode("latin-1")
+    broken = tmp_path / "t1.txt"
+    broken.write_bytes(text.replace(";Exprimés;", ";Exprimes;", 1).encode("latin-1"))
+    with pytest.raises(
+        SourceFormatError, match=r"^national-t1\.txt: missing column\(s\) Exprimés$"
+    ):
+        read_commune_results(broken, PRESIDENTIAL, "76165", "national-t1.txt")
+
+
+def test_a_file_of_the_other_election_is_refused_by_its_header():
+    with pytest.raises(
+        SourceFormatError, match=r"unexpected column\(s\) 'Nuance' in the candidate"
+    ):
+        read_commune_results(LEGISLATIVE_T1, PRESIDENTIAL, "76165", "legislatives")
+    with pytest.raises(SourceFormatError, match=r"missing column\(s\) Nuance$"):
+        read_commune_results(PRESIDENTIAL_T1, LEGISLATIVE, "76165", "presidentielle")
+
+
+def test_a_utf8_file_is_refused_with_a_hint(tmp_path):
+    recoded = tmp_path / "t1.txt"
+    recoded.write_bytes(PRESIDENTIAL_T1.read_bytes().decode("latin-1").encode("utf-8"))
+    with pytest.raises(SourceFormatError, match=r"is the file UTF-8 rather than latin-1\?"):
+        read_commune_results(recoded, PRESIDENTIAL, "76165", "t1")
+
+
+def test_a_file_with_another_separator_says_so(tmp_path):
+    commas = tmp_path / "t1.txt"
+    commas.write_text(HEADER.replace(";", ",") + "\n", encoding="latin-1")
+    with pytest.raises(SourceFormatError, match=r"single column .* separator is not ';'"):
+        read_commune_results(commas, PRESIDENTIAL, "76165", "t1")
+
+
+def _frame(stations: list[tuple[int, str, int, list[int]]], circonscription: str = "04"):
+    """A tidy table: (tour, code_bureau, inscrits, votes per candidate), consistent totals."""
+    rows = []
+    for tour, station, inscrits, votes in stations:
+        exprimes = sum(votes)
+        votants = exprimes + 3
+        for panel, count in enumerate(votes, start=1):
+            rows.append(
+                {
+                    "tour": tour,
+                    "code_circonscription": circonscription,
+                    "code_bureau": station,
+                    "inscrits": inscrits,
+                    "abstentions": inscrits - votants,
+                    "votants": votants,
+                    "blancs": 2,
+                    "nuls": 1,
+                    "exprimes": exprimes,
+                    "numero_panneau": panel,
+                    "nom": f"NOM{panel}",
+                    "voix": count,
+                    "pct_voix_inscrits": round(100 * count / inscrits, 2),
+                    "pct_voix_exprimes": round(100 * count / exprimes, 2),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    for column in ["tour", "inscrits", "abstentions", "votants", "blancs", "nuls", "exprimes"]:
+        frame[column] = frame[column].astype("Int64")
+    frame["voix"] = frame["voix"].astype("Int64")
+    return frame
+
+
+def test_consistent_stations_pass_every_rule():
+    frame = _frame([(1, "0001", 500, [100, 200, 50]), (2, "0001", 500, [180, 170])])
+    for rule in (
+        votes_sum_to_exprimes,
+        votants_equal_blancs_nuls_exprimes,
+        inscrits_equal_abstentions_votants,
+        percentages_match_counts,
+        stations_in_every_round,
+    ):
+        assert rule(frame, CAUDEBEC).empty, rule.__name__
+
+
+def test_a_station_whose_votes_do_not_add_up_is_named():
+    frame = _frame([(1, "0001", 500, [100, 200]), (1, "0002", 400, [150, 100])])
+    frame.loc[(frame["code_bureau"] == "0002") & (frame["numero_panneau"] == 2), "voix"] = 99
+    failures = votes_sum_to_exprimes(frame, CAUDEBEC)
+    assert failures.to_dict("records") == [
+        {"tour": 1, "code_bureau": "0002", "exprimes": 250, "somme_voix": 249}
+    ]
+
+
+def test_inconsistent_totals_are_named():
+    frame = _frame([(1, "0001", 500, [100, 200]), (1, "0002", 400, [150, 100])])
+    frame.loc[frame["code_bureau"] == "0001", "nuls"] = 4
+    frame.loc[frame["code_bureau"] == "0002", "abstentions"] = 0
+    assert votants_equal_blancs_nuls_exprimes(frame, CAUDEBEC)["code_bureau"].tolist() == ["0001"]
+    assert inscrits_equal_abstentions_votants(frame, CAUDEBEC)["code_bureau"].tolist() == ["0002"]
+
+
+def test_a_percentage_off_by_more_than_a_hundredth_fails():
+    frame = _frame([(1, "0001", 500, [100, 200])])
+    frame.loc[0, "pct_voix_exprimes"] = 33.325  # 33.33 recomputed: within the file's rounding
+    frame.loc[1, "pct_voix_inscrits"] = 40.02  # 40.00 recomputed
+    failures = percentages_match_counts(frame, CAUDEBEC)
+    assert failures[["code_bureau", "numero_panneau", "colonne", "valeur_publiee"]].to_dict(
+        "records"
+    ) == [
+        {
+            "code_bureau": "0001",
+            "numero_panneau": 2,
+            "colonne": "pct_voix_inscrits",
+            "valeur_publiee": 40.02,
+        }
+    ]
+
+
+def test_a_station_missing_from_a_round_is_named():
+    frame = _frame(
+        [(1, "0001", 500, [100, 200]), (1, "0002", 400, [1, 2]), (2, "0001", 500, [150, 150])]
+    )
+    assert stations_in_every_round(frame, CAUDEBEC).to_dict("records") == [
+        {"code_bureau": "0002", "tour_manquant": 2}
+    ]
+    assert stations_in_every_round(frame.iloc[:0], CAUDEBEC)["code_bureau"].tolist() == ["(aucun)"]
+
+
+def test_a_legislative_constituency_decided_in_round_one_needs_no_round_two():
+    round_1 = _frame([(1, "0001", 500, [300, 100]), (1, "0002", 400, [250, 50])])
+    assert stations_in_every_round(round_1, CAUDEBEC, by_constituency=True).empty
+    # Without the exception (presidential), both stations lack their round 2.
+    assert stations_in_every_round(round_1, CAUDEBEC)["tour_manquant"].tolist() == [2, 2]
+    # But when the constituency voted again, every one of its stations must be there.
+    partial = pd.concat([round_1, _frame([(2, "0001", 500, [200, 180])])], ignore_index=True)
+    assert stations_in_every_round(partial, CAUDEBEC, by_constituency=True).to_dict("records") == [
+        {"code_circonscription": "04", "code_bureau": "0002", "tour_manquant": 2}
+    ]
