@@ -103,3 +103,31 @@ def place_name_key(value: object) -> str | None:
     text = "".join(character for character in text if not unicodedata.combining(character))
     words = re.sub(r"[^A-Z0-9]+", " ", text.upper()).split()
     return " ".join(SAINT_ABBREVIATIONS.get(word, word) for word in words) or None
+
+
+# Overseas numbers are French numbers with their own country codes (ARCEP numbering plan).
+OVERSEAS_PHONE_CODES = {
+    **dict.fromkeys(("0262", "0263", "0269", "0639", "0692", "0693"), "262"),
+    **dict.fromkeys(("0590", "0690", "0691"), "590"),
+    **dict.fromkeys(("0594", "0694"), "594"),
+    **dict.fromkeys(("0596", "0696", "0697"), "596"),
+    "0508": "508",
+}
+
+
+def international_phone(value: object) -> object:
+    """`02 35 77 12 34`, `02.35.77.12.34`, `+33 (0)2 35 77 12 34` → `+33 235771234`, the EU
+    interinstitutional style the SCDL schemas ask for; `0262 12 34 56` → `+262262123456`
+    (no space: the schemas allow 13 characters). Short numbers (`3939`) stay unchanged."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    text = re.sub(r"[\s.\-/]|\(0\)", "", str(value).strip())
+    if re.fullmatch(r"(?:\+33|0033)[1-9]\d{8}", text):
+        text = "0" + text[-9:]
+    if not re.fullmatch(r"0[1-9]\d{8}", text):
+        return value
+    overseas = OVERSEAS_PHONE_CODES.get(text[:4])
+    if overseas:
+        return f"+{overseas}{text[1:]}"
+    return f"+33 {text[1:]}"

@@ -47,6 +47,8 @@ def mirror_official_locations(server: LocalServer, commune: str) -> dict[str, st
     rewrites = {}
     for source in all_sources():
         snapshot = SNAPSHOTS / source.id / source.snapshot.format(commune=commune)
+        if not snapshot.is_file():  # paged APIs have their own online tests
+            continue
         if source.url:
             official = urlparse(source.url.format(commune=commune))
             path = official.path + (f"?{official.query}" if official.query else "")
