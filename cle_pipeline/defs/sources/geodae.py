@@ -121,7 +121,10 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
         point = point_of(row)
         return point is not None and commune.contains(*point)
 
-    keep = [placed(row) for _, row in candidates.iterrows()]
+    # A boolean Series, not a list: an empty list would select no columns instead of no rows.
+    keep = pd.Series(
+        [placed(row) for _, row in candidates.iterrows()], index=candidates.index, dtype=bool
+    )
     return candidates[keep].reset_index(drop=True)
 
 
