@@ -153,3 +153,9 @@ def test_the_resolver_picks_the_newest_csv_export_not_the_geojson():
     resolved = SOURCE.resolve(RecordOnly(record))
     assert resolved.url == "https://static.data.gouv.fr/resources/geodae/20221101-190012/geodae.csv"
     assert (resolved.checksum_type, resolved.checksum) == ("sha1", "20221101")
+
+
+def test_a_commune_without_any_device_gets_an_empty_frame_with_every_column():
+    devices = cut_commune(SNAPSHOT, commune("75056"), "x")
+    assert len(devices) == 0
+    assert {"c_gid", "c_nom", "c_etat_valid", "c_disp_j"} <= set(devices.columns)

@@ -63,9 +63,7 @@ def exclusion_reason(device: pd.Series) -> str | None:
     devices in working order, validated, fixed (not mobile), not flagged as duplicates and not
     marked for deletion."""
     status = {
-        column: str(blank_to_none(device[column]) or "").strip()
-        for column in KNOWN_STATUS_VALUES
-        if column in device.index
+        column: str(blank_to_none(device[column]) or "").strip() for column in KNOWN_STATUS_VALUES
     }
     for column, value in status.items():
         if value not in KNOWN_STATUS_VALUES[column]:
@@ -78,7 +76,7 @@ def exclusion_reason(device: pd.Series) -> str | None:
         return "mobile device"
     if status["c_doublon"] == "t":
         return "flagged as a duplicate"
-    if status.get("c_etat") == "A supprimer":
+    if status["c_etat"] == "A supprimer":
         return "marked for deletion (A supprimer)"
     return None
 

@@ -20,7 +20,8 @@ SHEET = DatasetSheet(
     "inconnue est écarté et signalé. Valeurs remises au format du schéma : booléens oui/non "
     "(l'export écrit t/f), jours et plages de disponibilité en listes séparées par « | » "
     "(l'export écrit des tableaux {lundi,mardi}), dates AAAA-MM-JJ, coordonnées à point "
-    "décimal. Conformité : six champs obligatoires du schéma (tel1, fab_rais, modele, "
+    "décimal, photos par leur adresse complète (un simple nom de fichier n'est pas repris). "
+    "Conformité : six champs obligatoires du schéma (tel1, fab_rais, modele, "
     "num_serie, expt_tel1, expt_email) ne sont pas diffusés en open data et restent vides ; "
     "tous les autres champs respectent le schéma.",
     purpose="Permettre aux habitants, aux secours et aux applications de trouver le "
