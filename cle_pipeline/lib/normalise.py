@@ -131,3 +131,56 @@ def international_phone(value: object) -> object:
     if overseas:
         return f"+{overseas}{text[1:]}"
     return f"+33 {text[1:]}"
+
+
+def oui_non(value: object) -> object:
+    """`t`/`f` (PostgreSQL exports), `true`, `1`… → `oui`/`non`, for schemas whose booleans are
+    French words (schema DAE); None stays None, anything else unchanged."""
+    word = schema_boolean(value)
+    return {"true": "oui", "false": "non"}.get(word, word) if isinstance(word, str) else word
+
+
+def postgres_array(value: object) -> object:
+    """`{lundi,"jours fériés"}` (a PostgreSQL array exported as text) → `["lundi", "jours fériés"]`;
+    `{}` → `[]`; None stays None; text that is not an array literal is returned unchanged."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return value
+    items: list[str] = []
+    current: list[str] = []
+    quoted = escaped = in_quotes = False
+    for character in text[1:-1]:
+        if escaped:
+            current.append(character)
+            escaped = False
+        elif character == "\\" and in_quotes:
+            escaped = True
+        elif character == '"':
+            in_quotes = not in_quotes
+            quoted = True
+        elif character == "," and not in_quotes:
+            items.append("".join(current) if quoted else "".join(current).strip())
+            current, quoted = [], False
+        else:
+            current.append(character)
+    if in_quotes:
+        return value  # an unterminated quote: not an array literal after all
+    if current or quoted or items:
+        items.append("".join(current) if quoted else "".join(current).strip())
+    return items
+
+
+# A French mobile number (06/07, or +33 6/7), with or without separators.
+MOBILE_NUMBER = re.compile(r"(?<!\d)(?:(?:\+|00)33[\s.-]?|0)[67](?:[\s.-]?\d{2}){4}(?!\d)")
+MASKED_NUMBER = "[numéro masqué]"
+
+
+def mask_mobile_numbers(value: object) -> object:
+    """Free text with every French mobile number replaced by `[numéro masqué]`: a mobile written
+    in a comment is most often a person's (a caretaker's), not an establishment's switchboard."""
+    if not isinstance(value, str):
+        return value
+    return MOBILE_NUMBER.sub(MASKED_NUMBER, value)

@@ -1,0 +1,392 @@
+"""`defibrillateurs` from the Géo'DAE snapshot: exact rows, what is left out and why, the checks."""
+
+import csv
+import json
+
+import pandas as pd
+import pytest
+
+from cle_pipeline.defs.datasets.defibrillateurs.assets import (
+    PERSONAL_CONTACTS,
+    availability,
+    defibrillateurs_checks,
+    devices_outside_commune,
+    duplicated_serial_numbers,
+    exclusion_reason,
+    personal_contacts_published,
+    published_devices,
+)
+from cle_pipeline.defs.datasets.defibrillateurs.schema import (
+    WITHHELD_REQUIRED,
+    Defibrillateurs,
+    french_siret_value,
+)
+from cle_pipeline.defs.sources.geodae import cut_commune
+from cle_pipeline.lib.checks import Rule, evaluate
+from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.geo import Commune, read_outline
+from cle_pipeline.snapshots.common import csv_text
+from cle_pipeline_tests.conftest import SHARED_SCHEMAS, check_outcomes, published_csv
+
+SNAPSHOT = PROJECT_ROOT / "data" / "sources" / "geodae" / "geodae.csv"
+SCHEMA_JSON = SHARED_SCHEMAS / "atlasante__schema-dae" / "schema.json"
+CHECKS = [
+    "schema",
+    "coordinates_inside_commune",
+    "one_row_per_num_serie",
+    "personal_contacts_withheld",
+]
+RULES = [
+    Rule("coordinates_inside_commune", "", devices_outside_commune),
+    Rule("one_row_per_num_serie", "", duplicated_serial_numbers),
+    Rule("personal_contacts_withheld", "", personal_contacts_published),
+]
+
+
+def commune(code: str, name: str = "") -> Commune:
+    outline = read_outline(
+        PROJECT_ROOT / "data" / "sources" / "commune_contours" / f"{code}.geojson", code
+    )
+    return Commune(code, name or code, code[:2], "28", outline)
+
+
+CAUDEBEC = commune("76165", "Caudebec-lès-Elbeuf")
+
+
+def caudebec_table() -> pd.DataFrame:
+    return published_devices(cut_commune(SNAPSHOT, CAUDEBEC, "x"), CAUDEBEC)[0]
+
+
+def outcomes(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Failures of the schema and of each rule, by check name."""
+    return {o.name: o.failures for o in evaluate(table, Defibrillateurs, RULES, CAUDEBEC)}
+
+
+# -- the published file --------------------------------------------------------------------
+
+
+def test_caudebec_defibrillators(materialize, tmp_path):
+    result = materialize("defibrillateurs")
+    assert check_outcomes(result) == {f"defibrillateurs:{name}": True for name in CHECKS}
+    published = published_csv(tmp_path, "76165", "defibrillateurs")
+    assert list(published.columns) == list(Defibrillateurs.to_schema().columns)
+    assert published["nom"].tolist() == [
+        "Mairie de Caudebec-lès-Elbeuf",
+        "Salle des sports Exemple",
+        "Pharmacie Exemple",
+    ]
+    assert published["lat_coor1"].tolist() == ["49.28352", "49.28815", "49.28021"]
+    assert published["long_coor1"].tolist() == ["1.02318", "1.02621", "1.03012"]
+    # The pharmacy had no INSEE code: placed by its coordinates, code and name completed.
+    assert set(published["com_insee"]) == {"76165"}
+    assert set(published["com_nom"]) == {"Caudebec-lès-Elbeuf"}
+    assert published["acc"].tolist() == ["Extérieur", "Intérieur", "Extérieur"]
+    # PostgreSQL t/f → the schema's oui/non.
+    assert published["acc_lib"].tolist() == ["oui", "non", "oui"]
+    assert published["dae_mobile"].tolist() == ["non", "non", "non"]
+    assert published["dispsurv"].tolist() == ["non", "non", "oui"]
+    # PostgreSQL arrays → the schema's `|` lists.
+    assert published["disp_j"].tolist() == [
+        "7j/7",
+        "lundi|mardi|mercredi|jeudi|vendredi|samedi",
+        "lundi|mardi|mercredi|jeudi|vendredi|samedi|jours fériés",
+    ]
+    assert published["disp_h"].tolist() == [
+        "24h/24",
+        "heures ouvrables|heures de nuit",
+        "heures ouvrables",
+    ]
+    assert published["acc_complt"].tolist() == [
+        "À gauche de l'entrée principale de la mairie",
+        "Hall d'entrée ; clé auprès du gardien, [numéro masqué]",
+        "",
+    ]
+    assert published["photo1"].tolist() == ["https://geodae.exemple.fr/photos/30412_1.jpg", "", ""]
+    assert published["dermnt"].tolist() == ["2022-06-20", "2022-09-05", "2022-06-20"]
+    assert published["expt_siren"].tolist() == ["217601657", "217601657", "803254317"]
+    assert published["expt_rais"].tolist() == [
+        "COMMUNE DE CAUDEBEC LES ELBEUF",
+        "COMMUNE DE CAUDEBEC LES ELBEUF",
+        "SELARL PHARMACIE EXEMPLE",
+    ]
+    # Not in open data: serial numbers, models, manufacturers, phones, e-mails.
+    for column in [*WITHHELD_REQUIRED, *PERSONAL_CONTACTS, "fab_siren", "mnt_rais"]:
+        assert set(published[column]) == {""}, column
+
+
+def test_elbeuf_passes_with_its_own_devices(materialize, tmp_path):
+    result = materialize("defibrillateurs", commune="76231")
+    assert all(check_outcomes(result).values())
+    published = published_csv(tmp_path, "76231", "defibrillateurs")
+    assert published["nom"].tolist() == ["Hôtel de ville d'Elbeuf", "Piscine Exemple"]
+    assert published["acc_complt"].tolist()[0] == "Sous le porche ; à droite\nde la grille"
+    assert published["disp_j"].tolist()[1] == "lundi|mercredi|vendredi|samedi|dimanche|événements"
+    assert published["photo1"].tolist() == ["https://geodae.exemple.fr/photos/28841_1.png", ""]
+
+
+def test_a_device_outside_the_commune_blocks_the_publication(materialize, tmp_path, monkeypatch):
+    # Saint-Pierre's town hall declared with Caudebec's INSEE code.
+    with SNAPSHOT.open(encoding="utf-8-sig", newline="") as stream:
+        header, *rows = list(csv.reader(stream, delimiter=";"))
+    for row in rows:
+        if row[header.index("c_gid")] == "33107":
+            row[header.index("c_com_insee")] = "76165"
+    wrong = tmp_path / "geodae.csv"
+    wrong.write_text(csv_text(header, rows, ";"), encoding="utf-8-sig")
+    monkeypatch.setenv("CLE_SOURCE_GEODAE", str(wrong))
+
+    result = materialize("defibrillateurs", raise_on_error=False)
+    assert check_outcomes(result)["defibrillateurs:coordinates_inside_commune"] is False
+    evaluation = next(
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "coordinates_inside_commune"
+    )
+    assert "Mairie de Saint-Pierre-lès-Elbeuf" in evaluation.metadata["failure_sample"].value
+    assert not (tmp_path / "published" / "76165" / "defibrillateurs.csv").exists()
+
+
+# -- what is left out, and why ---------------------------------------------------------------
+
+
+def test_every_left_out_device_is_listed_with_its_reason():
+    _, excluded = published_devices(cut_commune(SNAPSHOT, CAUDEBEC, "x"), CAUDEBEC)
+    assert excluded.to_dict("records") == [
+        {"c_gid": "119020", "c_nom": "DAE mobile Police municipale", "reason": "mobile device"},
+        {
+            "c_gid": "45871",
+            "c_nom": "Mairie de Caudebec-lès-Elbeuf",
+            "reason": "flagged as a duplicate",
+        },
+        {
+            "c_gid": "61233",
+            "c_nom": "Salle des fêtes Exemple",
+            "reason": "not in working order (Hors service)",
+        },
+        {
+            "c_gid": "122310",
+            "c_nom": "Stade Exemple",
+            "reason": "not validated (en attente de validation)",
+        },
+        {
+            "c_gid": "52004",
+            "c_nom": "Ancienne école Exemple",
+            "reason": "marked for deletion (A supprimer)",
+        },
+        {
+            "c_gid": "99871",
+            "c_nom": "Maison des associations Exemple",
+            "reason": "unexpected value c_dae_mobile=''",
+        },
+    ]
+
+
+WORKING_DEVICE = {
+    "c_etat_fonct": "En fonctionnement",
+    "c_etat_valid": "validées",
+    "c_dae_mobile": "f",
+    "c_doublon": "f",
+    "c_etat": "Actif",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({}, None),
+        ({"c_etat": ""}, None),
+        ({"c_etat": "Non identifié"}, None),
+        ({"c_etat_fonct": "Absent momentanément"}, "not in working order (Absent momentanément)"),
+        ({"c_etat_fonct": "Inconnu"}, "not in working order (Inconnu)"),
+        ({"c_etat_valid": "en attente de validation"}, "not validated (en attente de validation)"),
+        ({"c_dae_mobile": "t"}, "mobile device"),
+        ({"c_doublon": "t"}, "flagged as a duplicate"),
+        ({"c_etat": "A supprimer"}, "marked for deletion (A supprimer)"),
+        # Values the register is not known to use: left out, never guessed about.
+        (
+            {"c_etat_fonct": "en fonctionnement"},
+            "unexpected value c_etat_fonct='en fonctionnement'",
+        ),
+        ({"c_etat_valid": "douteuses"}, "unexpected value c_etat_valid='douteuses'"),
+        ({"c_etat_valid": None}, "unexpected value c_etat_valid=''"),
+        ({"c_doublon": "non"}, "unexpected value c_doublon='non'"),
+        ({"c_dae_mobile": None}, "unexpected value c_dae_mobile=''"),
+    ],
+)
+def test_exclusion_reason(change, reason):
+    assert exclusion_reason(pd.Series({**WORKING_DEVICE, **change})) == reason
+
+
+def test_a_commune_without_any_device_publishes_an_empty_table_that_passes():
+    paris = commune("75056")
+    table, excluded = published_devices(cut_commune(SNAPSHOT, paris, "x"), paris)
+    assert (len(table), len(excluded)) == (0, 0)
+    assert list(table.columns) == list(Defibrillateurs.to_schema().columns)
+    assert all(o.passed for o in evaluate(table, Defibrillateurs, [], paris))
+
+
+# -- availability in either layout of the export --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ({"c_disp_j": "{7j/7}", "c_disp_h": "{24h/24}"}, ("7j/7", "24h/24", None)),
+        ({"c_disp_j": "{}", "c_disp_h": ""}, ("non renseigné", "non renseigné", None)),
+        ({"c_disp_j": "Lundi", "c_disp_h": "{24h/24}"}, ("Lundi", "24h/24", None)),
+        ({"c_dispo_horaires": "24/7"}, ("7j/7", "24h/24", None)),
+        ({"c_dispo_horaires": "Mo-Su off"}, ("non renseigné", "non renseigné", None)),
+        (
+            {"c_dispo_horaires": "Mo-Fr 09:00-18:00; Sa-Su off", "c_disp_complt": "Selon ERP"},
+            (
+                "non renseigné",
+                "non renseigné",
+                "Horaires : Mo-Fr 09:00-18:00; Sa-Su off. Selon ERP",
+            ),
+        ),
+    ],
+)
+def test_availability(cells, expected):
+    assert availability(pd.Series({"c_disp_complt": None, **cells})) == expected
+
+
+# -- the rules -------------------------------------------------------------------------------
+
+
+def test_a_device_outside_the_outline_is_named():
+    table = caudebec_table()
+    # The pharmacy moved to Saint-Pierre, inside Caudebec's bounding box.
+    table.loc[2, ["lat_coor1", "long_coor1"]] = ["49.27120", "1.03550"]
+    failures = outcomes(table)["coordinates_inside_commune"]
+    assert failures.to_dict("records") == [
+        {
+            "nom": "Pharmacie Exemple",
+            "lat_coor1": "49.27120",
+            "long_coor1": "1.03550",
+            "com_insee": "76165",
+            "row": 3,
+        }
+    ]
+
+
+def test_a_duplicated_serial_number_fails_and_empty_ones_do_not():
+    table = caudebec_table()
+    assert outcomes(table)["one_row_per_num_serie"].empty  # all empty in open data
+    table.loc[[0, 2], "num_serie"] = "X09E409930"
+    failures = outcomes(table)["one_row_per_num_serie"]
+    assert failures["row"].tolist() == [1, 3]
+    assert set(failures["num_serie"]) == {"X09E409930"}
+
+
+def test_a_published_contact_fails():
+    table = caudebec_table()
+    table.loc[1, "expt_email"] = "p.nom@exemple.fr"
+    failures = outcomes(table)["personal_contacts_withheld"]
+    assert failures[["nom", "expt_email", "row"]].to_dict("records") == [
+        {"nom": "Salle des sports Exemple", "expt_email": "p.nom@exemple.fr", "row": 2}
+    ]
+
+
+def test_the_checks_definition_runs_the_rules_in_this_order():
+    specs = list(defibrillateurs_checks.check_specs)
+    assert [spec.name for spec in specs] == CHECKS
+    assert all(spec.blocking for spec in specs)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "rule"),
+    [
+        ("acc_lib", "t", "isin"),
+        ("acc", "Exterieur", "isin"),
+        ("etat_fonct", "en fonctionnement", "isin"),
+        ("disp_j", "Lundi|mardi", "str_matches"),
+        ("disp_j", "non renseigné|lundi", "str_matches"),
+        ("disp_h", "heures ouvrables,heures de nuit", "str_matches"),
+        ("lat_coor1", "49,28352", "str_matches"),
+        ("lat_coor1", "149.2", "minimum_-90_maximum_90"),
+        ("long_coor1", "-181", "minimum_-180_maximum_180"),
+        ("dermnt", "20/06/2022", "str_matches"),
+        ("dermnt", "2022-02-30", "real_date"),
+        ("com_insee", "7616", "str_matches"),
+        ("com_cp", "7632", "str_matches"),
+        ("photo1", "30412_1.jpg", "str_matches"),
+        ("expt_siren", "217601658", "french_siren_value"),
+        ("expt_siret", "21760165700011", "french_siret_value"),
+        ("tel1", "02 35 00 00 00", "str_matches"),
+        ("expt_email", "mairie-exemple.fr", "str_matches"),
+        ("nom", None, "not_nullable"),
+        ("dermnt", None, "not_nullable"),
+    ],
+)
+def test_a_bad_value_fails_the_schema_on_its_row(column, value, rule):
+    table = caudebec_table()
+    table.loc[1, column] = value
+    failures = outcomes(table)["schema"]
+    assert failures[["row", "column"]].drop_duplicates().values.tolist() == [[2, column]]
+    assert any(rule in text for text in failures["rule"])
+
+
+@pytest.mark.parametrize(
+    ("siret", "valid"),
+    [
+        ("21760165700018", True),
+        ("21760165700011", False),
+        ("35600000000015", True),  # La Poste: no Luhn key, the digits sum to a multiple of 5
+        ("2176016570001", False),
+    ],
+)
+def test_french_siret_value(siret, valid):
+    assert french_siret_value(siret) is valid
+
+
+# -- the model against the official Table Schema --------------------------------------------
+
+
+@pytest.mark.skipif(not SCHEMA_JSON.is_file(), reason="../shared/schemas is not available")
+def test_the_model_agrees_with_the_official_schema_field_by_field():
+    official = json.loads(SCHEMA_JSON.read_text(encoding="utf-8"))
+    assert official["version"] == "1.0.7"
+    columns = Defibrillateurs.to_schema().columns
+    assert list(columns) == [field["name"] for field in official["fields"]]
+    assert Defibrillateurs.Config.strict and Defibrillateurs.Config.ordered
+
+    relaxed = []
+    for field in official["fields"]:
+        name, rules = field["name"], field.get("constraints", {})
+        checks = {check.name: check.statistics for check in columns[name].checks}
+        pattern = checks.get("str_matches", {}).get("pattern")
+        required = rules.get("required", False)
+        if required and columns[name].nullable:
+            relaxed.append(name)
+        else:
+            assert columns[name].nullable is not required, name
+        if "enum" in rules:
+            assert checks["isin"]["allowed_values"] == rules["enum"], name
+        if "pattern" in rules:
+            assert pattern == rules["pattern"], name
+        if field["type"] == "boolean":
+            assert checks["isin"]["allowed_values"] == field["trueValues"] + field["falseValues"]
+        if field["type"] == "date":
+            assert pattern == r"^\d{4}-\d{2}-\d{2}$" and "real_date" in checks, name
+        if field["type"] == "number":
+            assert pattern == r"^-?\d+(\.\d+)?$", name
+            bounds = f"minimum_{rules['minimum']}_maximum_{rules['maximum']}"
+            assert bounds in checks, name
+        if field.get("format") == "email":
+            assert pattern == r"^[^@\s]+@[^@\s]+\.[^@\s]+$", name
+        if field["type"] == "string" and not (
+            {"enum", "pattern"} & set(rules) or "format" in field
+        ):
+            # Free text: no rule, except the schema's custom checks below.
+            assert not checks or name in {"expt_siren", "expt_siret"}, name
+    # The one deliberate difference: required fields withheld from open data.
+    assert relaxed == list(WITHHELD_REQUIRED)
+    # unique: the rule one_row_per_num_serie.
+    unique = [field["name"] for field in official["fields"] if field["constraints"].get("unique")]
+    assert unique == ["num_serie"]
+    assert "one_row_per_num_serie" in [spec.name for spec in defibrillateurs_checks.check_specs]
+    # custom_checks: the schema's SIREN/SIRET keys.
+    for custom in official["custom_checks"]:
+        check = custom["name"].replace("-", "_")
+        column = custom["params"]["column"]
+        assert check in {c.name for c in columns[column].checks}, (column, check)
