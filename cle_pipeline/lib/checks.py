@@ -63,9 +63,15 @@ def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.D
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         rows = pd.to_numeric(cases["index"], errors="coerce")
+        if not named:
+            where = (rows + 1).astype("Int64")
+        elif rows.notna().sum() == cases["index"].notna().sum():
+            where = rows.astype("Int64")
+        else:
+            where = cases["index"]  # labels that are not numbers (e.g. identifiers)
         return pd.DataFrame(
             {
-                label: (rows if named else rows + 1).astype("Int64"),
+                label: where,
                 "column": cases["column"],
                 "rule": cases["check"].astype(str),
                 "value": cases["failure_case"].astype(str),

@@ -26,3 +26,8 @@ def test_a_named_index_gives_its_label_the_line_in_the_commune_file():
     assert failures.columns.tolist() == ["ligne_source", "column", "rule", "value"]
     assert failures[["ligne_source", "value"]].values.tolist() == [[5, "x"]]
     assert schema_failures(Amounts, frame.drop(index=5)).columns[0] == "ligne_source"
+
+
+def test_a_named_index_of_text_labels_is_shown_as_is():
+    frame = pd.DataFrame({"montant": ["x", "1.00"]}, index=pd.Index(["A-1", "A-2"], name="ref"))
+    assert schema_failures(Amounts, frame)[["ref", "value"]].values.tolist() == [["A-1", "x"]]
