@@ -23,6 +23,7 @@ def resources() -> dg.Definitions:
             "settings": CommuneSettings(
                 commune=_env_or("CLE_COMMUNE", "76165"),
                 output_dir=_env_or("CLE_OUTPUT_DIR", ""),
+                inbox_dir=_env_or("CLE_INBOX_DIR", ""),
             ),
             "sources": SourceFetcher(
                 mode=_env_or("CLE_SOURCE_MODE", "snapshot"),

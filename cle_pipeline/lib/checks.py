@@ -54,21 +54,33 @@ class Outcome:
 
 
 def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
-    """Every failure of `frame` against `model`: column, rule, bad value and 1-based row."""
+    """Every failure of `frame` against `model`: column, rule, bad value and the row.
+
+    The row is its 1-based position, in a column `row`; when the frame's index is named (e.g.
+    `ligne_source`, the line of each row in a file the commune supplied), it is the index
+    label itself, in a column of that name, so that the failure points into the source."""
+    named = frame.index.name is not None
+    label = str(frame.index.name) if named else "row"
     try:
         model.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         rows = pd.to_numeric(cases["index"], errors="coerce")
+        if not named:
+            where = (rows + 1).astype("Int64")
+        elif rows.notna().sum() == cases["index"].notna().sum():
+            where = rows.astype("Int64")
+        else:
+            where = cases["index"]  # labels that are not numbers (e.g. identifiers)
         return pd.DataFrame(
             {
-                "row": (rows + 1).astype("Int64"),
+                label: where,
                 "column": cases["column"],
                 "rule": cases["check"].astype(str),
                 "value": cases["failure_case"].astype(str),
             }
         ).reset_index(drop=True)
-    return pd.DataFrame(columns=["row", "column", "rule", "value"])
+    return pd.DataFrame(columns=[label, "column", "rule", "value"])
 
 
 def evaluate(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from decimal import Decimal
 
 import pandas as pd
 
@@ -184,3 +185,172 @@ def mask_mobile_numbers(value: object) -> object:
     if not isinstance(value, str):
         return value
     return MOBILE_NUMBER.sub(MASKED_NUMBER, value)
+
+
+# -- French spreadsheets: dates, amounts, shares, identifiers, names ---------------------------
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# What French spreadsheets add to `iso_date`'s formats: dotted dates and two-digit years.
+FRENCH_DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%y", "%d.%m.%y", "%d-%m-%y")
+
+
+def french_date(value: object) -> object:
+    """`iso_date`, plus `15.03.2022` and two-digit years (`15/03/22` → `2022-03-15`)."""
+    result = iso_date(value)
+    if result is None or ISO_DATE.match(str(result)):
+        return result
+    text = str(value).strip()
+    for pattern in FRENCH_DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).strftime("%Y-%m-%d")
+        except ValueError:
+            continue
+    return value
+
+
+_DATE_TOKEN = re.compile(
+    r"(?<!\d)(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))(?!\d)"
+)
+# Words and signs that may join the dates of a period: "du 01/03/2022 au 31/12/2022".
+_PERIOD_GLUE = re.compile(r"(?:[\s/,–—-]|\bdu\b|\bau\b|\ble\b|\bà\b|\bjusqu'au\b)*", re.IGNORECASE)
+
+
+def iso_period(value: object) -> object:
+    """A date or a period → `2022-03-01` or `2022-03-01/2022-12-31` (ISO 8601 interval).
+
+    Accepts `15/03/2022`, `du 01/03/2022 au 31/12/2022`, `01/03/2022 - 31/12/2022`, ISO
+    already; anything else (three dates, "et", free text) is left unchanged for the check."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, datetime | date):
+        return iso_date(value)
+    text = str(value).strip()
+    tokens = _DATE_TOKEN.findall(text)
+    if not 1 <= len(tokens) <= 2 or not _PERIOD_GLUE.fullmatch(_DATE_TOKEN.sub(" ", text)):
+        return value
+    dates = [french_date(token) for token in tokens]
+    if not all(ISO_DATE.match(str(day)) for day in dates):
+        return value
+    return "/".join(str(day) for day in dates)
+
+
+def _with_cents(number: Decimal) -> str:
+    """`Decimal("1500")` → `1500.00`: at least two decimals, never fewer than given."""
+    places = max(2, -number.as_tuple().exponent)  # type: ignore[operator]
+    return f"{number:.{places}f}"
+
+
+# A thousands separator is followed by exactly three digits, and euros have cents, not
+# thousandths: `1.500` and `1,500` alone are 1500, never 1.5.
+_THOUSANDS_ONLY = re.compile(r"[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*")
+_CURRENCY = re.compile(r"^(?:€|EUR)|(?:€|EUR|euros?)$", re.IGNORECASE)
+
+
+def euro_amount(value: object) -> object:
+    """`1 500,00 €` (spaces, no-break or narrow no-break spaces), `1.500,00`, `1500 euros`,
+    `1,500.00`, `750,00€` → `1500.00`; at least two decimals, a decimal point, no separator
+    of thousands. Anything else is left unchanged for the check."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    text = "".join(str(value).split())  # every Unicode space, U+00A0 and U+202F included
+    body = _CURRENCY.sub("", text)
+    sign = "-" if body.startswith("-") else ""
+    body = body.removeprefix("-")
+    if _THOUSANDS_ONLY.fullmatch(body):
+        digits = body.replace(".", "").replace(",", "")
+    elif re.fullmatch(r"\d+", body):
+        digits = body
+    else:
+        # The last separator is the decimal one; the other, if any, groups thousands.
+        match = re.fullmatch(r"(.*?)([.,])(\d+)", body)
+        if not match:
+            return value
+        integer, point, fraction = match.groups()
+        grouping = "," if point == "." else "."
+        grouped = rf"[1-9]\d{{0,2}}(?:{re.escape(grouping)}\d{{3}})+"
+        if not (re.fullmatch(r"\d+", integer) or re.fullmatch(grouped, integer)):
+            return value
+        digits = f"{integer.replace(grouping, '')}.{fraction}"
+    return _with_cents(Decimal(sign + digits))
+
+
+def share_of_one(value: object) -> object:
+    """A share as a decimal number: `100 %` → `1.00`, `45%` → `0.45`, `0,45` → `0.45`."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    text = "".join(str(value).split())
+    percent = text.endswith("%")
+    body = text.removesuffix("%").replace(",", ".")
+    if not re.fullmatch(r"\d+(?:\.\d+)?", body):
+        return value
+    share = Decimal(body) / 100 if percent else Decimal(body)
+    return _with_cents(share)
+
+
+# How producers write "no identifier" in a cell meant for one.
+NOT_GIVEN = {
+    "n/a", "na", "n.a.", "n.a", "nc", "n.c.", "n.c", "néant", "neant", "sans", "aucun", "aucune",
+    "-", "--", "/", "?", "inconnu", "en cours", "sans objet", "non communiqué", "non renseigné",
+}  # fmt: skip
+
+
+def siret_text(value: object) -> object:
+    """`443 061 841 00015` → `44306184100015`; `N/A`, `néant`… → None; others unchanged."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text.lower() in NOT_GIVEN:
+        return None
+    compact = re.sub(r"[\s.]", "", text)
+    return compact if compact.isdigit() else value
+
+
+def rna_text(value: object) -> object:
+    """`w 761 000 101` → `W761000101` (RNA id); `N/A`… → None; others unchanged."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text.lower() in NOT_GIVEN:
+        return None
+    compact = re.sub(r"\s", "", text).upper()
+    return compact if re.fullmatch(r"W[0-9A-Z]{9}", compact) else value
+
+
+def siret_is_valid(text: str) -> bool:
+    """14 digits with a valid Luhn key; La Poste's establishments (SIREN 356000000) follow
+    their own rule (sum of the digits a multiple of 5), as in validata's french-siret-value."""
+    if not re.fullmatch(r"\d{14}", text):
+        return False
+    digits = [int(character) for character in text]
+    if text.startswith("356000000"):
+        return sum(digits) % 5 == 0
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        doubled = digit * 2 if position % 2 else digit
+        total += doubled - 9 if doubled > 9 else doubled
+    return total % 10 == 0
+
+
+def single_line(value: object) -> object:
+    """Runs of spaces, tabs and line breaks (Alt+Enter in a spreadsheet cell) → one space."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    return " ".join(str(value).split())
+
+
+def name_key(value: object) -> str | None:
+    """A name reduced for matching: `Comité des fêtes de Caudebec-lès-Elbeuf` and
+    `COMITE DES FETES DE CAUDEBEC LES ELBEUF` → the same key (no accents, capitals, words)."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    text = str(value).replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(character for character in decomposed if not unicodedata.combining(character))
+    return " ".join(re.sub(r"[^0-9A-Za-z]+", " ", plain).upper().split()) or None

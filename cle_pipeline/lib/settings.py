@@ -1,4 +1,4 @@
-"""The commune the pipeline works for, and where its published files go."""
+"""The commune the pipeline works for, where its own files are read and its published files go."""
 
 from __future__ import annotations
 
@@ -20,10 +20,13 @@ class CommuneError(ValueError):
 class CommuneSettings(dg.ConfigurableResource):
     """`commune`: INSEE code (CLE_COMMUNE, default 76165 Caudebec-lès-Elbeuf).
     `output_dir`: where published CSV files are written (CLE_OUTPUT_DIR, default data/published),
-    one folder per commune."""
+    one folder per commune.
+    `inbox_dir`: where the files the commune supplies are read (CLE_INBOX_DIR, default
+    data/inbox), one folder per commune."""
 
     commune: str = "76165"
     output_dir: str = ""
+    inbox_dir: str = ""
 
     def insee_code(self) -> str:
         code = self.commune.strip().upper()
@@ -36,4 +39,8 @@ class CommuneSettings(dg.ConfigurableResource):
 
     def published_folder(self) -> Path:
         root = Path(self.output_dir) if self.output_dir else PROJECT_ROOT / "data" / "published"
+        return root / self.insee_code()
+
+    def inbox_folder(self) -> Path:
+        root = Path(self.inbox_dir) if self.inbox_dir else PROJECT_ROOT / "data" / "inbox"
         return root / self.insee_code()

@@ -3,11 +3,20 @@
 import pytest
 
 from cle_pipeline.lib.normalise import (
+    euro_amount,
+    french_date,
     international_phone,
+    iso_period,
     mask_mobile_numbers,
+    name_key,
     oui_non,
     place_name_key,
     postgres_array,
+    rna_text,
+    share_of_one,
+    single_line,
+    siret_is_valid,
+    siret_text,
 )
 
 
@@ -106,3 +115,154 @@ def test_postgres_array_leaves_other_text_unchanged(value):
 )
 def test_mask_mobile_numbers_keeps_landlines(text, expected):
     assert mask_mobile_numbers(text) == expected
+
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("1 500,00 €", "1500.00"),
+        (f"1{NBSP}500,00{NBSP}€", "1500.00"),  # no-break spaces
+        (f"24{NNBSP}500,00{NBSP}€", "24500.00"),  # narrow no-break space between thousands
+        ("1.500,00 €", "1500.00"),  # dots between thousands
+        ("1,500.00", "1500.00"),  # English writing
+        ("750,00€", "750.00"),
+        ("2 350,5 €", "2350.50"),
+        ("1500 euros", "1500.00"),
+        ("EUR 1 200", "1200.00"),
+        ("€1500", "1500.00"),
+        ("5000", "5000.00"),
+        ("1 200 € ", "1200.00"),
+        ("1.500", "1500.00"),  # euros have cents: three digits after a dot are thousands
+        ("1,50", "1.50"),
+        ("0,500", "0.500"),
+        ("12,345,678.9", "12345678.90"),
+        ("1500.125", "1500.125"),  # a four-digit integer part cannot be a thousands group
+        ("-500", "-500.00"),  # kept for the amount_above_zero rule to report
+        (None, None),
+        ("  ", None),
+    ],
+)
+def test_euro_amounts(written, expected):
+    assert euro_amount(written) == expected
+
+
+@pytest.mark.parametrize("written", ["1.500.00", "1.5.0", "mille euros", "4,43062E+13", "12 €/h"])
+def test_amounts_that_cannot_be_read_are_left_for_the_check(written):
+    assert euro_amount(written) == written
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("14/03/2022", "2022-03-14"),
+        ("11/4/2022", "2022-04-11"),
+        ("19/09/22", "2022-09-19"),  # two-digit year
+        ("15.03.2022", "2022-03-15"),
+        ("2022-03-15", "2022-03-15"),
+        ("2022-03-15 00:00:00", "2022-03-15"),  # a datetime cell exported as text
+        ("31/02/2022", "31/02/2022"),  # no such day: left for the check
+        ("mars 2022", "mars 2022"),
+    ],
+)
+def test_french_dates(written, expected):
+    assert french_date(written) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("15/06/2022", "2022-06-15"),
+        ("du 01/04/2022 au 31/12/2022", "2022-04-01/2022-12-31"),
+        ("Du 01/04/2022 au 31/12/2022", "2022-04-01/2022-12-31"),
+        ("01/06/2022 - 30/09/2022", "2022-06-01/2022-09-30"),
+        ("01/06/2022 – 30/09/2022", "2022-06-01/2022-09-30"),
+        ("01/04/2022 au 31/12/2022", "2022-04-01/2022-12-31"),
+        ("2022-03-01/2022-12-31", "2022-03-01/2022-12-31"),
+        ("2022-10-01", "2022-10-01"),
+        # Two payments are not a period; words are not dates: left for the check.
+        ("15/03/2022 et 15/09/2022", "15/03/2022 et 15/09/2022"),
+        ("à partir du 01/04/2022", "à partir du 01/04/2022"),
+        ("01/01/2022 - 01/06/2022 - 01/12/2022", "01/01/2022 - 01/06/2022 - 01/12/2022"),
+        ("31/02/2022", "31/02/2022"),
+    ],
+)
+def test_payment_dates_and_periods(written, expected):
+    assert iso_period(written) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("100%", "1.00"), ("100 %", "1.00"), ("45%", "0.45"), ("0,45", "0.45"), ("1", "1.00"),
+     ("33,33 %", "0.3333"), ("cent", "cent")],
+)  # fmt: skip
+def test_shares_of_one(written, expected):
+    assert share_of_one(written) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("443 061 841 00013", "44306184100013"),
+        ("443.061.841.00013", "44306184100013"),
+        ("44306184100013", "44306184100013"),
+        ("N/A", None),
+        ("n/a", None),
+        ("néant", None),
+        ("-", None),
+        ("en cours", None),
+        ("4,43062E+13", "4,43062E+13"),  # Excel's scientific notation lost digits: left
+    ],
+)
+def test_siret_text(written, expected):
+    assert siret_text(written) == expected
+
+
+@pytest.mark.parametrize(
+    ("siret", "valid"),
+    [
+        ("21760165700018", True),
+        ("44306184100013", True),
+        ("44306184100015", False),  # wrong check digit
+        ("4430618410001", False),  # 13 digits
+        ("35600000000048", False),
+        ("35600000049837", True),  # La Poste: digits add up to a multiple of 5
+    ],
+)
+def test_siret_check_digit(siret, valid):
+    assert siret_is_valid(siret) is valid
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("W760000101", "W760000101"), ("w 760 000 105", "W760000105"), ("N/A", None),
+     ("760000101", "760000101")],
+)  # fmt: skip
+def test_rna_text(written, expected):
+    assert rna_text(written) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("oui", "oui"), ("Non", "non"), ("NON", "non"), ("true", "oui"), ("0", "non"),
+     ("peut-être", "peut-être"), ("", None)],
+)  # fmt: skip
+def test_oui_non(written, expected):
+    assert oui_non(written) == expected
+
+
+def test_names_match_across_accents_case_apostrophes_and_hyphens():
+    assert name_key("Parents d’élèves de l’école Jean-Jaurès") == name_key(
+        "PARENTS D'ÉLÈVES DE L'ÉCOLE JEAN JAURÈS"
+    )
+    assert name_key("Cœur de ville") == "COEUR DE VILLE"
+    assert name_key(" - ") is None
+
+
+def test_single_line_joins_a_cell_written_on_two_lines():
+    assert (
+        single_line("Sorties et goûters\r\n(programme  2022) ")
+        == "Sorties et goûters (programme 2022)"
+    )

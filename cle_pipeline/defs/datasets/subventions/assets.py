@@ -1,0 +1,186 @@
+"""`subventions`: the commune's subsidies to associations in schema scdl/subventions 2.1.1.
+
+From the commune's own table (`subventions_inbox`): values are put in the schema's formats
+(amounts `1 500,00 €` → `1500.00`, dates `dd/mm/yyyy` → ISO, `oui`/`non`, `N/A` SIRETs →
+empty), and an association without a RNA number in the file gets the one of the commune's
+association with the same name in the RNA (`rna_waldec`), when exactly one active association
+has that name. Every row of the commune's file is kept, in its order: a row that cannot be put
+right fails the checks, which name its line in the commune's file (the frame's index,
+`ligne_source`, which the published CSV does not carry).
+"""
+
+from __future__ import annotations
+
+import re
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.defs.datasets.subventions.schema import ONE_OF_REQUIRED, Subventions
+from cle_pipeline.defs.datasets.subventions.sheet import SHEET
+from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.metadata import OWNERS, markdown_table, published_metadata
+from cle_pipeline.lib.normalise import (
+    blank_to_none,
+    euro_amount,
+    french_date,
+    iso_period,
+    name_key,
+    oui_non,
+    rna_text,
+    share_of_one,
+    single_line,
+    siret_text,
+)
+
+COLUMNS = list(Subventions.to_schema().columns)
+# Each row of a commune's table is one beneficiary's grant: the schema's own value for a
+# single beneficiary is 100 %, used when the commune's file has no percentage column.
+SINGLE_BENEFICIARY = "1.00"
+
+
+def nature_of(value: object) -> object:
+    """`Aide en numéraire`, `Numéraire`, `en nature`, `numéraire et nature`… → the schema's
+    enum (`aide en numéraire;aide en nature` in the order written). A kind of grant that is
+    not a nature (`Fonctionnement`, `Investissement`) is left for the check to show."""
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    pieces = re.split(r"[;,+/&]|\bet\b", str(value), flags=re.IGNORECASE)
+    parts = [key.lower() for key in map(name_key, pieces) if key]
+    natures: list[str] = []
+    for part in parts:
+        if "numeraire" in part:
+            nature = "aide en numéraire"
+        elif "nature" in part:
+            nature = "aide en nature"
+        else:
+            return value
+        if nature not in natures:
+            natures.append(nature)
+    return ";".join(natures) if natures else value
+
+
+def conditions_of(value: object) -> object:
+    """`Unique`, `versement unique` → `unique`; `Echelonné(e)` → `échelonné`; any other
+    description is kept (the schema's 'autre' is a free description)."""
+    value = single_line(value)
+    if value is None:
+        return None
+    words = (name_key(value) or "").lower()
+    if words in {"unique", "versement unique", "en une fois", "une fois"}:
+        return "unique"
+    if re.fullmatch(r"(versement )?echelonnee?s?", words) or words == "en plusieurs fois":
+        return "échelonné"
+    return value
+
+
+def rna_by_name(associations: pd.DataFrame) -> dict[str, str]:
+    """{name key: RNA id} of the commune's active associations (title and short title), for
+    names that only one association bears: an ambiguous name gives no id."""
+    active = associations[associations["position"] == "A"]
+    ids: dict[str, set[str]] = {}
+    for column in ("titre", "titre_court"):
+        if column not in active:
+            continue
+        for title, rna in zip(active[column], active["id"], strict=True):
+            key = name_key(title)
+            if key:
+                ids.setdefault(key, set()).add(rna)
+    return {key: next(iter(found)) for key, found in ids.items() if len(found) == 1}
+
+
+def fill_rna_by_name(table: pd.DataFrame, associations: pd.DataFrame) -> pd.DataFrame:
+    """`rnaBeneficiaire` for the rows without one, from the RNA by the beneficiary's name."""
+    known = rna_by_name(associations)
+    found = table["nomBeneficiaire"].map(lambda name: known.get(name_key(name) or ""))
+    missing = table["rnaBeneficiaire"].isna()
+    return table.assign(rnaBeneficiaire=table["rnaBeneficiaire"].where(~missing, found))
+
+
+def to_schema(rows: pd.DataFrame, associations: pd.DataFrame) -> pd.DataFrame:
+    """The 16 columns of the schema, in its order, values in its formats; the index (the
+    line in the commune's file) and the row order are the commune's."""
+    table = rows.reindex(columns=COLUMNS).astype(object)
+    if "pourcentageSubvention" not in rows:
+        table["pourcentageSubvention"] = SINGLE_BENEFICIARY
+    formats = {
+        "nomAttribuant": single_line,
+        "idAttribuant": siret_text,
+        "dateConvention": french_date,
+        "referenceDecision": single_line,
+        "nomBeneficiaire": single_line,
+        "idBeneficiaire": siret_text,
+        "rnaBeneficiaire": rna_text,
+        "objet": single_line,
+        "montant": euro_amount,
+        "nature": nature_of,
+        "conditionsVersement": conditions_of,
+        "datesPeriodeVersement": iso_period,
+        "idRAE": single_line,
+        "notificationUE": oui_non,
+        "pourcentageSubvention": share_of_one,
+        "dispositifAide": single_line,
+    }
+    for column, normalise in formats.items():
+        table[column] = table[column].map(normalise).astype(object)
+    table = fill_rna_by_name(table, associations)
+    return table.map(blank_to_none).astype(object)
+
+
+def amounts_not_positive(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Rows whose `montant` is zero or negative (a cancelled grant is removed, not negated)."""
+    amounts = pd.to_numeric(frame["montant"], errors="coerce")
+    failing = amounts.notna() & (amounts <= 0)
+    return frame.loc[failing, ["nomBeneficiaire", "montant"]].reset_index()
+
+
+def duplicated_grants(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Rows that repeat another row of the file (a line pasted twice)."""
+    repeated = frame.duplicated(keep=False)
+    return frame.loc[
+        repeated, ["nomBeneficiaire", "objet", "montant", "dateConvention"]
+    ].reset_index()
+
+
+@dg.asset(
+    group_name="published",
+    owners=OWNERS,
+    kinds={"pandas", "csv"},
+    tags={"dataset": SHEET.dataset_id, "schema": "scdl-subventions"},
+    description=SHEET.content,
+)
+def subventions(
+    subventions_inbox: pd.DataFrame, rna_waldec: pd.DataFrame
+) -> dg.Output[pd.DataFrame]:
+    """The commune's subsidies in schema scdl/subventions 2.1.1: one row per line of the
+    commune's table, in its order, values in the schema's formats, RNA numbers completed from
+    the RNA by name. The index is the line in the commune's file (not published)."""
+    table = to_schema(subventions_inbox, rna_waldec)
+    given = subventions_inbox.reindex(columns=["rnaBeneficiaire"])["rnaBeneficiaire"]
+    completed = given.map(rna_text).isna() & table["rnaBeneficiaire"].notna()
+    found = table.loc[completed, ["nomBeneficiaire", "rnaBeneficiaire"]].reset_index()
+    unidentified = table[list(ONE_OF_REQUIRED)].isna().all(axis=1)
+    metadata = published_metadata(table, Subventions)
+    metadata.update(
+        {
+            "rows_in_commune_file": len(subventions_inbox),
+            "rna_found_by_name": dg.MetadataValue.md(markdown_table(found, limit=50)),
+            "rows_without_siret_or_rna": ", ".join(map(str, table.index[unidentified])) or "none",
+            "total_montant": float(pd.to_numeric(table["montant"], errors="coerce").sum()),
+        }
+    )
+    return dg.Output(table, metadata=metadata)
+
+
+RULES = [
+    Rule("amount_above_zero", "Every montant is above zero.", amounts_not_positive),
+    Rule(
+        "no_line_repeated",
+        "No line of the commune's file repeats another one (a row pasted twice).",
+        duplicated_grants,
+    ),
+]
+
+subventions_checks = dataset_checks("subventions", Subventions, rules=RULES)
