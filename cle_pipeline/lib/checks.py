@@ -59,6 +59,12 @@ def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.D
     The row is its 1-based position, in a column `row`; when the frame's index is named (e.g.
     `ligne_source`, the line of each row in a file the commune supplied), it is the index
     label itself, in a column of that name, so that the failure points into the source."""
+    if frame.empty:
+        # No rows, no values to infer a type from: an empty column of text is still text.
+        columns = model.to_schema().columns
+        frame = frame.astype(
+            {name: columns[name].dtype.type for name in frame.columns if name in columns}
+        )
     named = frame.index.name is not None
     label = str(frame.index.name) if named else "row"
     try:

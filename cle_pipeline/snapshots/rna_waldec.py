@@ -126,7 +126,7 @@ def department_76() -> list[dict[str, str]]:
             "1975-04-12",
             titre_court="ASC",
             objet_social1="011105",
-            siret="44306184100015",
+            siret="44306184100013",
         ),
         _association(
             102,

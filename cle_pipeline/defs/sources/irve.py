@@ -89,8 +89,8 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
         point = point_of(row)
         return point is not None and commune.contains(*point)
 
-    keep = [placed(row) for _, row in candidates.iterrows()]
-    return candidates[keep].reset_index(drop=True)
+    keep = pd.Series([placed(row) for _, row in candidates.iterrows()], dtype=bool)
+    return candidates[keep.to_numpy()].reset_index(drop=True)
 
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())

@@ -16,7 +16,7 @@ def test_caudebec_active_associations(materialize, tmp_path):
     assert first[["titre", "titre_court", "siret", "date_creat"]].tolist() == [
         "ASSOCIATION SPORTIVE CAUDEBECAISE",
         "ASC",
-        "44306184100015",
+        "44306184100013",
         "1975-04-12",
     ]
     # A `;` inside a quoted field of the latin-1 file survives.

@@ -159,3 +159,19 @@ def test_oui_in_a_boolean_fails_the_blocking_check_and_blocks_downstream(tmp_pat
     assert "publication" in [node.name for node in result.job_def.nodes]
     assert not [e for e in result.all_events if e.step_key == "publication" and e.is_step_start]
     assert previous.read_text() == "the last good file\n"
+
+
+def test_a_commune_without_charging_points_publishes_an_empty_valid_file(tmp_path, monkeypatch):
+    from cle_pipeline.defs.datasets.bornes_recharge.assets import to_schema
+    from cle_pipeline.defs.sources.irve import cut_commune
+    from cle_pipeline.lib.checks import evaluate
+    from cle_pipeline.snapshots.irve import HEADER
+
+    national = tmp_path / "irve.csv"
+    national.write_text(",".join(HEADER) + "\n", encoding="utf-8")
+    outline = [[[(1.0, 49.27), (1.04, 49.27), (1.04, 49.30), (1.0, 49.30), (1.0, 49.27)]]]
+    commune = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28", outline)
+    points = cut_commune(national, commune, "irve.csv")
+    assert list(points.columns) == HEADER and points.empty
+    table = to_schema(points, commune)
+    assert all(outcome.passed for outcome in evaluate(table, BornesRecharge, [], commune))
