@@ -23,11 +23,13 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from cle_pipeline.lib.checks import Rule
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.normalise import number_text
@@ -386,3 +388,43 @@ def stations_in_every_round(
     missing = [(*station, 1) for station in sorted(second - first)]
     missing += [(*station, 2) for station in sorted(expected_second - second)]
     return pd.DataFrame(missing, columns=[*keys, "tour_manquant"])
+
+
+def results_rules(*, by_constituency: bool = False) -> list[Rule]:
+    """The arithmetic every polling station's results obey, as the dataset's blocking rules
+    (`by_constituency` for legislative elections: see `stations_in_every_round`)."""
+    stations = (
+        "The commune has at least one polling station, and the same ones in both rounds in "
+        "every constituency that held a round 2 (a deputy elected in round 1 means no round 2 "
+        "in that constituency)."
+        if by_constituency
+        else "The commune has at least one polling station, and the same ones in both rounds."
+    )
+    return [
+        Rule(
+            "votes_sum_to_exprimes",
+            "Per round and polling station, the candidates' votes add up to the expressed votes.",
+            votes_sum_to_exprimes,
+        ),
+        Rule(
+            "votants_equal_blancs_nuls_exprimes",
+            "Per round and polling station, votants = blancs + nuls + exprimes.",
+            votants_equal_blancs_nuls_exprimes,
+        ),
+        Rule(
+            "inscrits_equal_abstentions_votants",
+            "Per round and polling station, inscrits = abstentions + votants.",
+            inscrits_equal_abstentions_votants,
+        ),
+        Rule(
+            "percentages_match_counts",
+            "pct_voix_inscrits and pct_voix_exprimes agree within 0.01 point with the votes "
+            "divided by inscrits and by exprimes.",
+            percentages_match_counts,
+        ),
+        Rule(
+            "stations_in_every_round",
+            stations,
+            partial(stations_in_every_round, by_constituency=by_constituency),
+        ),
+    ]

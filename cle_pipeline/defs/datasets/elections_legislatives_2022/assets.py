@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import dagster as dg
 import pandas as pd
 
@@ -11,15 +9,8 @@ from cle_pipeline.defs.datasets.elections_legislatives_2022.schema import (
     ElectionsLegislatives2022,
 )
 from cle_pipeline.defs.datasets.elections_legislatives_2022.sheet import SHEET
-from cle_pipeline.lib.checks import Rule, dataset_checks
-from cle_pipeline.lib.elections import (
-    inscrits_equal_abstentions_votants,
-    percentages_match_counts,
-    stations_in_every_round,
-    tidy_round,
-    votants_equal_blancs_nuls_exprimes,
-    votes_sum_to_exprimes,
-)
+from cle_pipeline.lib.checks import dataset_checks
+from cle_pipeline.lib.elections import results_rules, tidy_round
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 
@@ -57,34 +48,5 @@ def elections_legislatives_2022(
 elections_legislatives_2022_checks = dataset_checks(
     "elections_legislatives_2022",
     ElectionsLegislatives2022,
-    rules=[
-        Rule(
-            "votes_sum_to_exprimes",
-            "Per round and polling station, the candidates' votes add up to the expressed votes.",
-            votes_sum_to_exprimes,
-        ),
-        Rule(
-            "votants_equal_blancs_nuls_exprimes",
-            "Per round and polling station, votants = blancs + nuls + exprimes.",
-            votants_equal_blancs_nuls_exprimes,
-        ),
-        Rule(
-            "inscrits_equal_abstentions_votants",
-            "Per round and polling station, inscrits = abstentions + votants.",
-            inscrits_equal_abstentions_votants,
-        ),
-        Rule(
-            "percentages_match_counts",
-            "pct_voix_inscrits and pct_voix_exprimes agree within 0.01 point with the votes "
-            "divided by inscrits and by exprimes.",
-            percentages_match_counts,
-        ),
-        Rule(
-            "stations_in_every_round",
-            "The commune has at least one polling station, and the same ones in both rounds in "
-            "every constituency that held a round 2 (a deputy elected in round 1 means no round "
-            "2 in that constituency).",
-            partial(stations_in_every_round, by_constituency=True),
-        ),
-    ],
+    rules=results_rules(by_constituency=True),
 )

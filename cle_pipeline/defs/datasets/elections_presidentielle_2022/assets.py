@@ -9,15 +9,8 @@ from cle_pipeline.defs.datasets.elections_presidentielle_2022.schema import (
     ElectionsPresidentielle2022,
 )
 from cle_pipeline.defs.datasets.elections_presidentielle_2022.sheet import SHEET
-from cle_pipeline.lib.checks import Rule, dataset_checks
-from cle_pipeline.lib.elections import (
-    inscrits_equal_abstentions_votants,
-    percentages_match_counts,
-    stations_in_every_round,
-    tidy_round,
-    votants_equal_blancs_nuls_exprimes,
-    votes_sum_to_exprimes,
-)
+from cle_pipeline.lib.checks import dataset_checks
+from cle_pipeline.lib.elections import results_rules, tidy_round
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 
@@ -55,32 +48,5 @@ def elections_presidentielle_2022(
 elections_presidentielle_2022_checks = dataset_checks(
     "elections_presidentielle_2022",
     ElectionsPresidentielle2022,
-    rules=[
-        Rule(
-            "votes_sum_to_exprimes",
-            "Per round and polling station, the candidates' votes add up to the expressed votes.",
-            votes_sum_to_exprimes,
-        ),
-        Rule(
-            "votants_equal_blancs_nuls_exprimes",
-            "Per round and polling station, votants = blancs + nuls + exprimes.",
-            votants_equal_blancs_nuls_exprimes,
-        ),
-        Rule(
-            "inscrits_equal_abstentions_votants",
-            "Per round and polling station, inscrits = abstentions + votants.",
-            inscrits_equal_abstentions_votants,
-        ),
-        Rule(
-            "percentages_match_counts",
-            "pct_voix_inscrits and pct_voix_exprimes agree within 0.01 point with the votes "
-            "divided by inscrits and by exprimes.",
-            percentages_match_counts,
-        ),
-        Rule(
-            "stations_in_every_round",
-            "The commune has at least one polling station, and the same ones in both rounds.",
-            stations_in_every_round,
-        ),
-    ],
+    rules=results_rules(),
 )
