@@ -7,6 +7,7 @@ check fails on it and shows it, instead of guessing: a wrong output is worse tha
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 import pandas as pd
@@ -86,3 +87,44 @@ def number_text(value: object) -> object:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn key of a string of digits (SIREN, SIRET): every second digit from the right
+    doubled, the sum a multiple of 10."""
+    if not digits.isdigit():
+        return False
+    total = 0
+    for position, character in enumerate(reversed(digits)):
+        value = int(character) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+# La Poste numbered its thousands of establishments (SIREN 356 000 000) beyond what a Luhn key
+# allows; INSEE's rule for them is that the SIRET's digits add up to a multiple of 5. Its head
+# office (NIC 00048) keeps an ordinary Luhn key.
+LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE = "35600000000048"
+
+
+def siret_key_valid(value: object) -> bool:
+    """A SIRET of 14 digits whose key is valid (Luhn, or La Poste's sum-of-digits rule)."""
+    text = str(value) if value is not None else ""
+    if not re.fullmatch(r"\d{14}", text):
+        return False
+    if text.startswith(LA_POSTE_SIREN) and text != LA_POSTE_HEAD_OFFICE:
+        return sum(int(character) for character in text) % 5 == 0
+    return luhn_valid(text)
+
+
+def comparable_text(value: object) -> str:
+    """Text reduced for comparison between sources: no accents, upper case, letters and digits
+    only, single spaces (`Le Bistrot Caudébécais` and `LE BISTROT CAUDEBECAIS` agree)."""
+    value = blank_to_none(value)
+    if value is None:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(value))
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    ascii_text = ascii_text.replace("Œ", "OE").replace("œ", "oe").replace("Æ", "AE")
+    return " ".join(re.sub(r"[^0-9A-Za-z]+", " ", ascii_text).upper().split())
