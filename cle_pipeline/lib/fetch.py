@@ -34,7 +34,7 @@ from pydantic import Field
 
 from cle_pipeline.lib.errors import SourceError
 from cle_pipeline.lib.files import PROJECT_ROOT, write_atomically
-from cle_pipeline.lib.tabular import extract_member
+from cle_pipeline.lib.tabular import DEFAULT_MAX_UNZIPPED_BYTES, extract_member
 
 USER_AGENT = "cle-pipeline (open data of French communes)"
 DATAGOUV_API = "https://www.data.gouv.fr/api/1"
@@ -186,10 +186,20 @@ class SourceFetcher(dg.ConfigurableResource):
             and not os.environ.get(source.env_var, "").strip()
         )
 
-    def extract(self, fetched: FetchedFile, member_pattern: str) -> Path:
-        """The one member of a fetched zip matching `member_pattern`, extracted to the cache."""
+    def extract(
+        self,
+        fetched: FetchedFile,
+        member_pattern: str,
+        max_bytes: int = DEFAULT_MAX_UNZIPPED_BYTES,
+    ) -> Path:
+        """The one member of a fetched zip matching `member_pattern`, extracted to the cache
+        (`max_bytes` raises the zip-bomb guard for the few members known to be larger)."""
         return extract_member(
-            fetched.path, member_pattern, self._cache_root() / "extracted", fetched.location
+            fetched.path,
+            member_pattern,
+            self._cache_root() / "extracted",
+            fetched.location,
+            max_bytes=max_bytes,
         )
 
     # -- how -------------------------------------------------------------------------------

@@ -321,21 +321,6 @@ def rna_text(value: object) -> object:
     return compact if re.fullmatch(r"W[0-9A-Z]{9}", compact) else value
 
 
-def siret_is_valid(text: str) -> bool:
-    """14 digits with a valid Luhn key; La Poste's establishments (SIREN 356000000) follow
-    their own rule (sum of the digits a multiple of 5), as in validata's french-siret-value."""
-    if not re.fullmatch(r"\d{14}", text):
-        return False
-    digits = [int(character) for character in text]
-    if text.startswith("356000000"):
-        return sum(digits) % 5 == 0
-    total = 0
-    for position, digit in enumerate(reversed(digits)):
-        doubled = digit * 2 if position % 2 else digit
-        total += doubled - 9 if doubled > 9 else doubled
-    return total % 10 == 0
-
-
 def single_line(value: object) -> object:
     """Runs of spaces, tabs and line breaks (Alt+Enter in a spreadsheet cell) → one space."""
     value = blank_to_none(value)
@@ -354,3 +339,32 @@ def name_key(value: object) -> str | None:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(character for character in decomposed if not unicodedata.combining(character))
     return " ".join(re.sub(r"[^0-9A-Za-z]+", " ", plain).upper().split()) or None
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn key of a string of digits (SIREN, SIRET): every second digit from the right
+    doubled, the sum a multiple of 10."""
+    if not digits.isdigit():
+        return False
+    total = 0
+    for position, character in enumerate(reversed(digits)):
+        value = int(character) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+# La Poste numbered its thousands of establishments (SIREN 356 000 000) beyond what a Luhn key
+# allows; INSEE's rule for them is that the SIRET's digits add up to a multiple of 5. Its head
+# office (NIC 00048) keeps an ordinary Luhn key.
+LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE = "35600000000048"
+
+
+def siret_key_valid(value: object) -> bool:
+    """A SIRET of 14 digits whose key is valid (Luhn, or La Poste's sum-of-digits rule)."""
+    text = str(value) if value is not None else ""
+    if not re.fullmatch(r"\d{14}", text):
+        return False
+    if text.startswith(LA_POSTE_SIREN) and text != LA_POSTE_HEAD_OFFICE:
+        return sum(int(character) for character in text) % 5 == 0
+    return luhn_valid(text)

@@ -7,6 +7,7 @@ from cle_pipeline.lib.normalise import (
     french_date,
     international_phone,
     iso_period,
+    luhn_valid,
     mask_mobile_numbers,
     name_key,
     oui_non,
@@ -15,7 +16,7 @@ from cle_pipeline.lib.normalise import (
     rna_text,
     share_of_one,
     single_line,
-    siret_is_valid,
+    siret_key_valid,
     siret_text,
 )
 
@@ -227,12 +228,12 @@ def test_siret_text(written, expected):
         ("44306184100013", True),
         ("44306184100015", False),  # wrong check digit
         ("4430618410001", False),  # 13 digits
-        ("35600000000048", False),
+        ("35600000000048", True),  # La Poste's head office keeps a Luhn key
         ("35600000049837", True),  # La Poste: digits add up to a multiple of 5
     ],
 )
 def test_siret_check_digit(siret, valid):
-    assert siret_is_valid(siret) is valid
+    assert siret_key_valid(siret) is valid
 
 
 @pytest.mark.parametrize(
@@ -266,3 +267,42 @@ def test_single_line_joins_a_cell_written_on_two_lines():
         single_line("Sorties et goûters\r\n(programme  2022) ")
         == "Sorties et goûters (programme 2022)"
     )
+
+
+@pytest.mark.parametrize(
+    ("siret", "valid"),
+    [
+        ("41236587600017", True),
+        ("41236587600018", False),  # last digit off by one
+        ("4123658760001", False),  # 13 digits
+        ("412 365 876 00017", False),  # spaces are the caller's to remove
+        ("4123658760001A", False),
+        (None, False),
+        # La Poste's establishments: digits summing to a multiple of 5 (15), not a Luhn key.
+        ("35600000000001", True),
+        ("35600000000014", False),  # a valid Luhn number, but not La Poste's rule
+        ("35600000000048", True),  # La Poste's head office keeps a Luhn key
+    ],
+)
+def test_siret_key_with_la_poste_rules(siret, valid):
+    assert siret_key_valid(siret) is valid
+
+
+def test_la_poste_establishment_is_not_a_luhn_number():
+    assert not luhn_valid("35600000000001")
+    assert luhn_valid("35600000000014")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le Bistrot Caudébécais", "LE BISTROT CAUDEBECAIS"),
+        ("COIFF'TIF", "COIFF TIF"),
+        ("Intermarché  Saint-Pierre", "INTERMARCHE SAINT PIERRE"),
+        ("Cœur de Bœuf", "COEUR DE BOEUF"),
+        ("  ", None),
+        (None, None),
+    ],
+)
+def test_name_key_for_matching_between_sources(text, expected):
+    assert name_key(text) == expected

@@ -29,7 +29,7 @@ from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.inbox import InboxTable, newest_file, read_table
 from cle_pipeline.lib.metadata import markdown_table
-from cle_pipeline.lib.normalise import name_key, siret_is_valid
+from cle_pipeline.lib.normalise import name_key, siret_key_valid
 from cle_pipeline.lib.settings import CommuneSettings
 
 FILE_PATTERN = r"subventions.*"
@@ -143,7 +143,7 @@ def read_attribuant(folder: Path, commune: Commune) -> dict[str, str]:
     except (ValueError, UnicodeDecodeError) as error:
         raise SourceFormatError(f"{path}: not a JSON document ({error})") from error
     siret = str(described.get("idAttribuant", "")).replace(" ", "")
-    if not siret_is_valid(siret):
+    if not siret_key_valid(siret):
         raise SourceFormatError(
             f"{path}: idAttribuant {described.get('idAttribuant')!r} is not a SIRET "
             "(14 digits with a valid check digit)"

@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from cle_pipeline.lib.normalise import siret_is_valid
+from cle_pipeline.lib.normalise import siret_key_valid
 
 SCHEMA_NAME = "scdl/subventions"
 SCHEMA_VERSION = "2.1.1"
@@ -122,7 +122,7 @@ class Subventions(pa.DataFrameModel):
 
     @pa.check(*SIRET_COLUMNS, name="french_siret_value")
     def french_siret_value(cls, values: Series[str]) -> Series[bool]:
-        return values.map(lambda text: siret_is_valid(str(text))).astype(bool)
+        return values.map(lambda text: siret_key_valid(str(text))).astype(bool)
 
     @pa.check("pourcentageSubvention", name="minimum_0.01_maximum_1")
     def share_in_range(cls, values: Series[str]) -> Series[bool]:

@@ -1,0 +1,543 @@
+"""`commerces`: the commune's shops, cafés, restaurants and personal services, with opening hours.
+
+Built by hand, top to bottom:
+1. Sirene gives the list: the commune's active establishments whose NAF code is in
+   `NAF_LABELS`, in full diffusion only (an establishment in partial diffusion is never
+   published, see the sheet).
+2. OpenStreetMap gives places and opening hours: each Sirene shop is matched to at most one
+   OSM element, and each element to at most one shop (`match_osm`).
+3. The commune's own shop file (`data/inbox/<commune>/commerces.csv`), when there is one, gives
+   opening hours that override OpenStreetMap's for the SIRETs it lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.defs.datasets.commerces.schema import NAF_LABELS, Commerces
+from cle_pipeline.defs.datasets.commerces.sheet import SHEET
+from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.errors import SourceFormatError
+from cle_pipeline.lib.fetch import department_of
+from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.lambert import distance_metres, lambert93_to_lon_lat
+from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.normalise import blank_to_none, name_key, siret_key_valid
+
+COLUMNS = list(Commerces.to_schema().columns)
+NOT_DIFFUSED = "[ND]"  # what INSEE writes in the protected fields of partial diffusion
+
+# Sirene's street types (typeVoieEtablissement) as OSM mappers write them in `addr:street`.
+STREET_TYPES = {
+    "ALL": "ALLEE", "AV": "AVENUE", "BD": "BOULEVARD", "CAR": "CARREFOUR", "CHE": "CHEMIN",
+    "CHS": "CHAUSSEE", "CITE": "CITE", "COR": "CORNICHE", "CRS": "COURS", "DOM": "DOMAINE",
+    "DSC": "DESCENTE", "ECA": "ECART", "ESP": "ESPLANADE", "FG": "FAUBOURG", "GR": "GRANDE RUE",
+    "HAM": "HAMEAU", "HLE": "HALLE", "IMP": "IMPASSE", "LD": "LIEU DIT", "LOT": "LOTISSEMENT",
+    "MAR": "MARCHE", "MTE": "MONTEE", "PARC": "PARC", "PAS": "PASSAGE", "PASS": "PASSAGE",
+    "PL": "PLACE", "PLN": "PLAINE", "PLT": "PLATEAU", "PRO": "PROMENADE", "PRV": "PARVIS",
+    "QUA": "QUARTIER", "QUAI": "QUAI", "RES": "RESIDENCE", "RLE": "RUELLE", "ROC": "ROCADE",
+    "RPT": "ROND POINT", "RTE": "ROUTE", "RUE": "RUE", "SEN": "SENTIER", "SQ": "SQUARE",
+    "TPL": "TERRE PLEIN", "TRA": "TRAVERSE", "VLA": "VILLA", "VLGE": "VILLAGE", "VOIE": "VOIE",
+    "ZA": "ZONE ARTISANALE", "ZAC": "ZONE D'AMENAGEMENT CONCERTE", "ZI": "ZONE INDUSTRIELLE",
+}  # fmt: skip
+REPETITION = {"B": "BIS", "T": "TER", "Q": "QUATER", "C": "QUINQUIES"}
+
+# Matching thresholds: names that agree at 85 % (after accents and punctuation are removed)
+# and places within 150 m: Sirene geocodes the address point, OSM maps the shop front.
+NAME_SIMILARITY = 0.85
+MAX_DISTANCE_METRES = 150.0
+# Methods, from the strongest evidence to the weakest; a pair is only ever kept once.
+METHODS = ("adresse", "distance", "nom", "adresse_sans_nom")
+
+
+def _text(value: object) -> str | None:
+    """Text of a Sirene field, None when blank or protected (`[ND]`)."""
+    value = blank_to_none(value)
+    if value is None or str(value).strip() == NOT_DIFFUSED:
+        return None
+    return str(value).strip()
+
+
+def sirene_names(row: Mapping[str, Any]) -> list[str]:
+    """The names under which the establishment trades, in Sirene's order of preference."""
+    fields = [
+        "enseigne1Etablissement",
+        "enseigne2Etablissement",
+        "enseigne3Etablissement",
+        "denominationUsuelleEtablissement",
+    ]
+    return [name for name in (_text(row[field]) for field in fields) if name]
+
+
+def sirene_street(row: Mapping[str, Any]) -> str | None:
+    """`RUE SADI CARNOT` from `RUE` + `SADI CARNOT`, street types spelled out (`PL` → PLACE)."""
+    street = _text(row["libelleVoieEtablissement"])
+    if street is None:
+        return None
+    kind = _text(row["typeVoieEtablissement"])
+    return " ".join(filter(None, [STREET_TYPES.get(kind or "", kind), street]))
+
+
+def sirene_address(row: Mapping[str, Any]) -> str | None:
+    """`20 BIS RUE SADI CARNOT`, preceded by the address complement when there is one."""
+    number = _text(row["numeroVoieEtablissement"])
+    repetition = _text(row["indiceRepetitionEtablissement"])
+    street = sirene_street(row)
+    line = " ".join(filter(None, [number, REPETITION.get(repetition or "", repetition), street]))
+    complement = _text(row["complementAdresseEtablissement"])
+    return ", ".join(filter(None, [complement, line])) or None
+
+
+def sirene_point(row: Mapping[str, Any], commune: Commune) -> tuple[float, float] | None:
+    """(lon, lat) of the establishment from its Lambert-93 coordinates; None overseas (Sirene
+    writes UTM there) and when INSEE did not geocode it."""
+    if department_of(commune.code).startswith("97"):
+        return None
+    try:
+        x = float(_text(row["coordonneeLambertAbscisseEtablissement"]) or "")
+        y = float(_text(row["coordonneeLambertOrdonneeEtablissement"]) or "")
+    except ValueError:
+        return None
+    return lambert93_to_lon_lat(x, y)
+
+
+def house_number(value: object) -> str | None:
+    """`20`, `20 bis`, `20B` → `20`: the number part that both sources write alike."""
+    match = re.match(r"\s*(\d+)", str(blank_to_none(value) or ""))
+    return match.group(1) if match else None
+
+
+def name_similarity(left: str, right: str) -> float:
+    """1 for the same name, 0.9 when one name's words (two at least) are all in the other,
+    else the ratio of matching characters."""
+    return _NameComparer(left)(right)
+
+
+class _NameComparer:
+    """`name_similarity` with one side fixed: the character analysis of that side is done once
+    for all the names it is compared with."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.words = name, set(name.split())
+        self.matcher = difflib.SequenceMatcher(None, "", name)
+
+    def __call__(self, other: str) -> float:
+        if not self.name or not other:
+            return 0.0
+        if other == self.name:
+            return 1.0
+        words = set(other.split())
+        shorter = min(words, self.words, key=len)
+        if len(shorter) >= 2 and (words <= self.words or self.words <= words):
+            return 0.9
+        self.matcher.set_seq1(other)
+        # Cheap upper bounds first: most pairs are told apart without the full comparison.
+        if self.matcher.real_quick_ratio() < NAME_SIMILARITY:
+            return self.matcher.real_quick_ratio()
+        if self.matcher.quick_ratio() < NAME_SIMILARITY:
+            return self.matcher.quick_ratio()
+        return self.matcher.ratio()
+
+
+def _cell(lon: float, lat: float) -> tuple[int, int]:
+    """A grid cell larger than the matching distance (0.003° of longitude is over 200 m even at
+    Dunkirk's latitude), so that a place's neighbours are in the 3 × 3 cells around its own."""
+    return math.floor(lon / 0.003), math.floor(lat / 0.002)
+
+
+def shops_in_sirene(establishments: pd.DataFrame) -> pd.DataFrame:
+    """The establishments that may be published: active, in full diffusion, with a NAF rév. 2
+    code of the documented list."""
+    keep = (
+        (establishments["etatAdministratifEtablissement"] == "A")
+        # Partial diffusion: never published, not even its non-protected fields (see the sheet).
+        & (establishments["statutDiffusionEtablissement"] == "O")
+        # A NAF rév. 1 code may look like a rév. 2 one; only rév. 2 codes are compared.
+        & (establishments["nomenclatureActivitePrincipaleEtablissement"] == "NAFRev2")
+        & establishments["activitePrincipaleEtablissement"].isin(list(NAF_LABELS))
+    )
+    return establishments[keep].sort_values("siret", kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Match:
+    shop: int  # row of the Sirene shops
+    element: int  # row of the OSM elements
+    method: str
+    similarity: float
+    distance: float | None
+
+
+def match_osm(shops: pd.DataFrame, elements: pd.DataFrame, commune: Commune) -> list[Match]:
+    """Pairs (Sirene shop, OSM element), one-to-one, best evidence first:
+
+    - `adresse`: similar names, same street and house number;
+    - `distance`: similar names, OSM place within 150 m of Sirene's geocoded address;
+    - `nom`: Sirene has no place for the shop, and the exact same name is borne by one shop
+      only on each side (and no address contradicts it);
+    - `adresse_sans_nom`: Sirene has no name for the shop (its name is the legal unit's), and
+      it is the only shop at an address where OSM has a single element.
+    A name alone never matches a shop that Sirene places elsewhere.
+    """
+    records = shops.to_dict("records")
+    shop_names = [[(name_key(name) or "") for name in sirene_names(row)] for row in records]
+    shop_points = [sirene_point(row, commune) for row in records]
+    shop_streets = [(name_key(sirene_street(row)) or "") for row in records]
+    shop_numbers = [house_number(_text(row["numeroVoieEtablissement"])) for row in records]
+    osm_names = [(name_key(name) or "") for name in elements["name"]]
+    osm_streets = [(name_key(street) or "") for street in elements["addr_street"]]
+    osm_numbers = [house_number(number) for number in elements["addr_housenumber"]]
+    osm_points = list(zip(elements["lon"], elements["lat"], strict=True))
+
+    name_counts_sirene = Counter(name for names in shop_names for name in set(names))
+    name_counts_osm = Counter(osm_names)
+    addresses = list(zip(shop_streets, shop_numbers, strict=True))
+    nameless_at = Counter(a for a, names in zip(addresses, shop_names, strict=True) if not names)
+    osm_addresses = list(zip(osm_streets, osm_numbers, strict=True))
+    osm_at = Counter(osm_addresses)
+
+    # Only plausible pairs are compared (a city has tens of thousands of shops): elements near
+    # the shop when Sirene places it, else elements of the same name, and those at its address.
+    near: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for j, point in enumerate(osm_points):
+        near[_cell(*point)].append(j)
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for j, name in enumerate(osm_names):
+        by_name[name].append(j)
+    by_address: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    for j, address in enumerate(osm_addresses):
+        if address[0] and address[1]:
+            by_address[address].append(j)
+
+    candidates: list[Match] = []
+    for i in range(len(shops)):
+        point = shop_points[i]
+        comparers = [_NameComparer(name) for name in shop_names[i]]
+        if point and shop_names[i]:
+            column, row = _cell(*point)
+            others = [
+                j for dx in (-1, 0, 1) for dy in (-1, 0, 1) for j in near[column + dx, row + dy]
+            ]
+        else:
+            others = [j for name in shop_names[i] for j in by_name.get(name, [])]
+        for j in sorted(set(others) | set(by_address.get(addresses[i], []))):
+            same_address = bool(
+                shop_streets[i] and shop_numbers[i] and addresses[i] == osm_addresses[j]
+            )
+            distance = None
+            if point:
+                # 0.0015° of latitude is 167 m: farther in latitude is farther than the limit.
+                if abs(point[1] - osm_points[j][1]) > 0.0015 and not same_address:
+                    continue
+                distance = distance_metres(*point, *osm_points[j])
+                if distance > MAX_DISTANCE_METRES and not same_address:
+                    continue
+            if not shop_names[i]:
+                if same_address and nameless_at[addresses[i]] == 1 and osm_at[addresses[i]] == 1:
+                    candidates.append(Match(i, j, "adresse_sans_nom", 0.0, distance))
+                continue
+            similarity = max(compare(osm_names[j]) for compare in comparers)
+            if similarity < NAME_SIMILARITY:
+                continue
+            if same_address:
+                candidates.append(Match(i, j, "adresse", similarity, distance))
+            elif distance is not None:
+                candidates.append(Match(i, j, "distance", similarity, distance))
+            elif (
+                similarity == 1.0
+                and name_counts_osm[osm_names[j]] == 1
+                and name_counts_sirene[osm_names[j]] == 1
+                and not (osm_streets[j] and shop_streets[i] and osm_streets[j] != shop_streets[i])
+            ):
+                candidates.append(Match(i, j, "nom", similarity, None))
+
+    candidates.sort(
+        key=lambda m: (METHODS.index(m.method), -m.similarity, m.distance or 0.0, m.shop, m.element)
+    )
+    kept: list[Match] = []
+    used_shops: set[int] = set()
+    used_elements: set[int] = set()
+    for match in candidates:
+        if match.shop in used_shops or match.element in used_elements:
+            continue
+        kept.append(match)
+        used_shops.add(match.shop)
+        used_elements.add(match.element)
+    return sorted(kept, key=lambda m: m.shop)
+
+
+# -- the commune's own file ------------------------------------------------------------------
+COMMUNE_FILE = "commerces.csv"
+COMMUNE_FILE_COLUMNS = ["siret", "horaires"]
+
+
+def commune_shop_file(code: str) -> Path:
+    """Where the commune drops its shop file, as it sends it."""
+    return PROJECT_ROOT / "data" / "inbox" / code / COMMUNE_FILE
+
+
+def read_commune_shop_file(path: Path) -> pd.DataFrame:
+    """The commune's opening hours: columns `ligne` (line in its file), `siret` (spaces
+    removed), `horaires` (OSM syntax). `;`-separated with `"` quotes, as spreadsheets save it,
+    in UTF-8 (with or without BOM) or latin-1; headers in any case; other columns ignored; rows
+    without hours skipped (they say nothing). A row that does not have the header's number of
+    fields (hours holding an unquoted `;`) is refused, naming its line."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    records = list(csv.reader(StringIO(text, newline=""), delimiter=";", quotechar='"'))
+    if not records or not any(field.strip() for field in records[0]):
+        raise SourceFormatError(f"{path}: empty file (no header line)")
+    header = [name.strip().lower() for name in records[0]]
+    missing = [name for name in COMMUNE_FILE_COLUMNS if name not in header]
+    if missing:
+        raise SourceFormatError(
+            f"{path}: missing column(s) {', '.join(missing)} (the header is "
+            f"{';'.join(records[0])!r}; columns are separated by ';')"
+        )
+    siret_at, hours_at = header.index("siret"), header.index("horaires")
+    rows = []
+    for line, record in enumerate(records[1:], start=2):
+        if not any(field.strip() for field in record):
+            continue
+        if len(record) != len(header):
+            raise SourceFormatError(
+                f"{path}: line {line} has {len(record)} fields, the header {len(header)} "
+                "(hours holding a ';' must be quoted)"
+            )
+        rows.append((line, re.sub(r"\s", "", record[siret_at]), record[hours_at].strip()))
+    frame = pd.DataFrame(rows, columns=["ligne", "siret", "horaires"])
+    return frame[frame["horaires"] != ""].reset_index(drop=True)
+
+
+def commune_hours(code: str) -> pd.DataFrame | None:
+    path = commune_shop_file(code)
+    return read_commune_shop_file(path) if path.is_file() else None
+
+
+# -- the transform ---------------------------------------------------------------------------
+def shops_of_commune(
+    establishments: pd.DataFrame,
+    elements: pd.DataFrame,
+    commune: Commune,
+    commune_file: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The published table, and counts of what was left out or matched (for the metadata)."""
+    shops = shops_in_sirene(establishments)
+    elements = elements.reset_index(drop=True)
+    matches = {m.shop: m for m in match_osm(shops, elements, commune)}
+
+    rows = []
+    for i, row in shops.iterrows():
+        match = matches.get(int(i))  # type: ignore[arg-type]
+        element = elements.loc[match.element] if match else None
+        names = sirene_names(row)
+        hours = _text(element["opening_hours"]) if element is not None else None
+        rows.append(
+            {
+                "siret": row["siret"],
+                "nom": names[0]
+                if names
+                else (_text(element["name"]) if element is not None else None),
+                "activite_naf": row["activitePrincipaleEtablissement"],
+                "libelle_activite": NAF_LABELS[row["activitePrincipaleEtablissement"]],
+                "adresse": sirene_address(row),
+                "code_postal": _text(row["codePostalEtablissement"]),
+                "code_commune_insee": commune.code,
+                "nom_commune": commune.name,
+                "latitude": float(element["lat"]) if element is not None else None,
+                "longitude": float(element["lon"]) if element is not None else None,
+                "horaires_osm": hours,
+                "source_horaires": "osm" if hours else "none",
+            }
+        )
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table["latitude"] = table["latitude"].astype(float)
+    table["longitude"] = table["longitude"].astype(float)
+
+    from_commune = 0
+    if commune_file is not None:
+        # The commune knows its shops: its hours win over OpenStreetMap's.
+        given = commune_file.drop_duplicates("siret", keep="last").set_index("siret")["horaires"]
+        listed = table["siret"].isin(given.index)
+        table.loc[listed, "horaires_osm"] = table.loc[listed, "siret"].map(given)
+        table.loc[listed, "source_horaires"] = "commune"
+        from_commune = int(listed.sum())
+
+    methods = pd.Series([m.method for m in matches.values()]).value_counts()
+    report = {
+        "establishments_in_sirene": len(establishments),
+        "partial_diffusion_left_out": int(
+            (establishments["statutDiffusionEtablissement"] != "O").sum()
+        ),
+        "not_a_shop_left_out": len(establishments)
+        - len(shops)
+        - int((establishments["statutDiffusionEtablissement"] != "O").sum()),
+        "osm_elements": len(elements),
+        "osm_elements_unmatched": len(elements) - len(matches),
+        **{f"matched_by_{method}": int(methods.get(method, 0)) for method in METHODS},
+        "hours_from_osm": int((table["source_horaires"] == "osm").sum()),
+        "hours_from_commune": from_commune,
+    }
+    return table.astype({"latitude": float, "longitude": float}), report
+
+
+# -- business rules ---------------------------------------------------------------------------
+_DAY = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)"
+_DAYS = rf"(?:{_DAY}(?:-{_DAY})?(?:\[-?[1-5](?:-[1-5])?(?:,-?[1-5](?:-[1-5])?)*\])?|PH|SH)"
+_TIME = r"(?:(?:[01]?\d|2\d|3\d|4[0-8]):[0-5]\d|sunrise|sunset|dawn|dusk)"
+_SPAN = rf"{_TIME}(?:-{_TIME}\+?|\+)?"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_MONTH_DAY = rf"(?:\d{{4}}_)?{_MONTH}(?:_\d{{1,2}})?"
+# One kind of selector per position, in the order the syntax requires them.
+SELECTORS = [
+    re.compile(r"\d{4}(?:-\d{4})?(?:/\d+)?(?:,\d{4}(?:-\d{4})?)*"),  # years
+    re.compile(
+        rf"{_MONTH_DAY}(?:-(?:{_MONTH_DAY}|\d{{1,2}}))?(?:,{_MONTH_DAY}(?:-(?:{_MONTH_DAY}|\d{{1,2}}))?)*:?"
+    ),
+    re.compile(r"week_\d{1,2}(?:-\d{1,2})?(?:/\d)?(?:,\d{1,2}(?:-\d{1,2})?)*:?"),  # weeks
+    re.compile(rf"{_DAYS}(?:,{_DAYS})*"),  # weekdays and holidays
+    re.compile(rf"24/7|{_SPAN}(?:,{_SPAN})*"),  # times
+    re.compile(r"open|closed|off|unknown"),  # rule modifier
+]
+_NEXT_RULE = re.compile(rf",\s*(?={_DAY}|PH|SH|{_MONTH}|week|\d{{4}}\b)")
+
+
+def opening_hours_looks_valid(text: object) -> bool:
+    """A light syntax check of OSM `opening_hours` (rules, then selectors in their order:
+    years, months and dates, weeks, weekdays, times, modifier, comment). It rejects prose
+    (`lun-sam 8h-19h`) and broken values, not every subtle error a full parser would find."""
+    if not isinstance(text, str) or not text.strip() or "\n" in text:
+        return False
+    rules = [part for rule in re.split(r";|\|\|", text) for part in _NEXT_RULE.split(rule)]
+    for rule in rules:
+        rule = rule.strip()
+        comment = re.search(r'\s*"[^"]*"$', rule)
+        if comment:
+            rule = rule[: comment.start()].strip()
+        if not rule:
+            if comment:
+                continue
+            return False
+        # Spaces inside a selector: `Dec 25`, `week 01`, `2024 Dec`, `08:00-12:00, 14:00-18:00`.
+        rule = re.sub(rf"(\d{{4}}) ({_MONTH})", r"\1_\2", rule)
+        rule = re.sub(rf"({_MONTH}) (\d{{1,2}})\b(?!:)", r"\1_\2", rule)
+        rule = re.sub(r"week (\d)", r"week_\1", rule)
+        rule = re.sub(r",\s+(?=\d|sunrise|sunset|dawn|dusk)", ",", rule)
+        position = 0
+        for token in rule.split():
+            kinds = [k for k in range(position, len(SELECTORS)) if SELECTORS[k].fullmatch(token)]
+            if not kinds:
+                return False
+            position = kinds[0] + 1
+    return True
+
+
+def invalid_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Rows whose hours are empty, not in the OSM syntax, or disagree with `source_horaires`."""
+    has_hours = frame["horaires_osm"].map(blank_to_none).notna()
+    said_none = frame["source_horaires"] == "none"
+    bad = (has_hours & ~frame["horaires_osm"].map(opening_hours_looks_valid)) | (
+        has_hours == said_none
+    )
+    return frame.loc[bad, ["siret", "nom", "horaires_osm", "source_horaires"]]
+
+
+def invalid_siret_keys(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    bad = ~frame["siret"].map(siret_key_valid).astype(bool)
+    return frame.loc[bad, ["siret", "nom"]]
+
+
+def duplicated_sirets(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    duplicated = frame["siret"].duplicated(keep=False)
+    return frame.loc[duplicated, ["siret", "nom"]]
+
+
+def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    placed = frame["latitude"].notna() & frame["longitude"].notna()
+    inside = [
+        commune.contains(lon, lat) if ok else True
+        for lon, lat, ok in zip(frame["longitude"], frame["latitude"], placed, strict=True)
+    ]
+    return frame.loc[[not flag for flag in inside], ["siret", "nom", "latitude", "longitude"]]
+
+
+def commune_file_rows_not_published(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Lines of the commune's shop file whose SIRET is not a published shop (closed, not a shop,
+    in partial diffusion, or mistyped): their hours would otherwise be lost without a word."""
+    given = commune_hours(commune.code)
+    if given is None:
+        return pd.DataFrame(columns=["ligne", "siret"])
+    unknown = ~given["siret"].isin(frame["siret"])
+    path = commune_shop_file(commune.code)
+    shown = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
+    return given.loc[unknown, ["ligne", "siret"]].assign(fichier=str(shown))
+
+
+@dg.asset(
+    group_name="published",
+    owners=OWNERS,
+    kinds={"pandas", "csv"},
+    tags={"dataset": SHEET.dataset_id, "licence": SHEET.licence},
+    description=SHEET.content,
+)
+def commerces(
+    sirene_etablissements: pd.DataFrame, osm_commerces: pd.DataFrame, commune: Commune
+) -> dg.Output[pd.DataFrame]:
+    """The commune's active shops, cafés, restaurants and personal services (Sirene), placed
+    and given opening hours by OpenStreetMap or by the commune's own file (ODbL)."""
+    path = commune_shop_file(commune.code)
+    commune_file = commune_hours(commune.code)
+    table, report = shops_of_commune(sirene_etablissements, osm_commerces, commune, commune_file)
+    metadata = published_metadata(table, Commerces)
+    metadata.update(report)
+    metadata["commune_file"] = (
+        dg.MetadataValue.path(str(path)) if commune_file is not None else "none"
+    )
+    return dg.Output(table, metadata=metadata)
+
+
+RULES = [
+    Rule(
+        "siret_key_valid",
+        "Every SIRET has 14 digits and a valid Luhn key (La Poste's establishments, SIREN "
+        "356000000 but its head office, follow INSEE's rule: digits summing to a "
+        "multiple of 5).",
+        invalid_siret_keys,
+    ),
+    Rule("one_row_per_siret", "No SIRET appears twice.", duplicated_sirets),
+    Rule(
+        "opening_hours_syntax",
+        "Opening hours, when known, are non-empty and in the OSM opening_hours syntax "
+        "(a light syntax check), and source_horaires is `none` exactly when they are unknown.",
+        invalid_hours,
+    ),
+    Rule(
+        "coordinates_inside_commune",
+        "Every shop placed by OpenStreetMap lies inside the commune's outline.",
+        points_outside_commune,
+    ),
+    Rule(
+        "commune_file_rows_published",
+        "Every SIRET of the commune's shop file (data/inbox/<commune>/commerces.csv) is a "
+        "published shop, so that no hours the commune gave are dropped silently.",
+        commune_file_rows_not_published,
+    ),
+]
+
+commerces_checks = dataset_checks("commerces", Commerces, rules=RULES)

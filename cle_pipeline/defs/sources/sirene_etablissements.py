@@ -1,0 +1,117 @@
+"""INSEE Sirene, stock of establishments (`StockEtablissement`): every SIRET ever created.
+
+A monthly zip of one CSV (`StockEtablissement_utf8.csv`): comma, UTF-8, about 40 million rows
+and 54 columns, closed establishments included (`etatAdministratifEtablissement` `F`), several
+GB once extracted. Only the columns the datasets use are read, and only the commune's active
+rows reach pandas (DuckDB streams the extracted member).
+
+Traps of the format:
+- Paris, Lyon and Marseille establishments carry the code of their municipal arrondissement
+  (`75108`, `69383`, `13201`), never the commune's (`75056`, `69123`, `13055`).
+- Establishments in "diffusion partielle" (`statutDiffusionEtablissement` `P`: mostly
+  individual entrepreneurs who opposed publication, art. R123-232-1 of the Code de commerce)
+  have their protected fields replaced by the text `[ND]`; they are kept here, with their
+  status, so that the datasets decide and count them (see the `commerces` sheet).
+- `activitePrincipaleEtablissement` is written in the nomenclature named by
+  `nomenclatureActivitePrincipaleEtablissement`: old establishments still have `NAFRev1` codes.
+- Coordinates are Lambert-93 metres in metropolitan France, a UTM zone overseas, empty when
+  INSEE could not geocode the address, `[ND]` in partial diffusion.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.tabular import CsvFormat, query_csv, sql_name
+
+SOURCE = Source(
+    id="sirene_etablissements",
+    title="Base Sirene des entreprises et de leurs établissements (SIREN, SIRET), "
+    "stock des établissements",
+    publisher="INSEE",
+    page="https://www.data.gouv.fr/fr/datasets/base-sirene-des-entreprises-et-de-leurs-etablissements-siren-siret/",
+    url="https://files.data.gouv.fr/insee-sirene/StockEtablissement_utf8.zip",
+    snapshot="StockEtablissement_utf8.zip",
+)
+FORMAT = CsvFormat(separator=",", encoding="utf-8")
+MEMBER = r"^StockEtablissement_utf8\.csv$"
+# The extracted stock is close to the 8 GiB zip-bomb guard of `extract_member` and grows
+# every month: allow it more room (it is the largest national file the project reads).
+MAX_EXTRACTED_BYTES = 32 * 1024**3
+
+# The columns the datasets use, in the file's order; the other columns are never read.
+COLUMNS = [
+    "siret",
+    "statutDiffusionEtablissement",
+    "dateCreationEtablissement",
+    "complementAdresseEtablissement",
+    "numeroVoieEtablissement",
+    "indiceRepetitionEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "codeCommuneEtablissement",
+    "coordonneeLambertAbscisseEtablissement",
+    "coordonneeLambertOrdonneeEtablissement",
+    "etatAdministratifEtablissement",
+    "enseigne1Etablissement",
+    "enseigne2Etablissement",
+    "enseigne3Etablissement",
+    "denominationUsuelleEtablissement",
+    "activitePrincipaleEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement",
+]
+
+# Communes with municipal arrondissements: Sirene places establishments in the arrondissement.
+ARRONDISSEMENTS = {
+    "75056": [f"751{number:02d}" for number in range(1, 21)],
+    "69123": [f"6938{number}" for number in range(1, 10)],
+    "13055": [f"132{number:02d}" for number in range(1, 17)],
+}
+
+
+def sirene_commune_codes(code: str) -> list[str]:
+    """The values of `codeCommuneEtablissement` that place an establishment in the commune."""
+    return ARRONDISSEMENTS.get(code, [code])
+
+
+def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
+    """The commune's active establishments (`etatAdministratifEtablissement` = `A`), the
+    columns of `COLUMNS` only, every value as text."""
+    codes = sirene_commune_codes(code)
+    placeholders = ", ".join("?" for _ in codes)
+    return query_csv(
+        table,
+        FORMAT,
+        required=COLUMNS,
+        where=f"codeCommuneEtablissement IN ({placeholders}) "
+        "AND etatAdministratifEtablissement = 'A'",
+        parameters=codes,
+        select=", ".join(sql_name(name) for name in COLUMNS),
+        label=label,
+    )
+
+
+@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+def sirene_etablissements(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+    """The commune's active establishments in the Sirene stock (any activity), with their
+    diffusion status; closed establishments and unused columns are left in the file."""
+    archive = sources.fetch(SOURCE, commune.code)
+    member = sources.extract(archive, MEMBER, max_bytes=MAX_EXTRACTED_BYTES)
+    establishments = cut_commune(member, commune.code, f"{archive.location}!{member.name}")
+    return dg.Output(
+        establishments,
+        metadata={
+            **archive.metadata(),
+            "rows_for_commune": len(establishments),
+            "partial_diffusion_rows": int(
+                (establishments["statutDiffusionEtablissement"] != "O").sum()
+            ),
+        },
+    )
