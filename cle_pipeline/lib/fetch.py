@@ -30,6 +30,7 @@ from typing import Any
 
 import dagster as dg
 import requests
+import urllib3
 from pydantic import Field
 
 from cle_pipeline.lib.errors import SourceError
@@ -267,7 +268,8 @@ class SourceFetcher(dg.ConfigurableResource):
                     out.write(block)
                     digest.update(block)
                     size += len(block)
-        except (requests.RequestException, OSError, Exception) as error:
+        # urllib3 raises its own errors (ProtocolError on a connection closed mid-body).
+        except (requests.RequestException, OSError, urllib3.exceptions.HTTPError) as error:
             partial.unlink(missing_ok=True)
             raise SourceError(
                 f"{url}: download interrupted after {size} bytes ({error})"
