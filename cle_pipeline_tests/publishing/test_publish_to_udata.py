@@ -18,13 +18,16 @@ import pandas as pd
 import pytest
 import requests
 
-from cle_pipeline.lib.datagouv import DataGouvPublisher, Publication
+from cle_pipeline import publish
+from cle_pipeline.defs.publishing.assets import publication_key
+from cle_pipeline.lib.datagouv import DataGouvPublisher, Publication, PublicationError
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.release import read_release, write_release
 from cle_pipeline.lib.sheet import dataset_ids, load_sheet
 from cle_pipeline_tests.conftest import check_outcomes, materialize_into
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
+SHEET_BORNES = load_sheet("bornes_recharge")
 IRVE = {"name": "etalab/schema-irve-statique", "version": "2.3.1", "url": None}
 
 
@@ -81,6 +84,14 @@ def publish_all(target: DataGouvPublisher, folder: Path) -> dict[str, Publicatio
         dataset_id: target.publish(read_release(folder, dataset_id), load_sheet(dataset_id))
         for dataset_id in dataset_ids()
     }
+
+
+def changed_file(folder: Path, dataset_id: str) -> None:
+    """A new content of the dataset, released as its checks would release it."""
+    release = read_release(folder, dataset_id)
+    frame = pd.read_csv(release.csv_path, dtype=str, keep_default_na=False)
+    frame.iloc[0, -1] = f"{frame.iloc[0, -1]} (modifié)"
+    write_release(frame, folder, dataset_id, CAUDEBEC, release.source_mode)
 
 
 def actions(publications: dict[str, Publication]) -> dict[str, str]:
@@ -145,10 +156,7 @@ def test_publish_every_dataset_then_again_unchanged_then_one_change(
     assert len(organization_datasets(udata_server, organization)) == len(dataset_ids())
 
     # 4. One dataset changes: one upload, in place; title and schema kept.
-    release = read_release(published_folder, "bornes_recharge")
-    frame = pd.read_csv(release.csv_path, dtype=str, keep_default_na=False)
-    frame.loc[0, "nom_station"] = "Station modifiée"
-    write_release(frame, published_folder, "bornes_recharge", CAUDEBEC, release.source_mode)
+    changed_file(published_folder, "bornes_recharge")
     changed = publish_all(target, published_folder)
     assert actions(changed) == {
         **dict.fromkeys(dataset_ids(), "unchanged"),
@@ -166,3 +174,146 @@ def test_publish_every_dataset_then_again_unchanged_then_one_change(
     assert replaced["schema"] == IRVE
     assert after["tags"] == bornes["tags"]
     assert len(organization_datasets(udata_server, organization)) == len(dataset_ids())
+
+
+def test_a_wrong_key_is_a_clear_401_and_creates_nothing(
+    udata_server, organization, published_folder
+):
+    wrong = "udata_" + "0" * 64
+    target = publisher(udata_server, organization, api_key=wrong)
+    release = read_release(published_folder, "naissances_deces")
+    with pytest.raises(PublicationError) as raised:
+        target.publish(release, load_sheet("naissances_deces"))
+    message = str(raised.value)
+    assert message.startswith("naissances_deces: 127.0.0.1 refused GET /organizations/")
+    assert "HTTP 401 (DATAGOUV_API_KEY is wrong or expired): «Invalid API token»" in message
+    assert wrong not in message
+    assert organization_datasets(udata_server, organization) == []
+
+
+def test_a_key_outside_the_organization_is_a_clear_403(
+    udata_server, organization, published_folder
+):
+    target = publisher(udata_server, organization)
+    created = target.publish(read_release(published_folder, "bornes_recharge"), SHEET_BORNES)
+    changed_file(published_folder, "bornes_recharge")
+    # The outsider finds the dataset (it is public) but may not replace its file.
+    outsider = publisher(udata_server, organization, api_key=udata_server["outsider_api_key"])
+    release = read_release(published_folder, "bornes_recharge")
+    with pytest.raises(PublicationError) as raised:
+        outsider.publish(release, SHEET_BORNES)
+    message = str(raised.value)
+    assert message.startswith(
+        f"bornes_recharge: 127.0.0.1 refused POST /datasets/{created.datagouv_dataset}/resources/"
+        f"{created.datagouv_resource}/upload/ with HTTP 403 (the key's user may not edit this "
+        "organization's datasets): «You do not have the permission to modify that object.»"
+    )
+    assert udata_server["outsider_api_key"] not in message
+    [dataset] = organization_datasets(udata_server, organization)
+    assert dataset["resources"][0]["checksum"]["value"] == created.sha1
+
+
+def test_a_dry_run_sends_nothing(udata_server, organization, published_folder):
+    target = publisher(udata_server, organization, dry_run=True)
+    outcome = target.publish(
+        read_release(published_folder, "associations"), load_sheet("associations")
+    )
+    assert (outcome.action, outcome.datagouv_dataset, outcome.created) == (
+        "would upload",
+        None,
+        False,
+    )
+    assert organization_datasets(udata_server, organization) == []
+    assert (
+        not (published_folder / ".datagouv.json").exists()
+        or "associations" not in (published_folder / ".datagouv.json").read_text()
+    )
+
+
+def test_samples_never_reach_production(published_folder):
+    # No server listens: the refusal comes before any request.
+    target = DataGouvPublisher(
+        api_url="https://www.data.gouv.fr/api/1", api_key="k" * 20, organization="commune"
+    )
+    with pytest.raises(PublicationError, match=r"^associations: built from the embedded snapshots"):
+        target.publish(read_release(published_folder, "associations"), load_sheet("associations"))
+
+
+def test_the_publication_assets_record_their_outcome_and_never_the_key(
+    definitions, udata_server, organization, built, tmp_path
+):
+    """The Dagster path: the publish_datagouv assets, as the sensor's runs execute them."""
+    shutil.copytree(built, tmp_path / "published" / "76165")
+    instance = dg.DagsterInstance.ephemeral()
+    target = publisher(udata_server, organization)
+    result = materialize_into(
+        definitions,
+        tmp_path,
+        dg.AssetSelection.groups("publication"),
+        datagouv=target,
+        instance=instance,
+    )
+    assert result.success
+    recorded = {
+        event.asset_key.path[-1]: event.step_materialization_data.materialization.metadata
+        for event in result.get_asset_materialization_events()
+    }
+    assert sorted(recorded) == dataset_ids()
+    bornes = recorded["bornes_recharge"]
+    assert bornes["action"].value == "uploaded"
+    assert bornes["dataset_url"].value.startswith(f"{udata_server['api_url'][:-6]}/datasets/")
+    assert (
+        bornes["checksum_sha1"].value
+        == hashlib.sha1(
+            (tmp_path / "published" / "76165" / "bornes_recharge.csv").read_bytes()
+        ).hexdigest()
+    )
+    assert "# Bornes de recharge" in bornes["sheet"].value
+
+    # A second run with a wrong key fails with the server's words, and no trace of either key.
+    wrong = "udata_" + "1" * 64
+    failed = materialize_into(
+        definitions,
+        tmp_path,
+        dg.AssetSelection.assets(publication_key("naissances_deces")),
+        datagouv=publisher(udata_server, organization, api_key=wrong),
+        instance=instance,
+        raise_on_error=False,
+    )
+    assert not failed.success
+    everything = "\n".join(
+        repr(entry) for entry in instance.all_logs(result.run_id) + instance.all_logs(failed.run_id)
+    )
+    assert "Invalid API token" in everything
+    for key in (udata_server["api_key"], wrong):
+        assert key not in everything
+        assert key not in (tmp_path / "published" / "76165" / ".datagouv.json").read_text()
+
+
+def test_make_publish_prints_each_dataset_uploaded_then_unchanged(
+    udata_server, organization, built, tmp_path, monkeypatch, capsys
+):
+    shutil.copytree(built, tmp_path / "published" / "76165")
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("CLE_OUTPUT_DIR", str(tmp_path / "published"))
+    monkeypatch.setenv("DATAGOUV_API_URL", udata_server["api_url"])
+    monkeypatch.setenv("DATAGOUV_API_KEY", udata_server["api_key"])
+    monkeypatch.setenv("DATAGOUV_ORGANIZATION", organization["id"])
+
+    assert publish.main() == 0
+    first = capsys.readouterr().out.splitlines()
+    assert publish.main() == 0
+    second = capsys.readouterr().out.splitlines()
+
+    assert first[0] == (
+        f"cle-pipeline: publishing {tmp_path}/published/76165 to {udata_server['api_url']} "
+        f"(organization {organization['id']})"
+    )
+    site = udata_server["api_url"].removesuffix("/api/1")
+    for lines, action in ((first, "uploaded"), (second, "unchanged")):
+        rows = {line.split()[0]: line.split()[1:] for line in lines[1:]}
+        assert sorted(rows) == dataset_ids()
+        for dataset_id, (done, url) in rows.items():
+            assert done == action, dataset_id
+            assert url.startswith(f"{site}/datasets/"), url
+    assert udata_server["api_key"] not in "\n".join(first + second)
