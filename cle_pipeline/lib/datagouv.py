@@ -249,15 +249,19 @@ class DataGouvPublisher(dg.ConfigurableResource):
         state_path = Path(self.state_file) if self.state_file else release.folder / STATE_FILE_NAME
         session = _Session(self, name, log or dg.get_dagster_logger())
         with _locked_state(state_path, api_url) as state:
-            publication = session.publish(release, sheet, state.get(name))
+            record = state.get(name)
+            publication = session.publish(release, sheet, record)
             if publication.datagouv_resource and not self.dry_run:
+                uploaded_at = (record or {}).get("uploaded_at")  # None: uploaded elsewhere
+                if publication.action == "uploaded":
+                    uploaded_at = datetime.now(UTC).isoformat(timespec="seconds")
                 state[name] = {
                     "dataset": publication.datagouv_dataset,
                     "resource": publication.datagouv_resource,
                     "organization": session.organization_id,
                     "sha1": publication.sha1,
                     "url": publication.dataset_url,
-                    "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "uploaded_at": uploaded_at,
                 }
         return publication
 
@@ -286,16 +290,17 @@ class _Session:
         created = updated = False
         if dataset is None:
             if dry:
-                self.log.info(
-                    f"{self.name}: dry run, would create the dataset {payload['title']!r}"
-                )
+                self.log.info(f"{self.name}: dry run, would POST /datasets/ {_json(payload)}")
                 return self._outcome(release, sha1, "would upload", None, None, False, False)
             dataset = self.create_dataset(payload)
             created = True
             self.log.info(f"{self.name}: created the dataset {dataset.get('page')}")
         elif differences := dataset_differences(dataset, payload):
             if dry:
-                self.log.info(f"{self.name}: dry run, would update {', '.join(differences)}")
+                self.log.info(
+                    f"{self.name}: dry run, would PUT /datasets/{dataset['id']}/ "
+                    f"({', '.join(differences)} differ) {_json(payload)}"
+                )
             else:
                 # A full PUT: omitted fields would be wiped (tags, temporal coverage).
                 dataset = self.call("PUT", f"/datasets/{dataset['id']}/", payload)
@@ -487,7 +492,8 @@ class _Session:
             # A bare request, not a Session: no cookie survives to authenticate the next call.
             response = requests.request(
                 method,
-                f"{self.api_url}{path}",
+                # udata's `next_page` links are absolute.
+                path if path.startswith(("http://", "https://")) else f"{self.api_url}{path}",
                 headers=headers,
                 json=body if files is None else None,
                 files=files,
@@ -523,6 +529,10 @@ class _Session:
                 text = json.dumps(answer, ensure_ascii=False)[:500]
         key = self.config.api_key
         return f"«{text.replace(key, '***') if key else text}»"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 _HINTS = {

@@ -16,19 +16,48 @@ LICENCES = {
     "odc-odbl": "Open Data Commons Open Database License (ODbL)",
 }
 
-# udata's update frequency ids (GET /api/1/datasets/frequencies/), as data.gouv.fr words them.
+# udata's update frequency ids (GET /api/1/datasets/frequencies/; an unknown one is a 400), in
+# French for the rendered sheet.
 FREQUENCIES = {
-    "continuous": "en continu",
+    "continuous": "en temps réel",
+    "oneMinute": "chaque minute",
+    "fiveMinutes": "toutes les cinq minutes",
+    "tenMinutes": "toutes les dix minutes",
+    "fifteenMinutes": "tous les quarts d'heure",
+    "thirtyMinutes": "toutes les demi-heures",
     "hourly": "toutes les heures",
+    "bihourly": "toutes les deux heures",
+    "trihourly": "toutes les trois heures",
+    "twelveHours": "toutes les douze heures",
+    "severalTimesADay": "plusieurs fois par jour",
+    "threeTimesADay": "trois fois par jour",
+    "semidaily": "deux fois par jour",
     "daily": "quotidienne",
+    "fiveTimesAWeek": "cinq fois par semaine",
+    "threeTimesAWeek": "trois fois par semaine",
+    "semiweekly": "deux fois par semaine",
     "weekly": "hebdomadaire",
+    "biweekly": "toutes les deux semaines",
+    "threeTimesAMonth": "trois fois par mois",
+    "semimonthly": "deux fois par mois",
     "monthly": "mensuelle",
+    "bimonthly": "tous les deux mois",
     "quarterly": "trimestrielle",
+    "threeTimesAYear": "trois fois par an",
     "semiannual": "semestrielle",
     "annual": "annuelle",
     "biennial": "tous les deux ans",
+    "triennial": "tous les trois ans",
+    "quadrennial": "tous les quatre ans",
+    "quinquennial": "tous les cinq ans",
+    "decennial": "tous les dix ans",
+    "bidecennial": "tous les vingt ans",
+    "tridecennial": "tous les trente ans",
     "punctual": "ponctuelle",
     "irregular": "irrégulière",
+    "never": "jamais",
+    "notPlanned": "non planifiée",
+    "other": "autre",
     "unknown": "inconnue",
 }
 
@@ -89,8 +118,7 @@ class DatasetSheet:
             f"**Usages possibles.** {self.uses}",
             "",
             "**En bref.**",
-            f"- Mise à jour : {FREQUENCIES.get(self.frequency, self.frequency)} "
-            f"(`{self.frequency}`)",
+            f"- Mise à jour : {FREQUENCIES[self.frequency]} (`{self.frequency}`)",
             f"- Couverture spatiale : commune {commune_name} (`fr:commune:{commune_code}`), "
             "granularité commune (`fr:commune`)",
         ]

@@ -70,7 +70,14 @@ class FakeUdata:
                 return 404, {"message": "The requested URL was not found on the server."}
             return 200, {"id": "org1", "slug": "commune"}
         if route == "/organizations/org1/datasets/":
-            return 200, {"data": list(self.datasets.values()), "next_page": None}
+            # One dataset per page, so that the publisher has to follow `next_page`.
+            page = int(re.search(r"page=(\d+)", path)[1]) if "page=" in path else 1  # type: ignore[index]
+            datasets = list(self.datasets.values())
+            more = page < len(datasets)
+            return 200, {
+                "data": datasets[page - 1 : page],
+                "next_page": f"{self.url}/api/1{route}?page={page + 1}" if more else None,
+            }
         if route == "/datasets/" and method == "POST":
             dataset_id = uuid.uuid4().hex[:24]
             self.datasets[dataset_id] = self._dataset(dataset_id, json.loads(body))
@@ -282,6 +289,17 @@ def test_a_deleted_dataset_is_created_again(fake, release):
     fake.datasets[first.datagouv_dataset]["deleted"] = "2025-01-01T00:00:00"  # type: ignore[index]
     again = publisher(fake).publish(release, SHEET)
     assert again.created and again.datagouv_dataset != first.datagouv_dataset
+
+
+def test_without_its_state_a_dataset_is_found_again_in_the_organization(fake, release, tmp_path):
+    other = write_release(pd.DataFrame({"x": [1]}), tmp_path, "associations", CAUDEBEC, "online")
+    publisher(fake).publish(other, load_sheet("associations"))
+    first = publisher(fake).publish(release, SHEET)
+    (tmp_path / ".datagouv.json").unlink()
+    again = publisher(fake).publish(release, SHEET)  # on the second page of the listing
+    assert (again.action, again.created) == ("unchanged", False)
+    assert again.datagouv_dataset == first.datagouv_dataset
+    assert len(fake.datasets) == 2
 
 
 def test_a_dry_run_only_reads(fake, release):

@@ -1,4 +1,4 @@
-"""Smoke tests of the real udata API, as the publishing pipeline will use it.
+"""The facts of the real udata API the publisher (cle_pipeline/lib/datagouv.py) relies on.
 
 Every call goes through `call()`, a bare `requests.request`: no Session, so no
 cookie jar. That matters: udata answers an API-key request with a session
