@@ -10,6 +10,7 @@ would be sent without sending anything.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
@@ -58,8 +59,9 @@ def main() -> int:
     failed = not ready
     if ready:
         job = definitions.resolve_job_def("publish_datagouv")
-        # Dagster's step-by-step log is for the UI; the terminal gets warnings and the summary.
-        quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+        # Dagster's step-by-step log (tracebacks included) is for the UI; the terminal gets the
+        # summary, which quotes each failure.
+        quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
         result = job.execute_in_process(
             run_config=quiet,
             instance=dagster_instance(),
@@ -74,7 +76,8 @@ def main() -> int:
                 done = recorded[step]
                 lines[dataset_id] = f"{done['action']:12} {done.get('dataset_url', '')}"
             else:
-                lines[dataset_id] = f"{'FAILED':12} {failures.get(step, 'not run')}"
+                message = re.sub(r"^[\w.]+Error: ", "", failures.get(step, "not run"))
+                lines[dataset_id] = f"{'FAILED':12} {message}"
     for dataset_id, line in lines.items():
         print(f"{dataset_id:32} {line}")
     return 1 if failed else 0
