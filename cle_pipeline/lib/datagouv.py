@@ -144,7 +144,7 @@ def dataset_payload(sheet: DatasetSheet, release: Release, organization_id: str)
     }
 
 
-def resource_payload(sheet: DatasetSheet, release: Release) -> dict[str, Any]:
+def resource_payload(sheet: DatasetSheet) -> dict[str, Any]:
     schema = {"name": sheet.schema[0], "version": sheet.schema[1]} if sheet.schema else None
     return {
         "title": f"{sheet.title} (CSV)",
@@ -312,8 +312,8 @@ class _Session:
                 f"instead of {payload['license']!r} (a licence id it does not know)"
             )
 
-        resource = self.find_resource(dataset, record, sheet, release)
-        wanted = resource_payload(sheet, release)
+        wanted = resource_payload(sheet)
+        resource = self.find_resource(dataset, record, wanted["title"])
         if resource is not None and (resource.get("checksum") or {}).get("value") == sha1:
             action = "unchanged"
             self.log.info(f"{self.name}: unchanged (sha1 {sha1}), nothing uploaded")
@@ -365,18 +365,15 @@ class _Session:
         return self.retrying("creating the dataset", attempt)
 
     def find_resource(
-        self,
-        dataset: dict[str, Any],
-        record: dict[str, Any] | None,
-        sheet: DatasetSheet,
-        release: Release,
+        self, dataset: dict[str, Any], record: dict[str, Any] | None, title: str
     ) -> dict[str, Any] | None:
+        """The remembered resource, else the one with our title, else our file."""
         resources = dataset.get("resources") or []
         remembered = (record or {}).get("resource")
-        stored_name = f"{slugify(release.dataset_id)}.csv"  # udata's normalised file name
+        stored_name = f"{slugify(self.name)}.csv"  # udata's normalised file name
         for matches in (
-            lambda r: r.get("id") == remembered,
-            lambda r: r.get("title") == resource_payload(sheet, release)["title"],
+            lambda r: remembered is not None and r.get("id") == remembered,
+            lambda r: r.get("title") == title,
             lambda r: (r.get("url") or "").rsplit("/", 1)[-1] == stored_name,
         ):
             for resource in resources:
