@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: demo test install ui lint format snapshots constraints benchmark
+.PHONY: demo test install udata publish ui lint format snapshots constraints benchmark
 
 # The virtual environment, rebuilt when the dependencies change; versions come from constraints.txt.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -18,12 +18,28 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp dagster.yaml $@
 
+# The real data.gouv.fr server software (udata + mongomock) the publication tests run against, in
+# its own virtual environment: its pins (Flask, Celery, pymongo) must not mix with Dagster's.
+UDATA_VENV := .venv-udata
+UDATA_REQUIREMENTS := cle_pipeline_tests/publishing/udata/requirements-udata.txt
+$(UDATA_VENV)/.installed: $(UDATA_REQUIREMENTS)
+	$(PYTHON) -m venv $(UDATA_VENV)
+	$(UDATA_VENV)/bin/pip install --quiet --disable-pip-version-check -r $(UDATA_REQUIREMENTS)
+	touch $@
+
+udata: $(UDATA_VENV)/.installed
+
 # Materializes every asset and check for CLE_COMMUNE (default 76165) from the embedded snapshots
 # (or whatever CLE_SOURCE_MODE / CLE_SOURCE_<ID> say) and prints a summary. Never publishes.
 demo: install
 	$(BIN)/python -m cle_pipeline.demo
 
-test: install
+# Publishes every dataset whose checks passed (its CSV is in data/published/<commune>/) to
+# DATAGOUV_API_URL (default demo.data.gouv.fr) with DATAGOUV_API_KEY, through the publish_datagouv job.
+publish: install
+	$(BIN)/python -m cle_pipeline.publish
+
+test: install udata
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -16,7 +16,8 @@ import dagster as dg
 from cle_pipeline.definitions import defs
 
 
-def _instance() -> dg.DagsterInstance:
+def dagster_instance() -> dg.DagsterInstance:
+    """The instance under DAGSTER_HOME (so that `make ui` shows the run), else an ephemeral one."""
     return (
         dg.DagsterInstance.get()
         if os.environ.get("DAGSTER_HOME")
@@ -58,6 +59,18 @@ def summarize(result: dg.ExecuteInProcessResult, definitions: dg.Definitions) ->
     return lines
 
 
+def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """Step key → the user's exception message (not Dagster's wrapper) for every failed step."""
+    failures = {}
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error is not None and error.cause is not None:
+                error = error.cause
+            failures[event.step_key or ""] = error.message.strip() if error else ""
+    return failures
+
+
 def main() -> int:
     definitions = defs()
     commune = os.environ.get("CLE_COMMUNE", "76165")
@@ -68,13 +81,11 @@ def main() -> int:
     job = definitions.resolve_job_def("build_commune")
     # Dagster's step-by-step log is for the UI; the terminal gets warnings and the summary.
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    result = job.execute_in_process(run_config=quiet, instance=_instance(), raise_on_error=False)
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = event.step_failure_data.error
-            while error is not None and error.cause is not None:
-                error = error.cause  # the user's exception, not Dagster's wrapper
-            print(f"FAILED {event.step_key}: {error.message.strip() if error else ''}")
+    result = job.execute_in_process(
+        run_config=quiet, instance=dagster_instance(), raise_on_error=False
+    )
+    for step_key, message in step_failures(result).items():
+        print(f"FAILED {step_key}: {message}")
     print()
     print("\n".join(summarize(result, definitions)))
     return (

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pandas as pd
 import pytest
 
 from cle_pipeline.definitions import defs
+from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.settings import CommuneSettings
@@ -35,31 +37,41 @@ def definitions() -> dg.Definitions:
 Materialize = Callable[..., dg.ExecuteInProcessResult]
 
 
+def materialize_into(
+    definitions: dg.Definitions,
+    root: Path,
+    selection: dg.AssetSelection,
+    commune: str = "76165",
+    sources: SourceFetcher | None = None,
+    datagouv: DataGouvPublisher | None = None,
+    raise_on_error: bool = True,
+    instance: dg.DagsterInstance | None = None,
+) -> dg.ExecuteInProcessResult:
+    """Runs `selection` and its checks in-process, publishing under `root/published`.
+
+    Publication goes to `datagouv`, by default a closed port of 127.0.0.1: never the internet.
+    """
+    return dg.materialize(
+        [*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
+        selection=selection,
+        resources={
+            "settings": CommuneSettings(commune=commune, output_dir=str(root / "published")),
+            "sources": sources or SourceFetcher(cache_dir=str(root / "cache")),
+            "datagouv": datagouv or DataGouvPublisher(api_url="http://127.0.0.1:9/api/1"),
+        },
+        raise_on_error=raise_on_error,
+        instance=instance or dg.DagsterInstance.ephemeral(),
+    )
+
+
 @pytest.fixture
 def materialize(definitions: dg.Definitions, tmp_path: Path) -> Materialize:
     """`materialize("naissances_deces", commune="76231")`: the asset, everything upstream of it
     and its checks, in-process, writing published files under `tmp_path/published`."""
 
-    def run(
-        *asset_names: str,
-        commune: str = "76165",
-        sources: SourceFetcher | None = None,
-        raise_on_error: bool = True,
-        instance: dg.DagsterInstance | None = None,
-    ) -> dg.ExecuteInProcessResult:
+    def run(*asset_names: str, **options: Any) -> dg.ExecuteInProcessResult:
         selection = dg.AssetSelection.assets(*asset_names).upstream()
-        return dg.materialize(
-            [*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
-            selection=selection,
-            resources={
-                "settings": CommuneSettings(
-                    commune=commune, output_dir=str(tmp_path / "published")
-                ),
-                "sources": sources or SourceFetcher(cache_dir=str(tmp_path / "cache")),
-            },
-            raise_on_error=raise_on_error,
-            instance=instance or dg.DagsterInstance.ephemeral(),
-        )
+        return materialize_into(definitions, tmp_path, selection, **options)
 
     return run
 

@@ -6,6 +6,7 @@ import os
 
 import dagster as dg
 
+from cle_pipeline.lib.datagouv import DEMO_API, DataGouvPublisher
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.settings import CommuneSettings
 
@@ -28,6 +29,13 @@ def resources() -> dg.Definitions:
             "sources": SourceFetcher(
                 mode=_env_or("CLE_SOURCE_MODE", "snapshot"),
                 cache_dir=_env_or("CLE_CACHE_DIR", ""),
+            ),
+            "datagouv": DataGouvPublisher(
+                api_url=_env_or("DATAGOUV_API_URL", DEMO_API),
+                api_key=_env_or("DATAGOUV_API_KEY", ""),
+                organization=_env_or("DATAGOUV_ORGANIZATION", ""),
+                dry_run=os.environ.get("DATAGOUV_DRY_RUN", "").strip().lower()
+                in {"1", "true", "yes"},
             ),
         }
     )

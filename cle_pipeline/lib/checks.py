@@ -5,9 +5,10 @@ multi-asset check whose results (`schema`, then one per rule) are blocking: when
 nothing downstream of the dataset runs (no publication of unchecked data). A failed result
 carries the number of failing rows and a sample of them as a markdown table.
 
-The checks are also the gate to `data/published/<commune>/`: the dataset's CSV is written
-there (atomically) only when every check passed, so a failed run never replaces the last good
-file with bad data.
+The checks are also the gate to `data/published/<commune>/`: the dataset's CSV, its rendered
+sheet and its release record (`lib/release.py`) are written there (atomically) only when every
+check passed, so a failed run never replaces the last good file with bad data, and only checked
+files can be published.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -18,9 +19,10 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
+from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import markdown_table
-from cle_pipeline.lib.output import write_csv
+from cle_pipeline.lib.release import write_release
 from cle_pipeline.lib.settings import CommuneSettings
 
 SAMPLE_SIZE = 10
@@ -160,6 +162,7 @@ def dataset_checks(
     def _checks(
         context: dg.AssetCheckExecutionContext,
         settings: CommuneSettings,
+        sources: SourceFetcher,
         frame: pd.DataFrame,
         commune: Commune,
         **inputs: Any,
@@ -167,8 +170,14 @@ def dataset_checks(
         outcomes = evaluate(frame, model, rules, commune, inputs)
         target = settings.published_folder() / f"{dataset_id}.csv"
         if all(outcome.passed for outcome in outcomes):
-            digest = write_csv(frame, target)
-            released = {"published_file": dg.MetadataValue.path(str(target)), "sha256": digest}
+            release = write_release(frame, target.parent, dataset_id, commune, sources.mode)
+            released = {
+                "published_file": dg.MetadataValue.path(str(target)),
+                "sha256": release.sha256,
+                "sheet_file": dg.MetadataValue.path(str(release.sheet_path)),
+                # Publication refuses to send a sample to www.data.gouv.fr.
+                "source_mode": release.source_mode,
+            }
             context.log.info(f"{dataset_id}: every check passed, wrote {target}")
         else:
             failed = [outcome.name for outcome in outcomes if not outcome.passed]

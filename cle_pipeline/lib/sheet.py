@@ -7,12 +7,68 @@ dataset on data.gouv.fr and the `<dataset_id>.md` file beside the published CSV.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, field
 
 LICENCES = {
     "lov2": "Licence Ouverte / Open Licence version 2.0",
     "odc-odbl": "Open Data Commons Open Database License (ODbL)",
 }
+
+# udata's update frequency ids (GET /api/1/datasets/frequencies/; an unknown one is a 400), in
+# French for the rendered sheet.
+FREQUENCIES = {
+    "continuous": "en temps réel",
+    "oneMinute": "chaque minute",
+    "fiveMinutes": "toutes les cinq minutes",
+    "tenMinutes": "toutes les dix minutes",
+    "fifteenMinutes": "tous les quarts d'heure",
+    "thirtyMinutes": "toutes les demi-heures",
+    "hourly": "toutes les heures",
+    "bihourly": "toutes les deux heures",
+    "trihourly": "toutes les trois heures",
+    "twelveHours": "toutes les douze heures",
+    "severalTimesADay": "plusieurs fois par jour",
+    "threeTimesADay": "trois fois par jour",
+    "semidaily": "deux fois par jour",
+    "daily": "quotidienne",
+    "fiveTimesAWeek": "cinq fois par semaine",
+    "threeTimesAWeek": "trois fois par semaine",
+    "semiweekly": "deux fois par semaine",
+    "weekly": "hebdomadaire",
+    "biweekly": "toutes les deux semaines",
+    "threeTimesAMonth": "trois fois par mois",
+    "semimonthly": "deux fois par mois",
+    "monthly": "mensuelle",
+    "bimonthly": "tous les deux mois",
+    "quarterly": "trimestrielle",
+    "threeTimesAYear": "trois fois par an",
+    "semiannual": "semestrielle",
+    "annual": "annuelle",
+    "biennial": "tous les deux ans",
+    "triennial": "tous les trois ans",
+    "quadrennial": "tous les quatre ans",
+    "quinquennial": "tous les cinq ans",
+    "decennial": "tous les dix ans",
+    "bidecennial": "tous les vingt ans",
+    "tridecennial": "tous les trente ans",
+    "punctual": "ponctuelle",
+    "irregular": "irrégulière",
+    "never": "jamais",
+    "notPlanned": "non planifiée",
+    "other": "autre",
+    "unknown": "inconnue",
+}
+
+# Every published dataset is a folder of this package holding `sheet.py` with `SHEET`.
+DATASETS_PACKAGE = "cle_pipeline.defs.datasets"
+
+SAMPLE_WARNING = (
+    "> **Échantillon.** Ce jeu a été construit à partir des extraits d'exemple embarqués dans "
+    "cle-pipeline : les valeurs sont plausibles mais fictives, ce ne sont pas des chiffres "
+    "officiels. Il sert à tester la chaîne de publication."
+)
 
 
 @dataclass(frozen=True)
@@ -38,12 +94,14 @@ class DatasetSheet:
     schema: tuple[str, str] | None = None  # (schema.data.gouv.fr name, version)
     extra: dict[str, str] = field(default_factory=dict)
 
-    def markdown(self, commune_name: str, commune_code: str) -> str:
-        """The sheet as the dataset's description on data.gouv.fr and in the UI."""
+    def markdown(self, commune_name: str, commune_code: str, sample: bool = False) -> str:
+        """The sheet as the dataset's description on data.gouv.fr, in the UI and in
+        `<dataset_id>.md`; `sample` (built from the embedded snapshots) says so first."""
         sources = "\n".join(f"- [{link.title}]({link.url})" for link in self.sources)
         lines = [
             f"# {self.title} — {commune_name}",
             "",
+            *([SAMPLE_WARNING, ""] if sample else []),
             f"**Contenu.** {self.content}",
             "",
             f"**Collecte.** {self.collection}",
@@ -59,17 +117,35 @@ class DatasetSheet:
             "",
             f"**Usages possibles.** {self.uses}",
             "",
-            f"**Mise à jour.** {self.frequency}. **Couverture spatiale.** commune "
-            f"{commune_name} (`fr:commune:{commune_code}`).",
+            "**En bref.**",
+            f"- Mise à jour : {FREQUENCIES[self.frequency]} (`{self.frequency}`)",
+            f"- Couverture spatiale : commune {commune_name} (`fr:commune:{commune_code}`), "
+            "granularité commune (`fr:commune`)",
         ]
         if self.temporal_coverage:
-            lines.append(
-                f"**Couverture temporelle.** {self.temporal_coverage[0]} – "
-                f"{self.temporal_coverage[1]}."
-            )
+            start, end = self.temporal_coverage
+            lines.append(f"- Couverture temporelle : du {start} au {end}")
         if self.schema:
+            name, version = self.schema
             lines.append(
-                f"**Schéma.** [{self.schema[0]} {self.schema[1]}]"
-                f"(https://schema.data.gouv.fr/{self.schema[0]}/{self.schema[1]}/)."
+                f"- Schéma : [{name} {version}](https://schema.data.gouv.fr/{name}/{version}/)"
             )
+        lines.append(f"- Mots-clés : {', '.join(self.tags)}")
         return "\n".join(lines) + "\n"
+
+
+def load_sheet(dataset_id: str) -> DatasetSheet:
+    """The sheet declared in `cle_pipeline/defs/datasets/<dataset_id>/sheet.py` (`SHEET`)."""
+    sheet = importlib.import_module(f"{DATASETS_PACKAGE}.{dataset_id}.sheet").SHEET
+    if not isinstance(sheet, DatasetSheet) or sheet.dataset_id != dataset_id:
+        raise TypeError(
+            f"{DATASETS_PACKAGE}.{dataset_id}.sheet.SHEET is not the sheet of {dataset_id}"
+        )
+    return sheet
+
+
+def dataset_ids() -> list[str]:
+    """Every published dataset: the folders of `cle_pipeline/defs/datasets/` (one per dataset,
+    named by its id), so that adding a dataset needs no registration."""
+    package = importlib.import_module(DATASETS_PACKAGE)
+    return sorted(module.name for module in pkgutil.iter_modules(package.__path__) if module.ispkg)

@@ -1,0 +1,85 @@
+"""The sensor that publishes each dataset when a new content of it has passed its checks.
+
+It reads only the Dagster instance (no HTTP: a tick must end within 60 s): for every published
+dataset, the latest materialization and the latest evaluation of each of its checks. When they
+come from the same run and all passed, the `sha256` the checks recorded names the content; a
+content not yet requested becomes a run of `publish_datagouv` for that dataset, with run key
+`<dataset_id>:<sha256>`, so the same content is never published twice. The cursor remembers the
+last content requested per dataset.
+
+Stopped by default unless DATAGOUV_API_KEY is set where the definitions load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import dagster as dg
+
+from cle_pipeline.defs.publishing.assets import publication_key
+from cle_pipeline.lib.sheet import dataset_ids
+
+
+def checked_content(
+    instance: dg.DagsterInstance, check_keys: set[dg.AssetCheckKey], asset_key: dg.AssetKey
+) -> str | None:
+    """The sha256 of the dataset's latest materialization if every check passed on it."""
+    materialization = instance.get_latest_materialization_event(asset_key)
+    if materialization is None or not check_keys:
+        return None
+    sha256 = None
+    for check_key in check_keys:
+        record = instance.get_latest_asset_check_evaluation_record(check_key)
+        evaluation = record.evaluation if record else None
+        # Not evaluated on this materialization yet (or in progress), or failed: not now.
+        if record is None or record.run_id != materialization.run_id or evaluation is None:
+            return None
+        if not evaluation.passed:
+            return None
+        if "sha256" in evaluation.metadata:
+            sha256 = str(evaluation.metadata["sha256"].value)
+    return sha256
+
+
+def publication_requests(
+    context: dg.SensorEvaluationContext,
+) -> dg.SensorResult | dg.SkipReason:
+    requested: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
+    graph = context.repository_def.asset_graph  # type: ignore[union-attr]
+    run_requests = []
+    for dataset_id in dataset_ids():
+        asset_key = dg.AssetKey(dataset_id)
+        check_keys = set(graph.get_check_keys_for_assets({asset_key}))
+        sha256 = checked_content(context.instance, check_keys, asset_key)
+        if sha256 is None or requested.get(dataset_id) == sha256:
+            continue
+        requested[dataset_id] = sha256
+        run_requests.append(
+            dg.RunRequest(
+                run_key=f"{dataset_id}:{sha256}",
+                asset_selection=[publication_key(dataset_id)],
+                tags={"dataset": dataset_id, "sha256": sha256},
+            )
+        )
+    if not run_requests:
+        return dg.SkipReason("no dataset has new content whose checks passed")
+    return dg.SensorResult(run_requests=run_requests, cursor=json.dumps(requested, sort_keys=True))
+
+
+@dg.definitions
+def publication_sensor() -> dg.Definitions:
+    # Read when the definitions load, not at import: a deployment without a key never publishes
+    # on its own; the UI can still start the sensor.
+    running = bool(os.environ.get("DATAGOUV_API_KEY"))
+    sensor = dg.sensor(
+        name="publish_checked_datasets",
+        job_name="publish_datagouv",
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.RUNNING
+        if running
+        else dg.DefaultSensorStatus.STOPPED,
+        description="Publishes a dataset to data.gouv.fr when a new content of it has passed "
+        "its blocking checks (run key: dataset id + sha256 of the file).",
+    )(publication_requests)
+    return dg.Definitions(sensors=[sensor])

@@ -1,0 +1,539 @@
+"""The data.gouv.fr client: publishes one released dataset (CSV + sheet) to a udata API.
+
+`DataGouvPublisher` is a Dagster resource configured from `DATAGOUV_API_URL` (default
+demo.data.gouv.fr), `DATAGOUV_API_KEY` and `DATAGOUV_ORGANIZATION`. For one dataset it:
+
+1. finds its data.gouv.fr dataset: the id remembered in the local state file
+   (`data/published/<commune>/.datagouv.json`, one section per API URL), else the dataset of the
+   organization tagged with our `extras` key or bearing the title's slug, else creates it;
+2. keeps the dataset's metadata in line with the sheet (a PUT, only when something differs);
+3. uploads the CSV as a resource, or replaces the file of the existing resource, unless the
+   resource's sha1 checksum is already the file's; then sets the resource's title, description
+   and schema.
+
+Facts of the real API it respects (observed on udata 17, see
+`cle_pipeline_tests/publishing/udata/NOTES.md`):
+
+- a dataset PUT is not a patch: omitted tags and temporal coverage are wiped, so the whole
+  payload is always sent;
+- replacing a file resets the resource's title to the file name: the title is set again;
+- no cookie is ever kept: udata answers with a session cookie that would then authenticate
+  later calls whatever their key (each call is a bare `requests.request`);
+- an unknown licence is silently stored as `notspecified`: the echoed licence is checked;
+- two uploads of one file name to one dataset within the same second fail with a 500: every
+  retry waits at least until the next second;
+- 5xx and timeouts are retried with backoff; a POST is retried only after looking again for
+  what it may have created, so a lost answer never makes a second dataset or resource;
+- 400/401/403/404 end the publication with an error naming the dataset and quoting the server.
+
+The API key is sent in `X-API-KEY` and nowhere else: never logged, never in metadata, and
+masked in any server text quoted in an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import dagster as dg
+import requests
+from pydantic import Field
+
+from cle_pipeline.lib.fetch import USER_AGENT, checksum_of
+from cle_pipeline.lib.files import write_atomically
+from cle_pipeline.lib.release import Release
+from cle_pipeline.lib.sheet import DatasetSheet
+
+DEMO_API = "https://demo.data.gouv.fr/api/1"
+PRODUCTION_HOSTS = frozenset({"www.data.gouv.fr", "data.gouv.fr"})
+# Mark the datasets this pipeline manages, so they are found again without the state file even
+# after a title (hence slug) change, and an organization may publish for several communes.
+EXTRAS_DATASET = "cle_pipeline:dataset"
+EXTRAS_COMMUNE = "cle_pipeline:commune"
+STATE_FILE_NAME = ".datagouv.json"
+
+T = TypeVar("T")
+
+
+class PublicationError(RuntimeError):
+    """data.gouv.fr refused the publication, or it must not happen (sample to production)."""
+
+
+class _Transient(Exception):
+    """A 5xx, 429, timeout or connection error: worth another attempt."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What one publication did, for the asset's metadata and `make publish`."""
+
+    dataset_id: str
+    api_url: str
+    action: str  # "uploaded", "unchanged", "would upload" (dry run)
+    datagouv_dataset: str | None
+    datagouv_resource: str | None
+    dataset_url: str | None
+    resource_url: str | None
+    created: bool
+    metadata_updated: bool
+    sha1: str
+    sha256: str
+    sample: bool
+
+    def metadata(self) -> dict[str, Any]:
+        metadata: dict[str, Any] = {
+            "action": self.action,
+            "target": self.api_url,
+            "datagouv_dataset_id": self.datagouv_dataset or "(not created)",
+            "datagouv_resource_id": self.datagouv_resource or "(not uploaded)",
+            "dataset_created": self.created,
+            "metadata_updated": self.metadata_updated,
+            "checksum_sha1": self.sha1,
+            "sha256": self.sha256,
+            "sample": self.sample,
+        }
+        if self.dataset_url:
+            metadata["dataset_url"] = dg.MetadataValue.url(self.dataset_url)
+        if self.resource_url:
+            metadata["resource_url"] = dg.MetadataValue.url(self.resource_url)
+        return metadata
+
+
+# -- what is sent (pure) ---------------------------------------------------------------------
+def is_production(api_url: str) -> bool:
+    return (urlsplit(api_url).hostname or "").lower() in PRODUCTION_HOSTS
+
+
+def slugify(text: str) -> str:
+    """The slug udata derives from a title: ASCII, lower case, words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def dataset_title(sheet: DatasetSheet, release: Release) -> str:
+    title = f"{sheet.title} — {release.commune_name}"
+    return f"{title} (échantillon)" if release.sample else title
+
+
+def dataset_payload(sheet: DatasetSheet, release: Release, organization_id: str) -> dict[str, Any]:
+    """The whole dataset object, as every POST and PUT must send it."""
+    coverage = sheet.temporal_coverage
+    return {
+        "title": dataset_title(sheet, release),
+        "description": sheet.markdown(
+            release.commune_name, release.commune_code, sample=release.sample
+        ),
+        "organization": organization_id,
+        "license": sheet.licence,
+        "frequency": sheet.frequency,
+        "tags": list(sheet.tags),
+        "spatial": {"zones": [f"fr:commune:{release.commune_code}"], "granularity": "fr:commune"},
+        "temporal_coverage": {"start": coverage[0], "end": coverage[1]} if coverage else None,
+        "extras": {EXTRAS_DATASET: sheet.dataset_id, EXTRAS_COMMUNE: release.commune_code},
+    }
+
+
+def resource_payload(sheet: DatasetSheet) -> dict[str, Any]:
+    schema = {"name": sheet.schema[0], "version": sheet.schema[1]} if sheet.schema else None
+    return {
+        "title": f"{sheet.title} (CSV)",
+        "description": f"{sheet.content}\n\nFichier CSV encodé en UTF-8, séparateur virgule, "
+        "une ligne d'en-tête.",
+        "schema": schema,
+    }
+
+
+def dataset_differences(remote: dict[str, Any], payload: dict[str, Any]) -> list[str]:
+    """Fields of the data.gouv.fr dataset that are not what the sheet says."""
+
+    def coverage(value: dict[str, Any] | None) -> tuple[str, str] | None:
+        return (str(value["start"])[:10], str(value["end"])[:10]) if value else None
+
+    spatial = remote.get("spatial") or {}
+    organization = remote.get("organization") or {}
+    extras = remote.get("extras") or {}
+    checks = {
+        "title": remote.get("title") == payload["title"],
+        "description": (remote.get("description") or "").strip() == payload["description"].strip(),
+        "organization": organization.get("id") == payload["organization"],
+        "license": remote.get("license") == payload["license"],
+        "frequency": remote.get("frequency") == payload["frequency"],
+        "tags": sorted(remote.get("tags") or []) == sorted(payload["tags"]),
+        "spatial": spatial.get("zones") == payload["spatial"]["zones"]
+        and spatial.get("granularity") == payload["spatial"]["granularity"],
+        "temporal_coverage": coverage(remote.get("temporal_coverage"))
+        == coverage(payload["temporal_coverage"]),
+        "extras": all(extras.get(key) == value for key, value in payload["extras"].items()),
+    }
+    return [name for name, same in checks.items() if not same]
+
+
+def resource_differences(remote: dict[str, Any], payload: dict[str, Any]) -> list[str]:
+    schema = remote.get("schema") or None
+    remote_schema = (
+        {"name": schema.get("name"), "version": schema.get("version")} if schema else None
+    )
+    checks = {
+        "title": remote.get("title") == payload["title"],
+        "description": (remote.get("description") or "").strip() == payload["description"].strip(),
+        "schema": remote_schema == payload["schema"],
+    }
+    return [name for name, same in checks.items() if not same]
+
+
+# -- the local state file --------------------------------------------------------------------
+@contextlib.contextmanager
+def _locked_state(path: Path, api_url: str) -> Iterator[dict[str, Any]]:
+    """The state section of `api_url` (dataset id → data.gouv.fr ids), saved on exit.
+
+    The lock is held for the whole publication, so two runs on this machine (the sensor's and
+    `make publish`) never both create the same dataset.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.with_name(path.name + ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        state = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        section = state.setdefault(api_url, {})
+        try:
+            yield section
+        finally:
+            write_atomically(path, json.dumps(state, indent=2, sort_keys=True).encode("utf-8"))
+
+
+# -- the resource ----------------------------------------------------------------------------
+class DataGouvPublisher(dg.ConfigurableResource):
+    """Publishes released datasets to data.gouv.fr (demo by default)."""
+
+    api_url: str = DEMO_API
+    api_key: str = Field(default="", repr=False)
+    organization: str = ""
+    dry_run: bool = False
+    state_file: str = ""  # default: `.datagouv.json` in the dataset's published folder
+    timeout_seconds: float = 60.0
+    retries: int = 4
+    backoff_seconds: float = 2.0
+
+    def publish(
+        self,
+        release: Release,
+        sheet: DatasetSheet,
+        log: logging.Logger | dg.DagsterLogManager | None = None,
+    ) -> Publication:
+        """Creates or updates the dataset of `release` on data.gouv.fr; see the module doc."""
+        name = release.dataset_id
+        api_url = self.api_url.rstrip("/")
+        if release.sample and is_production(api_url):
+            raise PublicationError(
+                f"{name}: built from the embedded snapshots (CLE_SOURCE_MODE=snapshot, sample "
+                f"values): never sent to {urlsplit(api_url).hostname}. Publish it to "
+                f"{DEMO_API}, or rebuild it from the official files (CLE_SOURCE_MODE=online)."
+            )
+        if not self.api_key and not self.dry_run:
+            raise PublicationError(f"{name}: DATAGOUV_API_KEY is not set")
+        if not self.organization:
+            raise PublicationError(
+                f"{name}: DATAGOUV_ORGANIZATION is not set (id or slug of the commune's "
+                "organization on data.gouv.fr)"
+            )
+        state_path = Path(self.state_file) if self.state_file else release.folder / STATE_FILE_NAME
+        session = _Session(self, name, log or dg.get_dagster_logger())
+        with _locked_state(state_path, api_url) as state:
+            record = state.get(name)
+            publication = session.publish(release, sheet, record)
+            if publication.datagouv_resource and not self.dry_run:
+                uploaded_at = (record or {}).get("uploaded_at")  # None: uploaded elsewhere
+                if publication.action == "uploaded":
+                    uploaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+                state[name] = {
+                    "dataset": publication.datagouv_dataset,
+                    "resource": publication.datagouv_resource,
+                    "organization": session.organization_id,
+                    "sha1": publication.sha1,
+                    "url": publication.dataset_url,
+                    "uploaded_at": uploaded_at,
+                }
+        return publication
+
+
+class _Session:
+    """One dataset's publication: the HTTP calls, their retries and their errors."""
+
+    def __init__(
+        self, config: DataGouvPublisher, name: str, log: logging.Logger | dg.DagsterLogManager
+    ):
+        self.config = config
+        self.api_url = config.api_url.rstrip("/")
+        self.name = name
+        self.log = log
+        self.organization_id = ""
+
+    # -- the steps ---------------------------------------------------------------------------
+    def publish(
+        self, release: Release, sheet: DatasetSheet, record: dict[str, Any] | None
+    ) -> Publication:
+        dry = self.config.dry_run
+        sha1 = checksum_of(release.csv_path, "sha1")
+        self.organization_id = self.call("GET", f"/organizations/{self.config.organization}/")["id"]
+        payload = dataset_payload(sheet, release, self.organization_id)
+        dataset = self.find_dataset(record, payload)
+        created = updated = False
+        if dataset is None:
+            if dry:
+                self.log.info(f"{self.name}: dry run, would POST /datasets/ {_json(payload)}")
+                return self._outcome(release, sha1, "would upload", None, None, False, False)
+            dataset = self.create_dataset(payload)
+            created = True
+            self.log.info(f"{self.name}: created the dataset {dataset.get('page')}")
+        elif differences := dataset_differences(dataset, payload):
+            if dry:
+                self.log.info(
+                    f"{self.name}: dry run, would PUT /datasets/{dataset['id']}/ "
+                    f"({', '.join(differences)} differ) {_json(payload)}"
+                )
+            else:
+                # A full PUT: omitted fields would be wiped (tags, temporal coverage).
+                dataset = self.call("PUT", f"/datasets/{dataset['id']}/", payload)
+                updated = True
+                self.log.info(f"{self.name}: updated the dataset's {', '.join(differences)}")
+        if not dry and dataset.get("license") != payload["license"]:
+            raise PublicationError(
+                f"{self.name}: {self.api_url} stored the licence {dataset.get('license')!r} "
+                f"instead of {payload['license']!r} (a licence id it does not know)"
+            )
+
+        wanted = resource_payload(sheet)
+        resource = self.find_resource(dataset, record, wanted["title"])
+        if resource is not None and (resource.get("checksum") or {}).get("value") == sha1:
+            action = "unchanged"
+            self.log.info(f"{self.name}: unchanged (sha1 {sha1}), nothing uploaded")
+        elif dry:
+            action = "would upload"
+            self.log.info(f"{self.name}: dry run, would upload {release.csv_path} (sha1 {sha1})")
+        else:
+            resource = self.upload(dataset["id"], resource, release, sha1)
+            action = "uploaded"
+            self.log.info(f"{self.name}: uploaded {release.csv_path.name} (sha1 {sha1})")
+        if resource is not None and not dry and resource_differences(resource, wanted):
+            # Also after every replacement: it resets the title to the file name.
+            resource = self.call(
+                "PUT", f"/datasets/{dataset['id']}/resources/{resource['id']}/", wanted
+            )
+        return self._outcome(release, sha1, action, dataset, resource, created, updated)
+
+    def find_dataset(
+        self, record: dict[str, Any] | None, payload: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The remembered dataset if it still exists, else the organization's one."""
+        if record and record.get("organization") == self.organization_id:
+            found = self.call("GET", f"/datasets/{record['dataset']}/", missing_ok=True)
+            if found is not None and not found.get("deleted"):
+                return found
+            self.log.warning(f"{self.name}: dataset {record['dataset']} is gone, looking again")
+        return self.find_in_organization(payload)
+
+    def find_in_organization(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        slug = slugify(payload["title"])
+        page: str | None = f"/organizations/{self.organization_id}/datasets/?page_size=100"
+        while page:
+            listing = self.call("GET", page)
+            for dataset in listing.get("data") or []:
+                extras = dataset.get("extras") or {}
+                ours = all(extras.get(key) == value for key, value in payload["extras"].items())
+                if not dataset.get("deleted") and (ours or dataset.get("slug") == slug):
+                    return dataset
+            page = listing.get("next_page")
+        return None
+
+    def create_dataset(self, payload: dict[str, Any]) -> dict[str, Any]:
+        def attempt(number: int) -> dict[str, Any]:
+            # A timeout or 5xx may hide a dataset the server did create: look before posting.
+            if number and (found := self.find_in_organization(payload)) is not None:
+                return found
+            return self.call("POST", "/datasets/", payload, retry=False)
+
+        return self.retrying("creating the dataset", attempt)
+
+    def find_resource(
+        self, dataset: dict[str, Any], record: dict[str, Any] | None, title: str
+    ) -> dict[str, Any] | None:
+        """The remembered resource, else the one with our title, else our file."""
+        resources = dataset.get("resources") or []
+        remembered = (record or {}).get("resource")
+        stored_name = f"{slugify(self.name)}.csv"  # udata's normalised file name
+        for matches in (
+            lambda r: remembered is not None and r.get("id") == remembered,
+            lambda r: r.get("title") == title,
+            lambda r: (r.get("url") or "").rsplit("/", 1)[-1] == stored_name,
+        ):
+            for resource in resources:
+                if matches(resource):
+                    return resource
+        return None
+
+    def upload(
+        self, dataset_id: str, resource: dict[str, Any] | None, release: Release, sha1: str
+    ) -> dict[str, Any]:
+        path = f"/datasets/{dataset_id}/upload/"
+        if resource is not None:
+            path = f"/datasets/{dataset_id}/resources/{resource['id']}/upload/"
+
+        def attempt(number: int) -> dict[str, Any]:
+            if number:
+                # The previous attempt may have landed although its answer was lost.
+                current = self.call("GET", f"/datasets/{dataset_id}/")
+                for candidate in current.get("resources") or []:
+                    if (candidate.get("checksum") or {}).get("value") == sha1 and (
+                        resource is None or candidate["id"] == resource["id"]
+                    ):
+                        return candidate
+            with release.csv_path.open("rb") as stream:
+                files = {"file": (release.csv_path.name, stream, "text/csv")}
+                return self.call("POST", path, files=files, retry=False)
+
+        uploaded = self.retrying(f"uploading {release.csv_path.name}", attempt)
+        stored = (uploaded.get("checksum") or {}).get("value")
+        if stored != sha1:
+            raise PublicationError(
+                f"{self.name}: after the upload the server holds sha1 {stored}, not {sha1}"
+            )
+        return uploaded
+
+    def _outcome(
+        self,
+        release: Release,
+        sha1: str,
+        action: str,
+        dataset: dict[str, Any] | None,
+        resource: dict[str, Any] | None,
+        created: bool,
+        updated: bool,
+    ) -> Publication:
+        return Publication(
+            dataset_id=self.name,
+            api_url=self.api_url,
+            action=action,
+            datagouv_dataset=dataset["id"] if dataset else None,
+            datagouv_resource=resource["id"] if resource else None,
+            dataset_url=dataset.get("page") if dataset else None,
+            resource_url=resource.get("url") if resource else None,
+            created=created,
+            metadata_updated=updated,
+            sha1=sha1,
+            sha256=release.sha256,
+            sample=release.sample,
+        )
+
+    # -- HTTP --------------------------------------------------------------------------------
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        files: dict[str, Any] | None = None,
+        retry: bool = True,
+        missing_ok: bool = False,
+    ) -> Any:
+        """One API call; idempotent ones (`retry`) are retried on 5xx and timeouts.
+
+        `missing_ok`: a 404 or 410 (deleted) answers None instead of an error.
+        """
+        if not retry:
+            return self._send(method, path, body, files, missing_ok)
+        return self.retrying(
+            f"{method} {path}", lambda _: self._send(method, path, body, files, missing_ok)
+        )
+
+    def retrying(self, what: str, attempt: Callable[[int], T]) -> T:
+        last = ""
+        for number in range(self.config.retries + 1):
+            if number:
+                # At least until the next wall-clock second: udata refuses two uploads of one
+                # file name to a dataset within the same second (a 500).
+                pause = self.config.backoff_seconds * 2 ** (number - 1)
+                time.sleep(max(pause, 1.05 - time.time() % 1))
+            try:
+                return attempt(number)
+            except _Transient as error:
+                last = str(error)
+                self.log.warning(f"{self.name}: {what}: {last}; attempt {number + 1} failed")
+        raise PublicationError(
+            f"{self.name}: {what} on {self.api_url} failed after {self.config.retries + 1} "
+            f"attempts ({last})"
+        )
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        files: dict[str, Any] | None,
+        missing_ok: bool,
+    ) -> Any:
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if self.config.api_key:
+            headers["X-API-KEY"] = self.config.api_key
+        if self.config.dry_run and method != "GET":
+            raise PublicationError(f"{self.name}: dry run, {method} {path} must not be sent")
+        try:
+            # A bare request, not a Session: no cookie survives to authenticate the next call.
+            response = requests.request(
+                method,
+                # udata's `next_page` links are absolute.
+                path if path.startswith(("http://", "https://")) else f"{self.api_url}{path}",
+                headers=headers,
+                json=body if files is None else None,
+                files=files,
+                timeout=self.config.timeout_seconds,
+            )
+        except (requests.Timeout, requests.ConnectionError) as error:
+            raise _Transient(f"{type(error).__name__}") from None
+        status = response.status_code
+        if status >= 500 or status == 429:
+            raise _Transient(f"HTTP {status} {self._quote(response)}")
+        if missing_ok and status in (404, 410):
+            return None
+        if status >= 400:
+            raise PublicationError(
+                f"{self.name}: {urlsplit(self.api_url).hostname} refused {method} {path} with "
+                f"HTTP {status}{_HINTS.get(status, '')}: {self._quote(response)}"
+            )
+        return response.json()
+
+    def _quote(self, response: requests.Response) -> str:
+        """The server's own words (its `message` and field `errors`), key masked."""
+        try:
+            answer = response.json()
+        except ValueError:
+            text = response.text[:500]
+        else:
+            if isinstance(answer, dict) and ("message" in answer or "errors" in answer):
+                parts = [str(answer.get("message") or "")]
+                if answer.get("errors"):
+                    parts.append(json.dumps(answer["errors"], ensure_ascii=False))
+                text = " ".join(part for part in parts if part)
+            else:
+                text = json.dumps(answer, ensure_ascii=False)[:500]
+        key = self.config.api_key
+        return f"«{text.replace(key, '***') if key else text}»"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+_HINTS = {
+    401: " (DATAGOUV_API_KEY is wrong or expired)",
+    403: " (the key's user may not edit this organization's datasets)",
+    404: " (not found: check DATAGOUV_ORGANIZATION and DATAGOUV_API_URL)",
+}

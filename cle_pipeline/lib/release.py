@@ -1,0 +1,111 @@
+"""What a dataset leaves in `data/published/<commune>/` when its checks pass, read back by the
+publisher.
+
+Three files per dataset, written by the checks (`lib/checks.py`) and only when every check
+passed:
+
+- `<dataset_id>.csv`: the data;
+- `<dataset_id>.md`: its descriptive sheet rendered for the commune;
+- `<dataset_id>.json`: the release record: the CSV's sha256 and row count, the commune, and the
+  source mode it was built in. The mode travels with the file because publication happens
+  later, in another run: a file built from the embedded snapshots (`snapshot` mode) is a sample
+  and must never reach www.data.gouv.fr, whatever the mode of the publishing run.
+
+The record is written last, so a record whose sha256 matches the CSV on disk vouches for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from cle_pipeline.lib.files import write_atomically
+from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.output import write_csv
+from cle_pipeline.lib.sheet import load_sheet
+
+
+class ReleaseError(RuntimeError):
+    """No checked file to publish, or a file that no longer matches its release record."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """A published CSV whose checks passed, as recorded beside it."""
+
+    dataset_id: str
+    commune_code: str
+    commune_name: str
+    source_mode: str
+    rows: int
+    sha256: str
+    checked_at: str
+    folder: Path
+
+    @property
+    def sample(self) -> bool:
+        """Built from the embedded snapshots: plausible values, not official figures."""
+        return self.source_mode == "snapshot"
+
+    @property
+    def csv_path(self) -> Path:
+        return self.folder / f"{self.dataset_id}.csv"
+
+    @property
+    def sheet_path(self) -> Path:
+        return self.folder / f"{self.dataset_id}.md"
+
+
+def write_release(
+    frame: pd.DataFrame, folder: Path, dataset_id: str, commune: Commune, source_mode: str
+) -> Release:
+    """Writes the CSV, its rendered sheet and its release record (in that order)."""
+    sheet = load_sheet(dataset_id)
+    sha256 = write_csv(frame, folder / f"{dataset_id}.csv")
+    release = Release(
+        dataset_id=dataset_id,
+        commune_code=commune.code,
+        commune_name=commune.name,
+        source_mode=source_mode,
+        rows=len(frame),
+        sha256=sha256,
+        checked_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        folder=folder,
+    )
+    markdown = sheet.markdown(commune.name, commune.code, sample=release.sample)
+    write_atomically(release.sheet_path, markdown.encode("utf-8"))
+    record = {key: value for key, value in asdict(release).items() if key != "folder"}
+    write_atomically(folder / f"{dataset_id}.json", json.dumps(record, indent=2).encode("utf-8"))
+    return release
+
+
+def read_release(folder: Path, dataset_id: str) -> Release:
+    """The release of `dataset_id` in `folder`, after checking the CSV is the one recorded."""
+    record_path = folder / f"{dataset_id}.json"
+    if not record_path.is_file():
+        raise ReleaseError(
+            f"{dataset_id}: no checked file in {folder} (its checks have not passed there yet: "
+            "build it first, e.g. `make demo`)"
+        )
+    release = Release(**json.loads(record_path.read_text(encoding="utf-8")), folder=folder)
+    actual = (
+        hashlib.sha256(release.csv_path.read_bytes()).hexdigest()
+        if release.csv_path.is_file()
+        else "missing"
+    )
+    if actual != release.sha256:
+        raise ReleaseError(
+            f"{dataset_id}: {release.csv_path} is not the file its checks passed on (sha256 "
+            f"{actual}, recorded {release.sha256}); rebuild the dataset"
+        )
+    return release
+
+
+def released_datasets(folder: Path) -> list[str]:
+    """Ids of the datasets with a release record in `folder`."""
+    return sorted(path.stem for path in folder.glob("*.json") if not path.name.startswith("."))

@@ -1,0 +1,29 @@
+"""The publication assets: one per published dataset, found with no registration."""
+
+import dagster as dg
+
+from cle_pipeline.lib.sheet import dataset_ids
+
+
+def test_every_published_dataset_has_its_publication_asset(definitions):
+    graph = definitions.resolve_asset_graph()
+    groups = {key: graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    published = sorted(
+        key.to_user_string() for key, group in groups.items() if group == "published"
+    )
+    assert published == dataset_ids()
+    publications = sorted(key for key, group in groups.items() if group == "publication")
+    assert publications == [dg.AssetKey(["datagouv", name]) for name in published]
+    for name in published:
+        node = graph.get(dg.AssetKey(["datagouv", name]))
+        assert node.parent_keys == {dg.AssetKey(name)}
+
+
+def test_only_the_publication_job_publishes(definitions):
+    def selected(job_name: str) -> set[str]:
+        job = definitions.resolve_job_def(job_name)
+        return {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
+
+    publications = {f"datagouv/{name}" for name in dataset_ids()}
+    assert selected("publish_datagouv") == publications
+    assert not selected("build_commune") & publications

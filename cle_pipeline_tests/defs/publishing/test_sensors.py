@@ -1,0 +1,92 @@
+"""The publication sensor: what it requests after real runs recorded in a Dagster instance."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from cle_pipeline.lib.files import PROJECT_ROOT
+
+SENSOR = "publish_checked_datasets"
+
+
+@pytest.fixture
+def instance() -> dg.DagsterInstance:
+    return dg.DagsterInstance.ephemeral()
+
+
+def tick(definitions: dg.Definitions, instance: dg.DagsterInstance, cursor: str | None = None):
+    sensor = definitions.resolve_sensor_def(SENSOR)
+    context = dg.build_sensor_context(instance=instance, definitions=definitions, cursor=cursor)
+    return sensor.evaluate_tick(context)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_checked_dataset_is_requested_once_per_content(
+    definitions, materialize, instance, tmp_path
+):
+    nothing = tick(definitions, instance)
+    assert nothing.run_requests == []
+    assert nothing.skip_message == "no dataset has new content whose checks passed"
+
+    materialize("naissances_deces", instance=instance)
+    first = tick(definitions, instance)
+    [request] = first.run_requests
+    sha256 = sha256_of(tmp_path / "published" / "76165" / "naissances_deces.csv")
+    assert request.run_key == f"naissances_deces:{sha256}"
+    assert request.asset_selection == [dg.AssetKey(["datagouv", "naissances_deces"])]
+    assert request.tags["sha256"] == sha256
+
+    # The next tick, and a rebuild giving the same content: nothing more.
+    assert tick(definitions, instance, first.cursor).run_requests == []
+    materialize("naissances_deces", instance=instance)
+    assert tick(definitions, instance, first.cursor).run_requests == []
+
+    # Another dataset, and new content of the first one: one request each.
+    materialize("associations", "naissances_deces", commune="76231", instance=instance)
+    later = tick(definitions, instance, first.cursor)
+    assert sorted(r.run_key.split(":")[0] for r in later.run_requests) == [
+        "associations",
+        "naissances_deces",
+    ]
+    assert f"naissances_deces:{sha256}" not in {r.run_key for r in later.run_requests}
+
+
+def test_nothing_is_requested_when_a_blocking_check_failed(
+    definitions, materialize, instance, tmp_path, monkeypatch
+):
+    # One death count that is not a number: the schema check of naissances_deces fails.
+    original = PROJECT_ROOT / "data" / "sources" / "insee_deces" / "base_deces_2021_csv.zip"
+    with zipfile.ZipFile(original) as archive:
+        [member] = archive.infolist()
+        text = archive.read(member).decode().replace("76165;98;104;", "76165;98;x;")
+    broken = tmp_path / "base_deces_2021_csv.zip"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr(member, text)
+    monkeypatch.setenv("CLE_SOURCE_INSEE_DECES", str(broken))
+
+    result = materialize("naissances_deces", instance=instance, raise_on_error=False)
+    assert not all(e.passed for e in result.get_asset_check_evaluations())
+    assert tick(definitions, instance).run_requests == []
+
+    # Fixed: the same dataset, checked this time, is requested.
+    monkeypatch.delenv("CLE_SOURCE_INSEE_DECES")
+    materialize("naissances_deces", instance=instance)
+    [request] = tick(definitions, instance).run_requests
+    assert request.run_key.startswith("naissances_deces:")
+
+
+def test_the_sensor_is_stopped_unless_a_key_is_set(monkeypatch):
+    from cle_pipeline.definitions import defs
+
+    monkeypatch.delenv("DATAGOUV_API_KEY", raising=False)
+    assert defs().resolve_sensor_def(SENSOR).default_status == dg.DefaultSensorStatus.STOPPED
+    monkeypatch.setenv("DATAGOUV_API_KEY", "a-key")
+    assert defs().resolve_sensor_def(SENSOR).default_status == dg.DefaultSensorStatus.RUNNING

@@ -1,0 +1,41 @@
+"""What the checks leave beside each published CSV, and how the publisher reads it back."""
+
+import json
+
+import pytest
+
+from cle_pipeline.lib.release import ReleaseError, read_release, released_datasets
+from cle_pipeline.lib.sheet import load_sheet
+from cle_pipeline_tests.conftest import check_outcomes
+
+
+def test_checks_release_the_csv_its_sheet_and_its_record(materialize, tmp_path):
+    result = materialize("naissances_deces")
+    folder = tmp_path / "published" / "76165"
+    release = read_release(folder, "naissances_deces")
+    assert (release.commune_code, release.commune_name) == ("76165", "Caudebec-lès-Elbeuf")
+    assert (release.source_mode, release.sample, release.rows) == ("snapshot", True, 8)
+    assert release.sheet_path.read_text(encoding="utf-8") == load_sheet(
+        "naissances_deces"
+    ).markdown("Caudebec-lès-Elbeuf", "76165", sample=True)
+    assert released_datasets(folder) == ["naissances_deces"]
+    [schema] = [e for e in result.get_asset_check_evaluations() if e.check_name == "schema"]
+    assert schema.metadata["sha256"].value == release.sha256
+    assert schema.metadata["source_mode"].value == "snapshot"
+    assert set(check_outcomes(result).values()) == {True}
+
+
+def test_a_file_changed_after_its_checks_is_not_released(materialize, tmp_path):
+    materialize("naissances_deces")
+    folder = tmp_path / "published" / "76165"
+    with (folder / "naissances_deces.csv").open("a") as csv:
+        csv.write("76165,Caudebec-lès-Elbeuf,2022,1,1\n")
+    with pytest.raises(ReleaseError, match=r"is not the file its checks passed on"):
+        read_release(folder, "naissances_deces")
+
+
+def test_no_record_no_release(tmp_path):
+    with pytest.raises(ReleaseError, match=r"^bornes_recharge: no checked file in "):
+        read_release(tmp_path, "bornes_recharge")
+    (tmp_path / ".datagouv.json").write_text(json.dumps({}))
+    assert released_datasets(tmp_path) == []

@@ -1,0 +1,34 @@
+"""Every dataset's sheet, as data.gouv.fr will receive it."""
+
+import pytest
+
+from cle_pipeline.lib.sheet import FREQUENCIES, LICENCES, SAMPLE_WARNING, dataset_ids, load_sheet
+
+
+@pytest.mark.parametrize("dataset_id", dataset_ids())
+def test_the_sheet_holds_what_data_gouv_fr_accepts(dataset_id):
+    sheet = load_sheet(dataset_id)
+    assert sheet.licence in LICENCES
+    assert sheet.frequency in FREQUENCIES
+    # udata refuses tags shorter than 3 or longer than 96 characters (400 on the dataset).
+    assert all(3 <= len(tag) <= 96 for tag in sheet.tags), sheet.tags
+    assert sheet.sources and all(link.url.startswith("https://") for link in sheet.sources)
+
+
+def test_the_markdown_sheet():
+    text = load_sheet("naissances_deces").markdown("Elbeuf", "76231")
+    assert text.startswith("# Naissances et décès par année — Elbeuf\n\n**Contenu.** ")
+    assert SAMPLE_WARNING not in text
+    assert "- Couverture spatiale : commune Elbeuf (`fr:commune:76231`), granularité " in text
+    assert "- Couverture temporelle : du 2014-01-01 au 2021-12-31\n" in text
+    assert "**Licence.** Licence Ouverte / Open Licence version 2.0 (`lov2`)." in text
+    assert text.endswith("- Mots-clés : etat-civil, naissances, deces, demographie\n")
+
+
+def test_a_sample_says_so_first():
+    text = load_sheet("bornes_recharge").markdown("Caudebec-lès-Elbeuf", "76165", sample=True)
+    assert text.split("\n\n")[1] == SAMPLE_WARNING
+    assert (
+        "- Schéma : [etalab/schema-irve-statique 2.3.1]"
+        "(https://schema.data.gouv.fr/etalab/schema-irve-statique/2.3.1/)"
+    ) in text
