@@ -44,6 +44,7 @@ def materialize_into(
     commune: str = "76165",
     sources: SourceFetcher | None = None,
     datagouv: DataGouvPublisher | None = None,
+    inbox_dir: Path | None = None,
     raise_on_error: bool = True,
     instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
@@ -55,7 +56,11 @@ def materialize_into(
         [*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
         selection=selection,
         resources={
-            "settings": CommuneSettings(commune=commune, output_dir=str(root / "published")),
+            "settings": CommuneSettings(
+                commune=commune,
+                output_dir=str(root / "published"),
+                inbox_dir=str(inbox_dir) if inbox_dir else "",
+            ),
             "sources": sources or SourceFetcher(cache_dir=str(root / "cache")),
             "datagouv": datagouv or DataGouvPublisher(api_url="http://127.0.0.1:9/api/1"),
         },

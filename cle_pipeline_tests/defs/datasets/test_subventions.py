@@ -36,10 +36,9 @@ from cle_pipeline.defs.datasets.subventions.schema import (
 )
 from cle_pipeline.defs.sources.subventions_inbox import read_subsidies
 from cle_pipeline.lib.checks import evaluate
-from cle_pipeline.lib.fetch import SourceFetcher, checksum_of
+from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline.snapshots.subventions_inbox import (
     ATTRIBUANTS,
     CAUDEBEC_HEADER,
@@ -47,7 +46,12 @@ from cle_pipeline.snapshots.subventions_inbox import (
     attribuant_json,
     csv_bytes,
 )
-from cle_pipeline_tests.conftest import SHARED_SCHEMAS, check_outcomes, published_csv
+from cle_pipeline_tests.conftest import (
+    SHARED_SCHEMAS,
+    check_outcomes,
+    materialize_into,
+    published_csv,
+)
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 INBOX = PROJECT_ROOT / "data" / "inbox"
@@ -122,19 +126,13 @@ def run(definitions: dg.Definitions, tmp_path: Path):
     def materialize(
         inbox: Path, commune: str = "76165", raise_on_error: bool = False
     ) -> dg.ExecuteInProcessResult:
-        return dg.materialize(
-            [*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
-            selection=dg.AssetSelection.assets("subventions").upstream(),
-            resources={
-                "settings": CommuneSettings(
-                    commune=commune,
-                    output_dir=str(tmp_path / "published"),
-                    inbox_dir=str(inbox),
-                ),
-                "sources": SourceFetcher(cache_dir=str(tmp_path / "cache")),
-            },
+        return materialize_into(
+            definitions,
+            tmp_path,
+            dg.AssetSelection.assets("subventions").upstream(),
+            commune=commune,
+            inbox_dir=inbox,
             raise_on_error=raise_on_error,
-            instance=dg.DagsterInstance.ephemeral(),
         )
 
     return materialize
