@@ -59,23 +59,26 @@ MAX_DISTANCE_METRES = 150.0
 METHODS = ("adresse", "distance", "nom", "adresse_sans_nom")
 
 
+# Sirene's names of an establishment, in its order of preference. The legal unit's name is
+# never read: for an individual entrepreneur it is the person's.
+NAME_FIELDS = [
+    "enseigne1Etablissement",
+    "enseigne2Etablissement",
+    "enseigne3Etablissement",
+    "denominationUsuelleEtablissement",
+]
+
+
 def _text(value: object) -> str | None:
     """Text of a Sirene field, None when blank or protected (`[ND]`)."""
     value = blank_to_none(value)
-    if value is None or str(value).strip() == NOT_DIFFUSED:
-        return None
-    return str(value).strip()
+    text = None if value is None else str(value).strip()
+    return None if text == NOT_DIFFUSED else text
 
 
 def sirene_names(row: Mapping[str, Any]) -> list[str]:
     """The names under which the establishment trades, in Sirene's order of preference."""
-    fields = [
-        "enseigne1Etablissement",
-        "enseigne2Etablissement",
-        "enseigne3Etablissement",
-        "denominationUsuelleEtablissement",
-    ]
-    return [name for name in (_text(row[field]) for field in fields) if name]
+    return [name for name in (_text(row[field]) for field in NAME_FIELDS) if name]
 
 
 def sirene_street(row: Mapping[str, Any]) -> str | None:
@@ -102,12 +105,14 @@ def sirene_point(row: Mapping[str, Any], commune: Commune) -> tuple[float, float
     writes UTM there) and when INSEE did not geocode it."""
     if commune.department.startswith("97"):
         return None
+    x = _text(row["coordonneeLambertAbscisseEtablissement"])
+    y = _text(row["coordonneeLambertOrdonneeEtablissement"])
+    if x is None or y is None:
+        return None
     try:
-        x = float(_text(row["coordonneeLambertAbscisseEtablissement"]) or "")
-        y = float(_text(row["coordonneeLambertOrdonneeEtablissement"]) or "")
+        return lambert93_to_lon_lat(float(x), float(y))
     except ValueError:
         return None
-    return lambert93_to_lon_lat(x, y)
 
 
 def house_number(value: object) -> str | None:
@@ -296,8 +301,7 @@ def shops_of_commune(
         rows.append(
             {
                 "siret": row["siret"],
-                # Without enseigne nor usual name, OSM's name: the legal unit's name is never
-                # read (for an individual entrepreneur it is the person's).
+                # Without enseigne nor usual name, OSM's name (see NAME_FIELDS).
                 "nom": (sirene_names(row) or [_text(element.get("name"))])[0],
                 "activite_naf": row["activitePrincipaleEtablissement"],
                 "libelle_activite": NAF_LABELS[row["activitePrincipaleEtablissement"]],
