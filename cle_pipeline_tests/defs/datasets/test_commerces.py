@@ -1,25 +1,27 @@
 """`commerces` from the Sirene and Overpass snapshots and Caudebec's shop file: exact rows, what
 is left out, how shops are matched to OpenStreetMap, and the checks that guard them."""
 
+import dagster as dg
 import pandas as pd
 import pytest
 
 from cle_pipeline.defs.datasets.commerces import assets
 from cle_pipeline.defs.datasets.commerces.assets import (
+    hours_error,
     invalid_hours,
     match_osm,
-    opening_hours_looks_valid,
-    read_commune_shop_file,
     shops_in_sirene,
     shops_of_commune,
 )
 from cle_pipeline.defs.datasets.commerces.schema import NAF_LABELS, Commerces
+from cle_pipeline.defs.sources.commerces_inbox import commerces_inbox, no_shop_hours
 from cle_pipeline.defs.sources.osm_commerces import COLUMNS as OSM_COLUMNS
 from cle_pipeline.defs.sources.sirene_etablissements import COLUMNS as SIRENE_COLUMNS
 from cle_pipeline.lib.checks import evaluate
-from cle_pipeline.lib.errors import SourceFormatError
+from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.lambert import lon_lat_to_lambert93
+from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline.snapshots.common import CAUDEBEC as CAUDEBEC_SAMPLE
 from cle_pipeline_tests.conftest import check_outcomes, published_csv
 
@@ -285,27 +287,40 @@ def test_only_active_fully_diffused_shops_of_the_list_are_kept():
     ],
 )
 def test_opening_hours_in_the_osm_syntax_pass(text):
-    assert opening_hours_looks_valid(text)
+    assert hours_error(text, "osm") is None
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "where"),
     [
-        "",
-        "   ",
-        None,
-        "lun-sam 8h-19h",
-        "Mo-Fr 8h-18h",
-        "Mo-Fr 09:00-",
-        "du lundi au vendredi de 9h à 18h",
-        "Mo-Fr 09:00-18:00;;Sa 09:00-12:00",
-        "09:00-18:00 Mo-Fr",  # selectors out of order
-        "Mo-Fr 09:60-18:00",
-        "Mo-Fr\n09:00-18:00",
+        ("lun-sam 8h-19h", "1:1"),
+        ("Mo-Fr 8h-18h", "1:7"),
+        ("Mo-Fr 09:00-", "1:13"),
+        ("du lundi au vendredi de 9h à 18h", "1:1"),
+        ("Mo-Fr 09:00-18:00;;Sa 09:00-12:00", "1:19"),
+        ("09:00-18:00 Mo-Fr", "1:13"),  # selectors out of order
+        ("Mo-Fr 09:60-18:00", "1:10"),
+        ("Mo-Fr\n09:00-18:00", "1:6"),
     ],
 )
-def test_opening_hours_that_do_not_parse_fail(text):
-    assert not opening_hours_looks_valid(text)
+def test_opening_hours_that_do_not_parse_fail_with_the_parser_message(text, where):
+    error = hours_error(text, "commune")
+    assert error is not None and error.startswith(f"Failed to parse expression: --> {where} ")
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "error"),
+    [
+        (None, "none", None),
+        ("", "none", None),
+        ("   ", "none", None),
+        (None, "osm", "no hours, yet source_horaires is 'osm'"),
+        ("   ", "commune", "no hours, yet source_horaires is 'commune'"),
+        ("Mo-Fr 09:00-18:00", "none", "hours, yet source_horaires is 'none'"),
+    ],
+)
+def test_hours_and_their_source_agree(text, source, error):
+    assert hours_error(text, source) == error
 
 
 def published_row(**fields) -> dict:
@@ -327,8 +342,7 @@ def published_row(**fields) -> dict:
     return row
 
 
-def test_bad_rows_fail_their_checks_naming_the_row(monkeypatch, tmp_path):
-    monkeypatch.setattr(assets, "commune_shop_file", lambda code: tmp_path / "none.csv")
+def test_bad_rows_fail_their_checks_naming_the_row():
     frame = pd.DataFrame(
         [
             published_row(),
@@ -338,14 +352,19 @@ def test_bad_rows_fail_their_checks_naming_the_row(monkeypatch, tmp_path):
             published_row(siret="50432187800028", latitude=48.85, longitude=2.35),
         ]
     )
-    outcomes = {o.name: o for o in evaluate(frame, Commerces, assets.RULES, CAUDEBEC)}
+    inputs = {"commerces_inbox": no_shop_hours()}
+    outcomes = {o.name: o for o in evaluate(frame, Commerces, assets.RULES, CAUDEBEC, inputs)}
     schema = outcomes["schema"].failures
     assert schema[["row", "column", "value"]].values.tolist() == [[3, "activite_naf", "69.20Z"]]
     assert outcomes["siret_key_valid"].failures["siret"].tolist() == ["41236587600018"]
     assert outcomes["one_row_per_siret"].failures["siret"].tolist() == ["43987125200011"] * 2
-    assert outcomes["opening_hours_syntax"].failures["siret"].tolist() == [
-        "41236587600018",
-        "43987125200011",
+    hours = outcomes["opening_hours_syntax"].failures
+    assert hours["siret"].tolist() == ["41236587600018", "43987125200011"]
+    assert hours["error"].tolist() == [
+        "Failed to parse expression: --> 1:1 | 1 | lun-sam 8h-19h | ^--- | = expected EOI, "
+        "any_rule_separator, rules_modifier, always_open, small_range_selectors, "
+        "week_selector, monthday_range, year, or comment",
+        "no hours, yet source_horaires is 'osm'",
     ]
     assert outcomes["coordinates_inside_commune"].failures["siret"].tolist() == ["50432187800028"]
     assert outcomes["commune_file_rows_published"].passed
@@ -357,37 +376,73 @@ def test_an_unparsable_hours_string_fails_the_check():
 
 
 # -- the commune's file -----------------------------------------------------------------------
-def test_the_commune_file_as_a_spreadsheet_saves_it(tmp_path):
-    path = tmp_path / "commerces.csv"
-    path.write_bytes(
-        "SIRET;Enseigne;HORAIRES\r\n"
-        '504 321 878 00028;Cordonnerie Minute;"Tu-Sa 09:00-12:00; Mo 14:00-18:00"\r\n'
-        "48812367000017;Le Balto;\r\n"
-        ";;\r\n".encode("latin-1")
-    )
-    given = read_commune_shop_file(path)
-    assert given.values.tolist() == [[2, "50432187800028", "Tu-Sa 09:00-12:00; Mo 14:00-18:00"]]
+def shop_file(folder, text: str):
+    """`folder/76165/commerces.csv` holding `text`, and the settings that read it."""
+    (folder / "76165").mkdir(parents=True, exist_ok=True)
+    (folder / "76165" / "commerces.csv").write_text(text, encoding="utf-8")
+    return CommuneSettings(commune="76165", inbox_dir=str(folder))
 
 
-def test_the_commune_file_without_hours_column_names_file_and_column(tmp_path):
-    path = tmp_path / "commerces.csv"
-    path.write_text("siret;enseigne;ouverture\n50432187800028;Cordonnerie;Tu-Sa\n")
-    with pytest.raises(SourceFormatError, match=r"commerces\.csv: missing column\(s\) horaires"):
-        read_commune_shop_file(path)
-
-
-def test_an_unquoted_semicolon_in_the_hours_names_the_line(tmp_path):
-    path = tmp_path / "commerces.csv"
-    path.write_text("siret;horaires\n50432187800028;Tu-Sa 09:00-12:00; Mo 14:00-18:00\n")
-    with pytest.raises(SourceFormatError, match="line 2 has 3 fields"):
-        read_commune_shop_file(path)
-
-
-def test_a_commune_file_siret_that_is_not_published_fails_naming_its_line(monkeypatch, tmp_path):
-    path = tmp_path / "commerces.csv"
-    path.write_text(
+def test_a_commune_file_siret_that_is_not_published_fails_naming_its_line(tmp_path):
+    settings = shop_file(
+        tmp_path,
         "siret;horaires\n41236587600017;Mo 09:00-12:00\n40125836100011;Mo 08:00-19:00\n"
+        "40125836100029;\n",
     )
-    monkeypatch.setattr(assets, "commune_shop_file", lambda code: path)
-    failures = assets.commune_file_rows_not_published(pd.DataFrame([published_row()]), CAUDEBEC)
-    assert failures[["ligne", "siret"]].values.tolist() == [[3, "40125836100011"]]
+    given = commerces_inbox(settings=settings).value
+    failures = assets.commune_file_rows_not_published(
+        pd.DataFrame([published_row()]), CAUDEBEC, given
+    )
+    # Line 4 gives no hours: nothing is lost if its SIRET is not published.
+    assert failures.values.tolist() == [[3, "40125836100011", "Mo 08:00-19:00"]]
+    assert list(failures.columns) == ["ligne_source", "siret", "horaires"]
+
+
+def test_the_commune_file_is_read_from_the_inbox_setting(definitions, tmp_path):
+    """A shop file in CLE_INBOX_DIR (not in data/inbox) gives Elbeuf's café its hours."""
+    (tmp_path / "inbox" / "76231").mkdir(parents=True)
+    (tmp_path / "inbox" / "76231" / "commerces.csv").write_bytes(
+        "N° SIRET;Nom;Horaires d'ouverture\r\n"
+        "463 218 792 00018;Le Café des Arts;Mo-Sa 07:00-20:00\r\n".encode("cp1252")
+    )
+    result = dg.materialize(
+        [*definitions.assets, *definitions.asset_checks],
+        selection=dg.AssetSelection.assets("commerces").upstream(),
+        resources={
+            "settings": CommuneSettings(
+                commune="76231",
+                output_dir=str(tmp_path / "published"),
+                inbox_dir=str(tmp_path / "inbox"),
+            ),
+            "sources": SourceFetcher(cache_dir=str(tmp_path / "cache")),
+        },
+    )
+    assert check_outcomes(result) == {f"commerces:{name}": True for name in CHECKS}
+    published = published_csv(tmp_path, "76231", "commerces").set_index("nom")
+    assert published.loc["LE CAFE DES ARTS", ["horaires_osm", "source_horaires"]].tolist() == [
+        "Mo-Sa 07:00-20:00",
+        "commune",
+    ]
+    inbox = result.asset_materializations_for_node("commerces_inbox")[0].metadata
+    assert inbox["file_name"].value == "commerces.csv"
+    assert inbox["encoding"].value == "windows-1252"
+    assert inbox["rows_for_commune"].value == 1
+
+
+def test_without_a_commune_file_the_hours_come_from_osm_only(definitions, tmp_path):
+    result = dg.materialize(
+        [*definitions.assets, *definitions.asset_checks],
+        selection=dg.AssetSelection.assets("commerces").upstream(),
+        resources={
+            "settings": CommuneSettings(
+                output_dir=str(tmp_path / "published"), inbox_dir=str(tmp_path / "empty")
+            ),
+            "sources": SourceFetcher(cache_dir=str(tmp_path / "cache")),
+        },
+    )
+    assert check_outcomes(result) == {f"commerces:{name}": True for name in CHECKS}
+    published = published_csv(tmp_path, "76165", "commerces")
+    assert published["source_horaires"].value_counts().to_dict() == {"osm": 8, "none": 2}
+    inbox = result.asset_materializations_for_node("commerces_inbox")[0].metadata
+    assert inbox["file_name"].value == "none"
+    assert inbox["rows_for_commune"].value == 0

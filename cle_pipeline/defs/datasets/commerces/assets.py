@@ -6,21 +6,18 @@ Built by hand, top to bottom:
    published, see the sheet).
 2. OpenStreetMap gives places and opening hours: each Sirene shop is matched to at most one
    OSM element, and each element to at most one shop (`match_osm`).
-3. The commune's own shop file (`data/inbox/<commune>/commerces.csv`), when there is one, gives
-   opening hours that override OpenStreetMap's for the SIRETs it lists.
+3. The commune's own shop file (source `commerces_inbox`), when it sent one, gives opening
+   hours that override OpenStreetMap's for the SIRETs it lists.
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -29,13 +26,12 @@ import pandas as pd
 from cle_pipeline.defs.datasets.commerces.schema import NAF_LABELS, Commerces
 from cle_pipeline.defs.datasets.commerces.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
-from cle_pipeline.lib.errors import SourceFormatError
-from cle_pipeline.lib.fetch import department_of
-from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.inbox import LINE
 from cle_pipeline.lib.lambert import distance_metres, lambert93_to_lon_lat
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, name_key, siret_key_valid
+from cle_pipeline.lib.opening_hours import osm_syntax_error
 
 COLUMNS = list(Commerces.to_schema().columns)
 NOT_DIFFUSED = "[ND]"  # what INSEE writes in the protected fields of partial diffusion
@@ -63,23 +59,26 @@ MAX_DISTANCE_METRES = 150.0
 METHODS = ("adresse", "distance", "nom", "adresse_sans_nom")
 
 
+# Sirene's names of an establishment, in its order of preference. The legal unit's name is
+# never read: for an individual entrepreneur it is the person's.
+NAME_FIELDS = [
+    "enseigne1Etablissement",
+    "enseigne2Etablissement",
+    "enseigne3Etablissement",
+    "denominationUsuelleEtablissement",
+]
+
+
 def _text(value: object) -> str | None:
     """Text of a Sirene field, None when blank or protected (`[ND]`)."""
     value = blank_to_none(value)
-    if value is None or str(value).strip() == NOT_DIFFUSED:
-        return None
-    return str(value).strip()
+    text = None if value is None else str(value).strip()
+    return None if text == NOT_DIFFUSED else text
 
 
 def sirene_names(row: Mapping[str, Any]) -> list[str]:
     """The names under which the establishment trades, in Sirene's order of preference."""
-    fields = [
-        "enseigne1Etablissement",
-        "enseigne2Etablissement",
-        "enseigne3Etablissement",
-        "denominationUsuelleEtablissement",
-    ]
-    return [name for name in (_text(row[field]) for field in fields) if name]
+    return [name for name in (_text(row[field]) for field in NAME_FIELDS) if name]
 
 
 def sirene_street(row: Mapping[str, Any]) -> str | None:
@@ -104,14 +103,16 @@ def sirene_address(row: Mapping[str, Any]) -> str | None:
 def sirene_point(row: Mapping[str, Any], commune: Commune) -> tuple[float, float] | None:
     """(lon, lat) of the establishment from its Lambert-93 coordinates; None overseas (Sirene
     writes UTM there) and when INSEE did not geocode it."""
-    if department_of(commune.code).startswith("97"):
+    if commune.department.startswith("97"):
+        return None
+    x = _text(row["coordonneeLambertAbscisseEtablissement"])
+    y = _text(row["coordonneeLambertOrdonneeEtablissement"])
+    if x is None or y is None:
         return None
     try:
-        x = float(_text(row["coordonneeLambertAbscisseEtablissement"]) or "")
-        y = float(_text(row["coordonneeLambertOrdonneeEtablissement"]) or "")
+        return lambert93_to_lon_lat(float(x), float(y))
     except ValueError:
         return None
-    return lambert93_to_lon_lat(x, y)
 
 
 def house_number(value: object) -> str | None:
@@ -120,15 +121,11 @@ def house_number(value: object) -> str | None:
     return match.group(1) if match else None
 
 
-def name_similarity(left: str, right: str) -> float:
-    """1 for the same name, 0.9 when one name's words (two at least) are all in the other,
-    else the ratio of matching characters."""
-    return _NameComparer(left)(right)
-
-
 class _NameComparer:
-    """`name_similarity` with one side fixed: the character analysis of that side is done once
-    for all the names it is compared with."""
+    """Similarity of names (keys of `name_key`) to one name: 1 for the same name, 0.9 when one
+    name's words (two at least) are all in the other, else the ratio of matching characters.
+    One comparer per name, so that the character analysis of that name is done once for all
+    the names it is compared with."""
 
     def __init__(self, name: str) -> None:
         self.name, self.words = name, set(name.split())
@@ -145,10 +142,9 @@ class _NameComparer:
             return 0.9
         self.matcher.set_seq1(other)
         # Cheap upper bounds first: most pairs are told apart without the full comparison.
-        if self.matcher.real_quick_ratio() < NAME_SIMILARITY:
-            return self.matcher.real_quick_ratio()
-        if self.matcher.quick_ratio() < NAME_SIMILARITY:
-            return self.matcher.quick_ratio()
+        for bound in (self.matcher.real_quick_ratio, self.matcher.quick_ratio):
+            if (ratio := bound()) < NAME_SIMILARITY:
+                return ratio
         return self.matcher.ratio()
 
 
@@ -279,63 +275,18 @@ def match_osm(shops: pd.DataFrame, elements: pd.DataFrame, commune: Commune) -> 
     return sorted(kept, key=lambda m: m.shop)
 
 
-# -- the commune's own file ------------------------------------------------------------------
-COMMUNE_FILE = "commerces.csv"
-COMMUNE_FILE_COLUMNS = ["siret", "horaires"]
-
-
-def commune_shop_file(code: str) -> Path:
-    """Where the commune drops its shop file, as it sends it."""
-    return PROJECT_ROOT / "data" / "inbox" / code / COMMUNE_FILE
-
-
-def read_commune_shop_file(path: Path) -> pd.DataFrame:
-    """The commune's opening hours: columns `ligne` (line in its file), `siret` (spaces
-    removed), `horaires` (OSM syntax). `;`-separated with `"` quotes, as spreadsheets save it,
-    in UTF-8 (with or without BOM) or latin-1; headers in any case; other columns ignored; rows
-    without hours skipped (they say nothing). A row that does not have the header's number of
-    fields (hours holding an unquoted `;`) is refused, naming its line."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    records = list(csv.reader(StringIO(text, newline=""), delimiter=";", quotechar='"'))
-    if not records or not any(field.strip() for field in records[0]):
-        raise SourceFormatError(f"{path}: empty file (no header line)")
-    header = [name.strip().lower() for name in records[0]]
-    missing = [name for name in COMMUNE_FILE_COLUMNS if name not in header]
-    if missing:
-        raise SourceFormatError(
-            f"{path}: missing column(s) {', '.join(missing)} (the header is "
-            f"{';'.join(records[0])!r}; columns are separated by ';')"
-        )
-    siret_at, hours_at = header.index("siret"), header.index("horaires")
-    rows = []
-    for line, record in enumerate(records[1:], start=2):
-        if not any(field.strip() for field in record):
-            continue
-        if len(record) != len(header):
-            raise SourceFormatError(
-                f"{path}: line {line} has {len(record)} fields, the header {len(header)} "
-                "(hours holding a ';' must be quoted)"
-            )
-        rows.append((line, re.sub(r"\s", "", record[siret_at]), record[hours_at].strip()))
-    frame = pd.DataFrame(rows, columns=["ligne", "siret", "horaires"])
-    return frame[frame["horaires"] != ""].reset_index(drop=True)
-
-
-def commune_hours(code: str) -> pd.DataFrame | None:
-    path = commune_shop_file(code)
-    return read_commune_shop_file(path) if path.is_file() else None
-
-
 # -- the transform ---------------------------------------------------------------------------
+def hours_given(shop_file: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the commune's shop file (`commerces_inbox`) that give hours: a row without
+    hours says nothing, it neither overrides OpenStreetMap nor needs a published shop."""
+    return shop_file[shop_file["horaires"].map(blank_to_none).notna()]
+
+
 def shops_of_commune(
     establishments: pd.DataFrame,
     elements: pd.DataFrame,
     commune: Commune,
-    commune_file: pd.DataFrame | None = None,
+    shop_file: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """The published table, and counts of what was left out or matched (for the metadata)."""
     shops = shops_in_sirene(establishments)
@@ -343,119 +294,74 @@ def shops_of_commune(
     matches = {m.shop: m for m in match_osm(shops, elements, commune)}
 
     rows = []
-    for i, row in shops.iterrows():
-        match = matches.get(int(i))  # type: ignore[arg-type]
-        element = elements.loc[match.element] if match else None
-        names = sirene_names(row)
-        hours = _text(element["opening_hours"]) if element is not None else None
+    for i, row in enumerate(shops.to_dict("records")):
+        match = matches.get(i)
+        element = elements.loc[match.element] if match else {}
+        hours = _text(element.get("opening_hours"))
         rows.append(
             {
                 "siret": row["siret"],
-                "nom": names[0]
-                if names
-                else (_text(element["name"]) if element is not None else None),
+                # Without enseigne nor usual name, OSM's name (see NAME_FIELDS).
+                "nom": (sirene_names(row) or [_text(element.get("name"))])[0],
                 "activite_naf": row["activitePrincipaleEtablissement"],
                 "libelle_activite": NAF_LABELS[row["activitePrincipaleEtablissement"]],
                 "adresse": sirene_address(row),
                 "code_postal": _text(row["codePostalEtablissement"]),
                 "code_commune_insee": commune.code,
                 "nom_commune": commune.name,
-                "latitude": float(element["lat"]) if element is not None else None,
-                "longitude": float(element["lon"]) if element is not None else None,
+                "latitude": element.get("lat"),
+                "longitude": element.get("lon"),
                 "horaires_osm": hours,
                 "source_horaires": "osm" if hours else "none",
             }
         )
-    table = pd.DataFrame(rows, columns=COLUMNS)
-    table["latitude"] = table["latitude"].astype(float)
-    table["longitude"] = table["longitude"].astype(float)
+    table = pd.DataFrame(rows, columns=COLUMNS).astype({"latitude": float, "longitude": float})
 
-    from_commune = 0
-    if commune_file is not None:
+    listed = pd.Series(False, index=table.index)
+    if shop_file is not None:
         # The commune knows its shops: its hours win over OpenStreetMap's.
-        given = commune_file.drop_duplicates("siret", keep="last").set_index("siret")["horaires"]
-        listed = table["siret"].isin(given.index)
-        table.loc[listed, "horaires_osm"] = table.loc[listed, "siret"].map(given)
+        given = hours_given(shop_file).drop_duplicates("siret", keep="last")
+        commune_hours = given.set_index("siret")["horaires"]
+        listed = table["siret"].isin(commune_hours.index)
+        table.loc[listed, "horaires_osm"] = table.loc[listed, "siret"].map(commune_hours)
         table.loc[listed, "source_horaires"] = "commune"
-        from_commune = int(listed.sum())
 
-    methods = pd.Series([m.method for m in matches.values()]).value_counts()
+    partial = int((establishments["statutDiffusionEtablissement"] != "O").sum())
+    methods = Counter(m.method for m in matches.values())
     report = {
         "establishments_in_sirene": len(establishments),
-        "partial_diffusion_left_out": int(
-            (establishments["statutDiffusionEtablissement"] != "O").sum()
-        ),
-        "not_a_shop_left_out": len(establishments)
-        - len(shops)
-        - int((establishments["statutDiffusionEtablissement"] != "O").sum()),
+        "partial_diffusion_left_out": partial,
+        "not_a_shop_left_out": len(establishments) - len(shops) - partial,
         "osm_elements": len(elements),
         "osm_elements_unmatched": len(elements) - len(matches),
-        **{f"matched_by_{method}": int(methods.get(method, 0)) for method in METHODS},
+        **{f"matched_by_{method}": methods[method] for method in METHODS},
         "hours_from_osm": int((table["source_horaires"] == "osm").sum()),
-        "hours_from_commune": from_commune,
+        "hours_from_commune": int(listed.sum()),
     }
-    return table.astype({"latitude": float, "longitude": float}), report
+    return table, report
 
 
 # -- business rules ---------------------------------------------------------------------------
-_DAY = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)"
-_DAYS = rf"(?:{_DAY}(?:-{_DAY})?(?:\[-?[1-5](?:-[1-5])?(?:,-?[1-5](?:-[1-5])?)*\])?|PH|SH)"
-_TIME = r"(?:(?:[01]?\d|2\d|3\d|4[0-8]):[0-5]\d|sunrise|sunset|dawn|dusk)"
-_SPAN = rf"{_TIME}(?:-{_TIME}\+?|\+)?"
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-_MONTH_DAY = rf"(?:\d{{4}}_)?{_MONTH}(?:_\d{{1,2}})?"
-# One kind of selector per position, in the order the syntax requires them.
-SELECTORS = [
-    re.compile(r"\d{4}(?:-\d{4})?(?:/\d+)?(?:,\d{4}(?:-\d{4})?)*"),  # years
-    re.compile(
-        rf"{_MONTH_DAY}(?:-(?:{_MONTH_DAY}|\d{{1,2}}))?(?:,{_MONTH_DAY}(?:-(?:{_MONTH_DAY}|\d{{1,2}}))?)*:?"
-    ),
-    re.compile(r"week_\d{1,2}(?:-\d{1,2})?(?:/\d)?(?:,\d{1,2}(?:-\d{1,2})?)*:?"),  # weeks
-    re.compile(rf"{_DAYS}(?:,{_DAYS})*"),  # weekdays and holidays
-    re.compile(rf"24/7|{_SPAN}(?:,{_SPAN})*"),  # times
-    re.compile(r"open|closed|off|unknown"),  # rule modifier
-]
-_NEXT_RULE = re.compile(rf",\s*(?={_DAY}|PH|SH|{_MONTH}|week|\d{{4}}\b)")
-
-
-def opening_hours_looks_valid(text: object) -> bool:
-    """A light syntax check of OSM `opening_hours` (rules, then selectors in their order:
-    years, months and dates, weeks, weekdays, times, modifier, comment). It rejects prose
-    (`lun-sam 8h-19h`) and broken values, not every subtle error a full parser would find."""
-    if not isinstance(text, str) or not text.strip() or "\n" in text:
-        return False
-    rules = [part for rule in re.split(r";|\|\|", text) for part in _NEXT_RULE.split(rule)]
-    for rule in rules:
-        rule = rule.strip()
-        comment = re.search(r'\s*"[^"]*"$', rule)
-        if comment:
-            rule = rule[: comment.start()].strip()
-        if not rule:
-            if comment:
-                continue
-            return False
-        # Spaces inside a selector: `Dec 25`, `week 01`, `2024 Dec`, `08:00-12:00, 14:00-18:00`.
-        rule = re.sub(rf"(\d{{4}}) ({_MONTH})", r"\1_\2", rule)
-        rule = re.sub(rf"({_MONTH}) (\d{{1,2}})\b(?!:)", r"\1_\2", rule)
-        rule = re.sub(r"week (\d)", r"week_\1", rule)
-        rule = re.sub(r",\s+(?=\d|sunrise|sunset|dawn|dusk)", ",", rule)
-        position = 0
-        for token in rule.split():
-            kinds = [k for k in range(position, len(SELECTORS)) if SELECTORS[k].fullmatch(token)]
-            if not kinds:
-                return False
-            position = kinds[0] + 1
-    return True
+def hours_error(hours: object, source: str) -> str | None:
+    """What is wrong with a row's hours: the OSM parser's message, or a `source_horaires` that
+    contradicts them (`none` exactly when there are none); None when nothing is."""
+    if blank_to_none(hours) is None:
+        return None if source == "none" else f"no hours, yet source_horaires is {source!r}"
+    if source == "none":
+        return "hours, yet source_horaires is 'none'"
+    return osm_syntax_error(str(hours))
 
 
 def invalid_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Rows whose hours are empty, not in the OSM syntax, or disagree with `source_horaires`."""
-    has_hours = frame["horaires_osm"].map(blank_to_none).notna()
-    said_none = frame["source_horaires"] == "none"
-    bad = (has_hours & ~frame["horaires_osm"].map(opening_hours_looks_valid)) | (
-        has_hours == said_none
-    )
-    return frame.loc[bad, ["siret", "nom", "horaires_osm", "source_horaires"]]
+    """Rows whose hours the OSM parser rejects, or whose `source_horaires` contradicts them,
+    with the reason (the parser's message, whole: it says where and what it expected)."""
+    errors = pd.Series(
+        map(hours_error, frame["horaires_osm"], frame["source_horaires"]),
+        index=frame.index,
+        dtype=object,
+    ).dropna()
+    failing = frame.loc[errors.index, ["siret", "nom", "horaires_osm", "source_horaires"]]
+    return failing.assign(error=errors)
 
 
 def invalid_siret_keys(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
@@ -469,24 +375,23 @@ def duplicated_sirets(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 
 
 def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    placed = frame["latitude"].notna() & frame["longitude"].notna()
-    inside = [
-        commune.contains(lon, lat) if ok else True
-        for lon, lat, ok in zip(frame["longitude"], frame["latitude"], placed, strict=True)
+    """Shops placed by OpenStreetMap outside the commune's outline (unplaced shops pass)."""
+    placed = frame.dropna(subset=["latitude", "longitude"])
+    outside = [
+        not commune.contains(lon, lat)
+        for lon, lat in zip(placed["longitude"], placed["latitude"], strict=True)
     ]
-    return frame.loc[[not flag for flag in inside], ["siret", "nom", "latitude", "longitude"]]
+    return placed.loc[outside, ["siret", "nom", "latitude", "longitude"]]
 
 
-def commune_file_rows_not_published(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def commune_file_rows_not_published(
+    frame: pd.DataFrame, commune: Commune, commerces_inbox: pd.DataFrame
+) -> pd.DataFrame:
     """Lines of the commune's shop file whose SIRET is not a published shop (closed, not a shop,
     in partial diffusion, or mistyped): their hours would otherwise be lost without a word."""
-    given = commune_hours(commune.code)
-    if given is None:
-        return pd.DataFrame(columns=["ligne", "siret"])
-    unknown = ~given["siret"].isin(frame["siret"])
-    path = commune_shop_file(commune.code)
-    shown = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
-    return given.loc[unknown, ["ligne", "siret"]].assign(fichier=str(shown))
+    given = hours_given(commerces_inbox)
+    unknown = given[~given["siret"].isin(frame["siret"])]
+    return unknown.reset_index()[[LINE, "siret", "horaires"]]
 
 
 @dg.asset(
@@ -497,19 +402,15 @@ def commune_file_rows_not_published(frame: pd.DataFrame, commune: Commune) -> pd
     description=SHEET.content,
 )
 def commerces(
-    sirene_etablissements: pd.DataFrame, osm_commerces: pd.DataFrame, commune: Commune
+    sirene_etablissements: pd.DataFrame,
+    osm_commerces: pd.DataFrame,
+    commerces_inbox: pd.DataFrame,
+    commune: Commune,
 ) -> dg.Output[pd.DataFrame]:
     """The commune's active shops, cafés, restaurants and personal services (Sirene), placed
     and given opening hours by OpenStreetMap or by the commune's own file (ODbL)."""
-    path = commune_shop_file(commune.code)
-    commune_file = commune_hours(commune.code)
-    table, report = shops_of_commune(sirene_etablissements, osm_commerces, commune, commune_file)
-    metadata = published_metadata(table, Commerces)
-    metadata.update(report)
-    metadata["commune_file"] = (
-        dg.MetadataValue.path(str(path)) if commune_file is not None else "none"
-    )
-    return dg.Output(table, metadata=metadata)
+    table, report = shops_of_commune(sirene_etablissements, osm_commerces, commune, commerces_inbox)
+    return dg.Output(table, metadata={**published_metadata(table, Commerces), **report})
 
 
 RULES = [
@@ -523,8 +424,9 @@ RULES = [
     Rule("one_row_per_siret", "No SIRET appears twice.", duplicated_sirets),
     Rule(
         "opening_hours_syntax",
-        "Opening hours, when known, are non-empty and in the OSM opening_hours syntax "
-        "(a light syntax check), and source_horaires is `none` exactly when they are unknown.",
+        "Opening hours, when known, are accepted by a real parser of the OSM opening_hours "
+        "syntax (opening-hours-py; a failure shows its message), and source_horaires is "
+        "`none` exactly when they are unknown.",
         invalid_hours,
     ),
     Rule(
@@ -534,9 +436,11 @@ RULES = [
     ),
     Rule(
         "commune_file_rows_published",
-        "Every SIRET of the commune's shop file (data/inbox/<commune>/commerces.csv) is a "
-        "published shop, so that no hours the commune gave are dropped silently.",
+        "Every SIRET given hours in the commune's shop file (source commerces_inbox: "
+        "CLE_INBOX_DIR/<commune>/commerces*.csv|xlsx) is a published shop, so that no hours "
+        "the commune gave are dropped silently.",
         commune_file_rows_not_published,
+        inputs=("commerces_inbox",),
     ),
 ]
 
