@@ -18,12 +18,11 @@ from cle_pipeline.defs.sources.commerces_inbox import commerces_inbox, no_shop_h
 from cle_pipeline.defs.sources.osm_commerces import COLUMNS as OSM_COLUMNS
 from cle_pipeline.defs.sources.sirene_etablissements import COLUMNS as SIRENE_COLUMNS
 from cle_pipeline.lib.checks import evaluate
-from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.lambert import lon_lat_to_lambert93
 from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline.snapshots.common import CAUDEBEC as CAUDEBEC_SAMPLE
-from cle_pipeline_tests.conftest import check_outcomes, published_csv
+from cle_pipeline_tests.conftest import check_outcomes, materialize_into, published_csv
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28", [[list(CAUDEBEC_SAMPLE.outline)]])
 CHECKS = [
@@ -405,17 +404,12 @@ def test_the_commune_file_is_read_from_the_inbox_setting(definitions, tmp_path):
         "N° SIRET;Nom;Horaires d'ouverture\r\n"
         "463 218 792 00018;Le Café des Arts;Mo-Sa 07:00-20:00\r\n".encode("cp1252")
     )
-    result = dg.materialize(
-        [*definitions.assets, *definitions.asset_checks],
-        selection=dg.AssetSelection.assets("commerces").upstream(),
-        resources={
-            "settings": CommuneSettings(
-                commune="76231",
-                output_dir=str(tmp_path / "published"),
-                inbox_dir=str(tmp_path / "inbox"),
-            ),
-            "sources": SourceFetcher(cache_dir=str(tmp_path / "cache")),
-        },
+    result = materialize_into(
+        definitions,
+        tmp_path,
+        dg.AssetSelection.assets("commerces").upstream(),
+        commune="76231",
+        inbox_dir=tmp_path / "inbox",
     )
     assert check_outcomes(result) == {f"commerces:{name}": True for name in CHECKS}
     published = published_csv(tmp_path, "76231", "commerces").set_index("nom")
@@ -430,15 +424,11 @@ def test_the_commune_file_is_read_from_the_inbox_setting(definitions, tmp_path):
 
 
 def test_without_a_commune_file_the_hours_come_from_osm_only(definitions, tmp_path):
-    result = dg.materialize(
-        [*definitions.assets, *definitions.asset_checks],
-        selection=dg.AssetSelection.assets("commerces").upstream(),
-        resources={
-            "settings": CommuneSettings(
-                output_dir=str(tmp_path / "published"), inbox_dir=str(tmp_path / "empty")
-            ),
-            "sources": SourceFetcher(cache_dir=str(tmp_path / "cache")),
-        },
+    result = materialize_into(
+        definitions,
+        tmp_path,
+        dg.AssetSelection.assets("commerces").upstream(),
+        inbox_dir=tmp_path / "empty",
     )
     assert check_outcomes(result) == {f"commerces:{name}": True for name in CHECKS}
     published = published_csv(tmp_path, "76165", "commerces")
