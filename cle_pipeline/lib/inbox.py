@@ -288,11 +288,16 @@ def _table(
     lines: list[int] = []
     rows: list[list[str | None]] = []
     blank: list[int] = []
+    # Some exporters end data rows with extra empty separators: harmless. But when other rows
+    # have exactly the header's width, a longer row holds a separator inside a value, even if
+    # its extra cells are empty (`…;Mo-Sa 06:30-19:30; Su 07:00-12:30;`): its values shifted.
+    fitting = any(len(cells) == len(header) for _, cells in records[position + 1 :] if any(cells))
     for line, cells in records[position + 1 :]:
         if not any(cells):
             blank.append(line)  # an empty row (Excel exports formatted ones as ";;;;")
             continue
-        if len(cells) > len(header) and any(cells[len(header) :]):
+        extra = cells[len(header) :]
+        if extra and (any(extra) or (sheet is None and fitting)):
             raise SourceFormatError(
                 f"{label}: line {line} has {len(cells)} values for {len(header)} columns "
                 "(a separator inside a value without quotes?)"

@@ -158,3 +158,15 @@ def test_no_readable_file_says_what_was_found(tmp_path):
     write(tmp_path / "subventions_2022.ods", b"x")
     with pytest.raises(SourceError, match=r"found subventions_2022\.ods"):
         newest_file(tmp_path, r"subventions.*")
+
+
+def test_a_row_shifted_by_an_unquoted_separator_is_refused_even_with_empty_extra_cells(tmp_path):
+    path = tmp_path / "commerces.csv"
+    path.write_text(
+        "Nom;Montant;Date;Observations\n"
+        "41236587600017;Boulangerie;Tu-Sa 06:30-13:00;\n"
+        "50432187800028;Cordonnerie;Mo-Sa 06:30-19:30; Su 07:00-12:30;\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceFormatError, match="line 3 has 5 values for 4 columns"):
+        read_table(path, known_columns)
