@@ -368,3 +368,9 @@ def siret_key_valid(value: object) -> bool:
     if text.startswith(LA_POSTE_SIREN) and text != LA_POSTE_HEAD_OFFICE:
         return sum(int(character) for character in text) % 5 == 0
     return luhn_valid(text)
+
+
+def siren_key_valid(value: object) -> bool:
+    """A SIREN of 9 digits whose Luhn key is valid (La Poste's own, 356000000, is one)."""
+    text = str(value) if value is not None else ""
+    return bool(re.fullmatch(r"\d{9}", text)) and luhn_valid(text)

@@ -16,6 +16,7 @@ from cle_pipeline.lib.normalise import (
     rna_text,
     share_of_one,
     single_line,
+    siren_key_valid,
     siret_key_valid,
     siret_text,
 )
@@ -306,3 +307,18 @@ def test_la_poste_establishment_is_not_a_luhn_number():
 )
 def test_name_key_for_matching_between_sources(text, expected):
     assert name_key(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("siren", "valid"),
+    [
+        ("217601657", True),
+        ("217601658", False),  # last digit off by one
+        ("356000000", True),  # La Poste's SIREN is a Luhn number; its SIRETs are not
+        ("21760165", False),  # 8 digits
+        ("217 601 657", False),  # spaces are the caller's to remove
+        (None, False),
+    ],
+)
+def test_siren_key(siren, valid):
+    assert siren_key_valid(siren) is valid

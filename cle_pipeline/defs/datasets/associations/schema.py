@@ -7,24 +7,24 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from cle_pipeline.lib.settings import INSEE_COMMUNE_CODE
+from cle_pipeline.lib.table_schema import DATE, SIRET
 
 # `W` + 9 characters; departments with letters keep them (W2A… Corsica, W9R… La Réunion).
 RNA_ID = r"^W[0-9][0-9A-Z]\d{7}$"
-ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class Associations(pa.DataFrameModel):
     id: Series[str] = pa.Field(str_matches=RNA_ID, unique=True, description="Numéro RNA")
     id_ex: Series[str] = pa.Field(nullable=True, description="Ancien numéro de préfecture")
-    siret: Series[str] = pa.Field(str_matches=r"^\d{14}$", nullable=True, description="SIRET")
+    siret: Series[str] = pa.Field(str_matches=SIRET, nullable=True, description="SIRET")
     rup_mi: Series[str] = pa.Field(nullable=True, description="Reconnue d'utilité publique")
     gestion: Series[str] = pa.Field(nullable=True, description="Préfecture ou sous-préfecture")
-    date_creat: Series[str] = pa.Field(str_matches=ISO_DATE, description="Date de création")
+    date_creat: Series[str] = pa.Field(str_matches=DATE, description="Date de création")
     date_decla: Series[str] = pa.Field(
-        str_matches=ISO_DATE, nullable=True, description="Date de la dernière déclaration"
+        str_matches=DATE, nullable=True, description="Date de la dernière déclaration"
     )
     date_publi: Series[str] = pa.Field(
-        str_matches=ISO_DATE, nullable=True, description="Date de publication au JO"
+        str_matches=DATE, nullable=True, description="Date de publication au JO"
     )
     nature: Series[str] = pa.Field(nullable=True, description="Nature (D : déclarée…)")
     groupement: Series[str] = pa.Field(nullable=True, description="S simple, U union, F fédération")

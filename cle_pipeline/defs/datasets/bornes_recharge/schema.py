@@ -6,25 +6,27 @@ is published, as a Table Schema validator (validata) reads a CSV: `true`/`false`
 producer's `oui` is invalid), ISO dates, `[lon,lat]` coordinates.
 """
 
-import re
-from datetime import date
-
-import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
+
+from cle_pipeline.lib.table_schema import (
+    BOOLEAN,
+    DATE,
+    EMAIL,
+    INTEGER,
+    LON_LAT,
+    NUMBER,
+    SIREN,
+    cell_check,
+    lon_lat_in_range,
+    range_check,
+    real_date,
+)
 
 SCHEMA_NAME = "etalab/schema-irve-statique"
 SCHEMA_VERSION = "2.3.1"
 
-# Type rules of Table Schema, for text cells.
-BOOLEAN = ["true", "false"]
-INTEGER = r"^-?\d+$"
-NUMBER = r"^-?\d+(\.\d+)?$"
-DATE = r"^\d{4}-\d{2}-\d{2}$"
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-LON_LAT = r"^\[-?\d+(\.\d+)?,-?\d+(\.\d+)?\]$"
-# Patterns of the schema, verbatim.
-SIREN = r"^\d{9}$"
+# Patterns of the schema, verbatim (its SIREN pattern is the one of `lib/table_schema`).
 ITINERANCE_ID = r"(?:(?:^|,)(^[A-Z]{2}[A-Z0-9]{4,33}$|Non concerné))+$"
 INSEE_CODE = r"^([013-9]\d|2[AB1-9])\d{3}$"
 OPENING_HOURS = r"(.*?)((\d{1,2}:\d{2})-(\d{1,2}:\d{2})|24/7)"
@@ -210,28 +212,7 @@ class BornesRecharge(pa.DataFrameModel):
         strict = True
         ordered = True
 
-    @pa.check("nbre_pdc", "puissance_nominale", name="minimum_0")
-    def not_negative(cls, values: Series[str]) -> Series[bool]:
-        return pd.to_numeric(values, errors="coerce").fillna(0) >= 0
-
-    @pa.check("coordonneesXY", name="lon_lat_ranges")
-    def lon_lat_in_range(cls, values: Series[str]) -> Series[bool]:
-        def valid(text: str) -> bool:
-            match = re.match(LON_LAT, str(text))
-            if not match:
-                return True  # the pattern rule reports it
-            lon, lat = (float(part) for part in str(text).strip("[]").split(","))
-            return -180 <= lon <= 180 and -90 <= lat <= 90
-
-        return values.map(valid).astype(bool)
-
-    @pa.check("date_mise_en_service", "date_maj", name="real_date")
-    def real_date(cls, values: Series[str]) -> Series[bool]:
-        def valid(text: str) -> bool:
-            try:
-                date.fromisoformat(str(text))
-            except ValueError:
-                return not re.match(DATE, str(text))  # the pattern rule reports those
-            return True
-
-        return values.map(valid).astype(bool)
+    # The schema's `minimum: 0`, the ranges of a geopoint, and dates that are days.
+    not_negative = range_check("nbre_pdc", "puissance_nominale", minimum=0)
+    lon_lat_ranges = cell_check("coordonneesXY", valid=lon_lat_in_range, name="lon_lat_ranges")
+    real_dates = cell_check("date_mise_en_service", "date_maj", valid=real_date)

@@ -14,12 +14,21 @@ so they are nullable here: `tel1`, `fab_rais`, `modele`, `num_serie`, `expt_tel1
 empty cells as duplicates).
 """
 
-import re
-from datetime import date
-
-import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
+
+from cle_pipeline.lib.table_schema import (
+    DATE,
+    EMAIL,
+    NUMBER,
+    OUI_NON,
+    SIREN,
+    cell_check,
+    french_siren_value,
+    french_siret_value,
+    range_check,
+    real_date,
+)
 
 SCHEMA_NAME = "atlasante/schema-dae"
 SCHEMA_VERSION = "1.0.7"
@@ -27,15 +36,9 @@ SCHEMA_VERSION = "1.0.7"
 # Fields the schema requires that open data does not carry (published empty).
 WITHHELD_REQUIRED = ("tel1", "fab_rais", "modele", "num_serie", "expt_tel1", "expt_email")
 
-# Type rules of Table Schema, for text cells.
-OUI_NON = ["oui", "non"]  # the schema's trueValues / falseValues
-NUMBER = r"^-?\d+(\.\d+)?$"
-DATE = r"^\d{4}-\d{2}-\d{2}$"
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-# Patterns of the schema, verbatim.
+# Patterns of the schema, verbatim (its SIREN pattern is the one of `lib/table_schema`).
 CODE_POSTAL = r"^\d{5}$"
 CODE_INSEE = r"^\d[AB\d]\d{3}$"
-SIREN_PATTERN = r"^\d{9}$"
 TELEPHONE = r"^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+590|\+508|\+681)(\d){6,9}$"
 PHOTO = r"^https?://(?:[a-z0-9\-]+\.)+[a-z]{2,6}(?:/[^/#?]+)+\.(?:jpg|jpeg|gif|png)"
 DISP_J = (
@@ -48,30 +51,6 @@ DISP_H = (
     r"|^(non renseigné){1}$"
 )
 DATE_FIELDS = ("date_instal", "dtpr_lcped", "dtpr_lcad", "dtpr_bat", "dermnt")
-
-
-def luhn_valid(digits: str) -> bool:
-    """The Luhn key of SIREN and SIRET numbers."""
-    total = 0
-    for position, character in enumerate(reversed(digits)):
-        value = int(character) * (2 if position % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
-def french_siren_value(text: str) -> bool:
-    """The schema's custom check `french-siren-value`: nine digits with a valid Luhn key."""
-    return bool(re.fullmatch(r"\d{9}", text)) and luhn_valid(text)
-
-
-def french_siret_value(text: str) -> bool:
-    """The schema's custom check `french-siret-value`: fourteen digits with a valid Luhn key,
-    except La Poste's establishments (SIREN 356000000), whose digits sum to a multiple of 5."""
-    if not re.fullmatch(r"\d{14}", text):
-        return False
-    if text.startswith("356000000"):
-        return sum(int(character) for character in text) % 5 == 0
-    return luhn_valid(text)
 
 
 class Defibrillateurs(pa.DataFrameModel):
@@ -163,14 +142,14 @@ class Defibrillateurs(pa.DataFrameModel):
         description="Etat de fonctionnement du DAE",
     )
     fab_siren: Series[str] = pa.Field(
-        str_matches=SIREN_PATTERN, nullable=True, description="Numéro SIREN du fabricant du DAE"
+        str_matches=SIREN, nullable=True, description="Numéro SIREN du fabricant du DAE"
     )
     # Required by the schema, withheld from open data.
     fab_rais: Series[str] = pa.Field(
         nullable=True, description="Raison sociale du fabricant du DAE"
     )
     mnt_siren: Series[str] = pa.Field(
-        str_matches=SIREN_PATTERN, nullable=True, description="Numéro SIREN du mainteneur du DAE"
+        str_matches=SIREN, nullable=True, description="Numéro SIREN du mainteneur du DAE"
     )
     mnt_rais: Series[str] = pa.Field(
         nullable=True, description="Raison sociale du mainteneur du DAE"
@@ -232,31 +211,9 @@ class Defibrillateurs(pa.DataFrameModel):
         strict = True
         ordered = True
 
-    @pa.check("lat_coor1", name="minimum_-90_maximum_90")
-    def latitude_range(cls, values: Series[str]) -> Series[bool]:
-        numbers = pd.to_numeric(values, errors="coerce")
-        return numbers.isna() | numbers.between(-90, 90)  # not a number: the pattern reports it
-
-    @pa.check("long_coor1", name="minimum_-180_maximum_180")
-    def longitude_range(cls, values: Series[str]) -> Series[bool]:
-        numbers = pd.to_numeric(values, errors="coerce")
-        return numbers.isna() | numbers.between(-180, 180)
-
-    @pa.check(*DATE_FIELDS, name="real_date")
-    def real_date(cls, values: Series[str]) -> Series[bool]:
-        def valid(text: str) -> bool:
-            try:
-                date.fromisoformat(str(text))
-            except ValueError:
-                return not re.match(DATE, str(text))  # the pattern rule reports those
-            return True
-
-        return values.map(valid).astype(bool)
-
-    @pa.check("expt_siren", "fab_siren", "mnt_siren", name="french_siren_value")
-    def siren_value(cls, values: Series[str]) -> Series[bool]:
-        return values.map(lambda text: french_siren_value(str(text))).astype(bool)
-
-    @pa.check("expt_siret", name="french_siret_value")
-    def siret_value(cls, values: Series[str]) -> Series[bool]:
-        return values.map(lambda text: french_siret_value(str(text))).astype(bool)
+    # The schema's minimum / maximum, dates that are days, and its custom checks.
+    latitude_range = range_check("lat_coor1", minimum=-90, maximum=90)
+    longitude_range = range_check("long_coor1", minimum=-180, maximum=180)
+    real_dates = cell_check(*DATE_FIELDS, valid=real_date)
+    siren_value = cell_check("expt_siren", "fab_siren", "mnt_siren", valid=french_siren_value)
+    siret_value = cell_check("expt_siret", valid=french_siret_value)

@@ -6,11 +6,11 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from cle_pipeline.lib.settings import INSEE_COMMUNE_CODE
+from cle_pipeline.lib.table_schema import BOOLEAN
 
 # Unité administrative immatriculée: 7 digits and a check letter (`0761587M`).
 UAI_PATTERN = r"^\d{7}[A-Z]$"
 SECTEURS = ["public", "privé"]
-BOOLEANS = ["true", "false"]
 
 
 def count(description: str, nullable: bool = False) -> object:
@@ -34,10 +34,8 @@ class EffectifsScolaires2022(pa.DataFrameModel):
     )
     patronyme: Series[str] = pa.Field(nullable=True, description="Patronyme de l'école")
     secteur: Series[str] = pa.Field(isin=SECTEURS, description="public ou privé")
-    rep: Series[str] = pa.Field(
-        isin=BOOLEANS, description="École en réseau d'éducation prioritaire"
-    )
-    rep_plus: Series[str] = pa.Field(isin=BOOLEANS, description="École en REP+")
+    rep: Series[str] = pa.Field(isin=BOOLEAN, description="École en réseau d'éducation prioritaire")
+    rep_plus: Series[str] = pa.Field(isin=BOOLEAN, description="École en REP+")
     nombre_total_classes: Series[pd.Int64Dtype] = count("Nombre de classes")
     nombre_total_eleves: Series[pd.Int64Dtype] = count("Nombre total d'élèves")
     nombre_eleves_preelementaire_hors_ulis: Series[pd.Int64Dtype] = count(

@@ -7,12 +7,12 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from cle_pipeline.defs.datasets.effectifs_scolaires_2022.schema import (
-    BOOLEANS,
     SECTEURS,
     UAI_PATTERN,
     count,
 )
 from cle_pipeline.lib.settings import INSEE_COMMUNE_CODE
+from cle_pipeline.lib.table_schema import BOOLEAN
 
 LEVELS = ["ecole", "commune"]
 
@@ -39,8 +39,8 @@ class EvolutionEffectifsScolaires(pa.DataFrameModel):
     secteur: Series[str] = pa.Field(
         isin=SECTEURS, nullable=True, description="public ou privé (vide sur le total)"
     )
-    rep: Series[str] = pa.Field(isin=BOOLEANS, nullable=True, description="École en REP")
-    rep_plus: Series[str] = pa.Field(isin=BOOLEANS, nullable=True, description="École en REP+")
+    rep: Series[str] = pa.Field(isin=BOOLEAN, nullable=True, description="École en REP")
+    rep_plus: Series[str] = pa.Field(isin=BOOLEAN, nullable=True, description="École en REP+")
     nombre_ecoles: Series[pd.Int64Dtype] = count("1 pour une école ; nombre d'écoles sur le total")
     nombre_total_classes: Series[pd.Int64Dtype] = count("Nombre de classes")
     nombre_total_eleves: Series[pd.Int64Dtype] = count("Nombre total d'élèves")

@@ -4,26 +4,31 @@ Written from the official Table Schema (21 fields, in its order): required field
 nullable, enums, patterns and lengths are the schema's own. Values are checked as the text that
 is published, as a Table Schema validator reads a CSV: numbers with a decimal point, the
 integer ERP category 1 to 5, e-mail addresses and URIs by their form, and the schema's custom
-check `french-siret-value` (the SIRET's Luhn key) on COLL_SIRET.
+check `french-siret-value` on COLL_SIRET (the SIRET's key; as in validata, a malformed SIRET
+fails it as well as the pattern).
 
 The schema gives EQUIP_OUVERTURE no pattern: that its value is OSM `opening_hours` is checked by
 the dataset's rule `opening_hours_parse`, with a real parser of that grammar.
 """
 
-import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
+
+from cle_pipeline.lib.table_schema import (
+    EMAIL,
+    INTEGER,
+    NUMBER,
+    SIRET,
+    URI,
+    cell_check,
+    french_siret_value,
+    range_check,
+)
 
 SCHEMA_NAME = "scdl/equipements"
 SCHEMA_VERSION = "0.1.5"
 
-# Type and format rules of Table Schema, for text cells.
-INTEGER = r"^-?\d+$"
-NUMBER = r"^-?\d+(\.\d+)?$"
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-URI = r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$"
-# Constraints of the schema, verbatim.
-SIRET = r"^\d{14}$"
+# Constraints of the schema, verbatim (its SIRET pattern is the one of `lib/table_schema`).
 EQUIP_UID = r"^[0-9A-B]{5}-[0-9]{8}-[0-9]{3}"
 ADR_NOMVOIE = r"^[a-zA-Z0-9\-\'\s\d\u00C0-\u00FF]+$"
 ADR_COMMUNE = r"^[A-Za-z\s\-\u00C0-\u00FF]+$"
@@ -41,19 +46,6 @@ THEMES = [
     "Autre équipement",
 ]
 ERP_CATEGORIES = ["1", "2", "3", "4", "5"]  # integer, minimum 1, maximum 5
-LA_POSTE_SIREN = "356000000"
-
-
-def siret_key_valid(siret: str) -> bool:
-    """The Luhn key of a SIRET; La Poste's establishments, too many for Luhn's keys, use
-    another rule (the sum of the digits is a multiple of 5), as `french-siret-value` knows."""
-    total = 0
-    for position, digit in enumerate(reversed(siret)):
-        value = int(digit) * (2 if position % 2 else 1)
-        total += value - 9 if value > 9 else value
-    if siret.startswith(LA_POSTE_SIREN):
-        return total % 10 == 0 or sum(int(digit) for digit in siret) % 5 == 0
-    return total % 10 == 0
 
 
 class HorairesServices(pa.DataFrameModel):
@@ -150,15 +142,7 @@ class HorairesServices(pa.DataFrameModel):
         strict = True
         ordered = True
 
-    @pa.check("COLL_SIRET", name="french_siret_value")
-    def siret_key(cls, values: Series[str]) -> Series[bool]:
-        # Malformed values are reported by the pattern rule; this one checks the key.
-        return values.map(lambda text: not text.isdigit() or siret_key_valid(text)).astype(bool)
-
-    @pa.check("EQUIP_LAT", name="latitude_range")
-    def latitude_range(cls, values: Series[str]) -> Series[bool]:
-        return pd.to_numeric(values, errors="coerce").fillna(0).between(-90, 90)
-
-    @pa.check("EQUIP_LONG", name="longitude_range")
-    def longitude_range(cls, values: Series[str]) -> Series[bool]:
-        return pd.to_numeric(values, errors="coerce").fillna(0).between(-180, 180)
+    # The schema's custom check, and coordinates on the globe (the schema gives no range).
+    siret_key = cell_check("COLL_SIRET", valid=french_siret_value)
+    latitude_range = range_check("EQUIP_LAT", minimum=-90, maximum=90, name="latitude_range")
+    longitude_range = range_check("EQUIP_LONG", minimum=-180, maximum=180, name="longitude_range")

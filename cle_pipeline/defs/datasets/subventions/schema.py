@@ -10,23 +10,27 @@ trueValues/falseValues: `true`/`false` would be invalid here, unlike in IRVE).
 """
 
 import re
-from datetime import date
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from cle_pipeline.lib.normalise import siret_key_valid
+from cle_pipeline.lib.table_schema import (
+    DATE,
+    NUMBER,
+    OUI_NON,
+    SIRET,
+    cell_check,
+    french_siret_value,
+    range_check,
+    real_date,
+)
 
 SCHEMA_NAME = "scdl/subventions"
 SCHEMA_VERSION = "2.1.1"
 
-# Type rules of Table Schema, for text cells.
-NUMBER = r"^-?\d+(\.\d+)?$"
-DATE = r"^\d{4}-\d{2}-\d{2}$"
-OUI_NON = ["oui", "non"]  # notificationUE: trueValues + falseValues
-# Constraints of the schema, verbatim.
-SIRET = r"^\d{14}$"
+# Constraints of the schema, verbatim (its SIRET pattern is the one of `lib/table_schema`;
+# notificationUE's trueValues + falseValues are `OUI_NON`).
 RNA = r"^W\d{9}$"
 DATES_PERIODE = r"^[0-9]{4}\-[0-9]{2}\-[0-9]{2}(\/[0-9]{4}\-[0-9]{2}\-[0-9]{2})?$"
 NATURES = [
@@ -41,6 +45,16 @@ POURCENTAGE_MAXIMUM = 1
 # Custom checks of the schema: french-siret-value columns, one-of-required pair.
 SIRET_COLUMNS = ("idAttribuant", "idBeneficiaire")
 ONE_OF_REQUIRED = ("idBeneficiaire", "rnaBeneficiaire")
+
+
+def real_dates_in_order(text: str) -> bool:
+    """A date or a period `start/end` whose dates are days of the calendar, the end not before
+    the start. Text not in that form passes: the pattern rule reports it."""
+    parts = text.split("/")
+    if not all(re.fullmatch(DATE, part) for part in parts):
+        return True
+    # ISO dates sort as text in the order of the calendar.
+    return all(real_date(part) for part in parts) and parts == sorted(parts)
 
 
 class Subventions(pa.DataFrameModel):
@@ -120,29 +134,12 @@ class Subventions(pa.DataFrameModel):
         strict = True
         ordered = True
 
-    @pa.check(*SIRET_COLUMNS, name="french_siret_value")
-    def french_siret_value(cls, values: Series[str]) -> Series[bool]:
-        return values.map(lambda text: siret_key_valid(str(text))).astype(bool)
-
-    @pa.check("pourcentageSubvention", name="minimum_0.01_maximum_1")
-    def share_in_range(cls, values: Series[str]) -> Series[bool]:
-        numbers = pd.to_numeric(values, errors="coerce")
-        # Text that is not a number is reported by the pattern rule.
-        return numbers.isna() | numbers.between(POURCENTAGE_MINIMUM, POURCENTAGE_MAXIMUM)
-
-    @pa.check("dateConvention", "datesPeriodeVersement", name="real_dates_in_order")
-    def real_dates_in_order(cls, values: Series[str]) -> Series[bool]:
-        def valid(text: str) -> bool:
-            parts = str(text).split("/")
-            if not all(re.fullmatch(DATE.strip("^$"), part) for part in parts):
-                return True  # the pattern rule reports those
-            try:
-                days = [date.fromisoformat(part) for part in parts]
-            except ValueError:
-                return False
-            return days == sorted(days)
-
-        return values.map(valid).astype(bool)
+    # The schema's custom check, its minimum / maximum, and dates that are days, in order.
+    siret_key = cell_check(*SIRET_COLUMNS, valid=french_siret_value)
+    share_in_range = range_check(
+        "pourcentageSubvention", minimum=POURCENTAGE_MINIMUM, maximum=POURCENTAGE_MAXIMUM
+    )
+    dates = cell_check("dateConvention", "datesPeriodeVersement", valid=real_dates_in_order)
 
     @pa.dataframe_check(name="one_of_required", ignore_na=False)
     def one_of_required(cls, frame: pd.DataFrame) -> Series[bool]:
