@@ -91,9 +91,12 @@ class FetchedFile:
     sha256: str
     last_modified: str | None
     from_cache: bool = False
+    # Shown in the UI so that nobody takes the embedded samples for official figures.
+    origin: str = "downloaded from the location below"
 
     def metadata(self) -> dict[str, Any]:
         return {
+            "origin": self.origin,
             "location": dg.MetadataValue.url(self.location)
             if self.location.startswith("http")
             else dg.MetadataValue.path(self.location),
@@ -172,12 +175,16 @@ class SourceFetcher(dg.ConfigurableResource):
                 "snapshot folder)"
             )
         modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        in_snapshots = self._snapshot_root().resolve() in path.resolve().parents
         return FetchedFile(
             path,
             str(path),
             path.stat().st_size,
             checksum_of(path, "sha256"),
             modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+            origin="embedded snapshot: SAMPLE values, not official figures"
+            if in_snapshots
+            else "local file",
         )
 
     def _uses_resolver(self, source: Source) -> bool:

@@ -127,3 +127,22 @@ def test_an_unknown_mode_is_a_clear_error():
     source = Source(id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x")
     with pytest.raises(SourceError, match="CLE_SOURCE_MODE is 'offline'"):
         SourceFetcher(mode="offline").fetch(source, "76165")
+
+
+def test_the_origin_of_a_file_says_when_it_is_a_sample(tmp_path, monkeypatch):
+    source = Source(
+        id="irve",
+        title="",
+        publisher="",
+        page="",
+        snapshot="consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv",
+        url="https://x",
+    )
+    assert "SAMPLE" in SourceFetcher().fetch(source, "76165").metadata()["origin"]
+    local = tmp_path / "irve.csv"
+    local.write_bytes(BODY)
+    monkeypatch.setenv("CLE_SOURCE_IRVE", str(local))
+    assert SourceFetcher().fetch(source, "76165").metadata()["origin"] == "local file"
+    with local_server() as server:
+        url = server.serve("/irve.csv", BODY)
+        assert fetcher(tmp_path).download(url).metadata()["origin"].startswith("downloaded")
