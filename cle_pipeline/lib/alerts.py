@@ -27,6 +27,7 @@ import dagster as dg
 import requests
 
 DEFAULT_UI_URL = "http://127.0.0.1:3000"
+SMTPS_PORT = 465
 # A chat message stays readable: a sample of ten rows of long values is cut, and says so.
 MAX_SAMPLE_CHARS = 3000
 PRODUCT = "cle-pipeline"
@@ -243,7 +244,8 @@ class AlertChannels(dg.ConfigurableResource):
     `webhook_url` (CLE_ALERT_WEBHOOK_URL): a Mattermost or Slack incoming webhook, sent
     `{"text": …}`. E-mail: `smtp_host` (CLE_SMTP_HOST), `smtp_port` (CLE_SMTP_PORT, 587),
     `smtp_user` / `smtp_password` (CLE_SMTP_USER, CLE_SMTP_PASSWORD; no login when empty),
-    `smtp_starttls` (CLE_SMTP_STARTTLS, true: upgrade the connection before logging in),
+    `smtp_starttls` (CLE_SMTP_STARTTLS, true: upgrade the connection before logging in; port
+    465 is TLS from the start),
     `email_from` / `email_to` (CLE_ALERT_EMAIL_FROM, CLE_ALERT_EMAIL_TO, comma-separated).
     `ui_url` (CLE_DAGSTER_UI_URL): the Dagster UI the links point to."""
 
@@ -320,9 +322,18 @@ class AlertChannels(dg.ConfigurableResource):
         message["From"] = self.email_from or f"{PRODUCT}@{self.smtp_host}"
         message["To"] = ", ".join(self.recipients())
         message.set_content(alert.body)
-        with smtplib.SMTP(self.smtp_host, self.smtp_port, timeout=self.timeout_seconds) as smtp:
-            if _flag(self.smtp_starttls):
-                smtp.starttls(context=ssl.create_default_context())
+        secure = ssl.create_default_context()
+        # Port 465 speaks TLS from the first byte (SMTPS); other ports upgrade with STARTTLS.
+        connection = (
+            smtplib.SMTP_SSL(
+                self.smtp_host, self.smtp_port, timeout=self.timeout_seconds, context=secure
+            )
+            if self.smtp_port == SMTPS_PORT
+            else smtplib.SMTP(self.smtp_host, self.smtp_port, timeout=self.timeout_seconds)
+        )
+        with connection as smtp:
+            if self.smtp_port != SMTPS_PORT and _flag(self.smtp_starttls):
+                smtp.starttls(context=secure)
             if self.smtp_user:
                 smtp.login(self.smtp_user, self.smtp_password)
             smtp.send_message(message)

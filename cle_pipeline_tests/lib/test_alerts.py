@@ -21,7 +21,7 @@ from cle_pipeline.lib.alerts import (
     scrub,
 )
 from cle_pipeline_tests.http_server import local_server
-from cle_pipeline_tests.smtp_server import smtp_server
+from cle_pipeline_tests.smtp_server import self_signed_certificate, smtp_server
 
 COMMUNE = "Caudebec-lès-Elbeuf (76165)"
 LINK = "http://127.0.0.1:3000/runs/abc"
@@ -140,6 +140,29 @@ def test_an_alert_reaches_the_webhook_and_the_mailbox_with_login():
     assert message["From"] == "cle@mairie.example"
     assert message["To"] == "donnees@mairie.example, dgs@mairie.example"
     assert message.get_content().strip() == "Body with [redacted]"
+
+
+def test_the_mail_goes_over_starttls_by_default(tmp_path, monkeypatch):
+    certificate = self_signed_certificate(tmp_path)
+    # The test certificate is the only one trusted: the connection must be upgraded and the
+    # server's certificate checked against it.
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    with smtp_server(user="alerts", password="p4ssw0rd", certificate=certificate) as mail:
+        channels = AlertChannels(
+            smtp_host=mail.host,
+            smtp_port=mail.port,
+            smtp_user="alerts",
+            smtp_password="p4ssw0rd",
+            email_to="donnees@mairie.example",
+        )
+        assert channels.smtp_starttls == "true"
+        assert channels.send(Alert("Over TLS", "body"), LOG) == ["e-mail"]
+        plain = AlertChannels(
+            smtp_host=mail.host, smtp_port=mail.port, smtp_starttls="false", email_to="a@b.example"
+        )
+        assert plain.send(Alert("In clear", "body"), LOG) == []  # refused without STARTTLS
+    assert [message["Subject"] for message in mail.messages] == ["Over TLS"]
+    assert mail.logins == ["alerts"]
 
 
 def test_an_unreachable_or_failing_webhook_is_logged_without_its_token(caplog):

@@ -156,6 +156,25 @@ def test_the_automation_sensor_runs_by_default_and_never_targets_publication(def
     assert groups == {"sources", "published"}
 
 
+def test_what_publishes_stays_off_until_someone_turns_it_on(definitions):
+    # A publication asset with its own condition falls to Dagster's default automation
+    # sensor, which is stopped until someone starts it in the UI.
+    @dg.asset(group_name="publication", automation_condition=dg.AutomationCondition.eager())
+    def publier_bornes_recharge() -> None:
+        return None
+
+    repository = dg.Definitions.merge(
+        definitions, dg.Definitions(assets=[publier_bornes_recharge])
+    ).get_repository_def()
+    sensors = {sensor.name: sensor for sensor in repository.sensor_defs}
+    default = sensors["default_automation_condition_sensor"]
+    assert default.default_status == dg.DefaultSensorStatus.STOPPED
+    publication = dg.AssetKey("publier_bornes_recharge")
+    assert default.asset_selection.resolve(repository.asset_graph) == {publication}
+    ours = sensors["build_sources_and_datasets"].asset_selection.resolve(repository.asset_graph)
+    assert publication not in ours
+
+
 def paris(*args: int) -> datetime:
     return datetime(*args, tzinfo=PARIS)
 
