@@ -27,6 +27,7 @@ from typing import Any
 import dagster as dg
 
 from cle_pipeline.lib.alerts import (
+    Alert,
     AlertChannels,
     CheckResult,
     check_failed,
@@ -43,6 +44,16 @@ RUNS_PER_TICK = 50
 CHECK_FAILURE_ERROR = "DagsterAssetCheckFailedError"
 STALE = "FAIL"
 FRESH = ("PASS", "WARN")
+
+
+def send(alerts: AlertChannels, alert: Alert, context: dg.SensorEvaluationContext) -> str:
+    alerts.send(alert, context.log)
+    return alert.subject
+
+
+def summary(runs: int, sent: list[str]) -> str:
+    read = f"{runs} finished run{'s' if runs != 1 else ''} read"
+    return f"{read}; alerts: {'; '.join(sent)}" if sent else f"{read}, nothing to tell"
 
 
 def commune_label(instance: dg.DagsterInstance, settings: CommuneSettings) -> str:
@@ -189,7 +200,7 @@ def alert_on_failed_checks_and_runs(
         return dg.SensorResult(skip_reason="no run finished since the last tick")
     commune = commune_label(instance, settings)
     graph = context.repository_def.asset_graph if context.repository_def else None
-    sent = 0
+    sent: list[str] = []
     for run in runs:
         link = alerts.run_url(run.run_id)
         failed_checks = 0
@@ -197,13 +208,11 @@ def alert_on_failed_checks_and_runs(
             if not result.passed:
                 failed_checks += 1
                 if result.key not in state.failing:
-                    alerts.send(check_failed(commune, result, link), context.log)
+                    sent.append(send(alerts, check_failed(commune, result, link), context))
                     state.failing[result.key] = run.run_id
-                    sent += 1
             elif result.key in state.failing:
-                alerts.send(check_recovered(commune, result, link), context.log)
+                sent.append(send(alerts, check_recovered(commune, result, link), context))
                 del state.failing[result.key]
-                sent += 1
         if run.failed:
             failures = list(step_failures(instance, run.run_id))
             others = [
@@ -214,11 +223,10 @@ def alert_on_failed_checks_and_runs(
             if others or not failed_checks:
                 dagster_run = instance.get_run_by_id(run.run_id)
                 job = dagster_run.job_name if dagster_run else "?"
-                alerts.send(run_failed(commune, job, others, link), context.log)
-                sent += 1
+                sent.append(send(alerts, run_failed(commune, job, others, link), context))
         state.after = run.storage_id
-    context.log.info(f"{len(runs)} finished run(s) read, {sent} alert(s)")
-    return dg.SensorResult(cursor=state.dump())
+    # A sensor that starts no run shows its work as the tick's skip reason.
+    return dg.SensorResult(skip_reason=summary(len(runs), sent), cursor=state.dump())
 
 
 @dg.sensor(
@@ -233,6 +241,7 @@ def alert_on_stale_assets(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings
 ) -> dg.SensorResult:
     stale = set(json.loads(context.cursor)["stale"]) if context.cursor else set()
+    sent: list[str] = []
     graph = context.repository_def.asset_graph if context.repository_def else None
     if graph is None:
         return dg.SensorResult(skip_reason="no asset graph")
@@ -240,7 +249,6 @@ def alert_on_stale_assets(
     policies = {key: node.freshness_policy for key, node in nodes.items() if node.freshness_policy}
     states = context.instance.get_freshness_state_records(list(policies))
     commune = commune_label(context.instance, settings)
-    changed = []
     for key, record in sorted(states.items(), key=lambda item: item[0].to_user_string()):
         name = key.to_user_string()
         state = record.freshness_state.value
@@ -256,21 +264,20 @@ def alert_on_stale_assets(
                 last,
                 alerts.asset_url(name),
             )
-            alerts.send(alert, context.log)
+            sent.append(send(alerts, alert, context))
             stale.add(name)
-            changed.append(name)
         elif state in FRESH and name in stale:
             event = context.instance.get_latest_materialization_event(key)
             last = datetime.fromtimestamp(event.timestamp, UTC) if event else None
-            alerts.send(fresh_again(commune, name, last, alerts.asset_url(name)), context.log)
+            alert = fresh_again(commune, name, last, alerts.asset_url(name))
+            sent.append(send(alerts, alert, context))
             stale.discard(name)
-            changed.append(name)
     cursor = json.dumps({"stale": sorted(stale)})
-    if not changed:
-        watching = f"{len(policies)} assets with a freshness policy"
-        return dg.SensorResult(
-            skip_reason=f"no change of freshness ({watching}; stale: "
-            f"{', '.join(sorted(stale)) or 'none'})",
-            cursor=cursor,
-        )
-    return dg.SensorResult(cursor=cursor)
+    if sent:
+        return dg.SensorResult(skip_reason=f"alerts: {'; '.join(sent)}", cursor=cursor)
+    watching = f"{len(policies)} assets with a freshness policy"
+    return dg.SensorResult(
+        skip_reason=f"no change of freshness ({watching}; stale: "
+        f"{', '.join(sorted(stale)) or 'none'})",
+        cursor=cursor,
+    )

@@ -112,18 +112,20 @@ def test_a_failing_check_gives_one_alert_then_a_recovery_notice(pipeline, capfd)
     assert pipeline.tick().skip_reason.skip_message == "watching the runs that finish from now on"
     passing = pipeline.subsidies(amount_zero=False)
     assert passing.success
-    pipeline.tick()
+    quiet = pipeline.tick()
     assert pipeline.chats() == [] and pipeline.mail.messages == []  # a passing run: no alert
+    assert quiet.skip_reason.skip_message == "1 finished run read, nothing to tell"
 
     failing = pipeline.subsidies(amount_zero=True)
     assert not failing.success  # a failed blocking check fails its step, hence the run
-    pipeline.tick()
+    told = pipeline.tick()
     [text] = pipeline.chats()
     [mail] = pipeline.mail.messages
     subject = (
         "[cle-pipeline] Caudebec-lès-Elbeuf (76165): check amount_above_zero of subventions "
         "failed (1 row)"
     )
+    assert told.skip_reason.skip_message == f"1 finished run read; alerts: {subject}"
     assert text.splitlines()[0] == f"**{subject}**"
     assert mail["Subject"] == subject
     assert mail["To"] == "donnees@mairie.example"
