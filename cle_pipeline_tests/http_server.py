@@ -31,9 +31,13 @@ class Route:
 
 @dataclass
 class LocalServer:
+    """`requests`: (path, headers) of every GET; `posts`: (path, body) of every POST, answered
+    by the route's status (200 when the path has no route), e.g. a chat webhook."""
+
     url: str
     routes: dict[str, Route] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    posts: list[tuple[str, bytes]] = field(default_factory=list)
 
     def serve(self, path: str, body: bytes, **options: object) -> str:
         self.routes[path] = Route(body=body, **options)  # type: ignore[arg-type]
@@ -77,6 +81,17 @@ def _handler(server_state: LocalServer) -> type[BaseHTTPRequestHandler]:
                 return
             self.wfile.write(route.body)
 
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            server_state.posts.append((self.path, body))
+            route = server_state.routes.get(self.path)
+            status = route.status if route else 200
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
     return Handler
 
 
@@ -92,7 +107,8 @@ def local_server() -> Iterator[LocalServer]:
     httpd = _QuietServer(("127.0.0.1", 0), _handler(state))
     httpd.daemon_threads = True
     state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for it, at the end of every test.
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield state

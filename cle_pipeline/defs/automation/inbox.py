@@ -1,0 +1,237 @@
+"""The commune's inbox (`data/inbox/<commune>/`, CLE_INBOX_DIR): a new or changed file is read.
+
+`INBOX_FILES` says which file names feed which assets (one line per kind of file the commune
+sends); a file that matches none is ignored. The sensor remembers each file's sha256 in its
+cursor: a new or changed file is first read the way its asset will read it, and then
+
+- readable: a run of the assets that read it and of everything built from them (never the
+  publication to data.gouv.fr), plus whatever they need that was never built;
+- unreadable (a PDF named `subventions.pdf`, an empty file, a password-protected workbook, no
+  known header): no run, a skip reason that says why, and one alert; the file stays in the
+  cursor, so the next ticks neither alert again nor run, until the commune sends another file.
+
+The sensor only reads: it never renames, moves or deletes what the commune sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from cle_pipeline.defs.automation.alerts import commune_label
+from cle_pipeline.defs.automation.cadences import PUBLISHED_GROUP, SOURCES_GROUP
+from cle_pipeline.defs.sources import commerces_inbox, subventions_inbox
+from cle_pipeline.lib.alerts import AlertChannels, inbox_unreadable
+from cle_pipeline.lib.errors import SourceError, SourceFormatError
+from cle_pipeline.lib.fetch import checksum_of
+from cle_pipeline.lib.settings import CommuneError, CommuneSettings
+
+
+def read_json(path: Path) -> None:
+    """A JSON document (the commune's description, `commune.json`)."""
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SourceFormatError(f"{path.name}: not a JSON document ({error})") from error
+
+
+def read_subsidies(path: Path) -> None:
+    """The subsidy table, read as `subventions_inbox` will read it (header and columns)."""
+    subventions_inbox.read_subsidies(path, path.name)
+
+
+def read_shop_hours(path: Path) -> None:
+    """The shop hours table, read as `commerces_inbox` will read it (header and columns)."""
+    commerces_inbox.read_shop_hours(path, path.name)
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    """A kind of file the commune sends: its name (`pattern`, a regex on the name without its
+    extension, case-insensitive), the extensions read, the assets that read it, and `read`,
+    which raises SourceError when the file cannot be read."""
+
+    pattern: str
+    suffixes: tuple[str, ...]
+    assets: tuple[str, ...]
+    read: Callable[[Path], Any]
+
+    def matches(self, path: Path) -> bool:
+        return re.fullmatch(self.pattern, path.stem, re.IGNORECASE) is not None
+
+
+INBOX_FILES: tuple[InboxFile, ...] = (
+    InboxFile(r"subventions.*", (".csv", ".xlsx"), ("subventions_inbox",), read_subsidies),
+    InboxFile(
+        commerces_inbox.FILE_PATTERN,
+        commerces_inbox.SUFFIXES,
+        ("commerces_inbox",),
+        read_shop_hours,
+    ),
+    InboxFile(r"commune", (".json",), ("subventions_inbox",), read_json),
+)
+
+
+def kind_of(path: Path) -> InboxFile | None:
+    return next((kind for kind in INBOX_FILES if kind.matches(path)), None)
+
+
+def problem_with(path: Path, kind: InboxFile) -> str | None:
+    """Why the file cannot be read, or None when it can."""
+    if path.suffix.lower() not in kind.suffixes:
+        return (
+            f"{path.name}: a {path.suffix or 'file without extension'} is not read; save it as "
+            f"{' or '.join(kind.suffixes)}"
+        )
+    try:
+        kind.read(path)
+    except (SourceError, OSError) as error:
+        return str(error)
+    return None
+
+
+@dataclass
+class InboxState:
+    """The cursor: sha256 of each file seen, why the unreadable ones are, and the assets whose
+    files changed while an unreadable file of theirs held them back."""
+
+    files: dict[str, str]
+    unreadable: dict[str, str]
+    pending: set[str]
+
+    @classmethod
+    def load(cls, cursor: str | None) -> InboxState:
+        saved = json.loads(cursor) if cursor else {}
+        return cls(
+            dict(saved.get("files", {})),
+            dict(saved.get("unreadable", {})),
+            set(saved.get("pending", [])),
+        )
+
+    def dump(self) -> str:
+        saved = {
+            "files": self.files,
+            "unreadable": self.unreadable,
+            "pending": sorted(self.pending),
+        }
+        return json.dumps(saved, sort_keys=True)
+
+
+def assets_to_run(
+    graph: Any, instance: dg.DagsterInstance, readers: Iterable[str]
+) -> list[dg.AssetKey]:
+    """The assets that read the files, everything built from them in the `sources` and
+    `published` groups (so never what publishes), and the assets they need that were never
+    built (a run cannot load them)."""
+    known = graph.get_all_asset_keys()
+    selected = {dg.AssetKey(name) for name in readers} & known
+    pending = list(selected)
+    while pending:
+        for child in graph.get(pending.pop()).child_keys:
+            if child not in selected and graph.get(child).group_name in (
+                SOURCES_GROUP,
+                PUBLISHED_GROUP,
+            ):
+                selected.add(child)
+                pending.append(child)
+    needed = list(selected)
+    while needed:
+        for parent in graph.get(needed.pop()).parent_keys:
+            if parent in selected or parent not in known:
+                continue
+            if instance.get_latest_materialization_event(parent) is None:
+                selected.add(parent)
+                needed.append(parent)
+    return sorted(selected, key=lambda key: key.to_user_string())
+
+
+def sha256_of(path: Path) -> str:
+    return checksum_of(path, "sha256")
+
+
+@dg.sensor(
+    name="read_commune_inbox",
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP),
+    description="Watches the commune's inbox (data/inbox/<commune>/, CLE_INBOX_DIR): a new or "
+    "changed file (by content) rebuilds the assets that read it and the datasets built from "
+    "them (e.g. subventions*.csv|xlsx → subventions_inbox → subventions); an unreadable file "
+    "(wrong format, empty, password-protected workbook) is skipped with the reason and one "
+    "alert. Never changes the commune's files; publishes nothing.",
+)
+def read_commune_inbox(
+    context: dg.SensorEvaluationContext, settings: CommuneSettings, alerts: AlertChannels
+) -> dg.SensorResult:
+    try:
+        folder = settings.inbox_folder()
+    except CommuneError as error:
+        return dg.SensorResult(skip_reason=str(error))
+    if not folder.is_dir():
+        return dg.SensorResult(skip_reason=f"no inbox folder {folder} (nothing sent yet)")
+    state = InboxState.load(context.cursor)
+    seen: dict[str, str] = {}
+    changed: list[str] = []
+    to_read: set[str] = set()
+    new_problems: dict[str, str] = {}
+    for path in sorted(folder.iterdir()):
+        kind = kind_of(path) if path.is_file() else None
+        if kind is None:
+            continue
+        digest = seen[path.name] = sha256_of(path)
+        if state.files.get(path.name) == digest:
+            continue
+        changed.append(path.name)
+        state.unreadable.pop(path.name, None)
+        problem = problem_with(path, kind)
+        if problem is None:
+            to_read.update(kind.assets)
+        else:
+            new_problems[path.name] = state.unreadable[path.name] = problem
+    # Files the commune removed are forgotten (sent again, they are new).
+    state.unreadable = {name: why for name, why in state.unreadable.items() if name in seen}
+    state.files = seen
+    # An asset reads the newest file of its kind: while an unreadable one is there, a run of
+    # that asset would fail on it.
+    blocked = {
+        asset
+        for name in state.unreadable
+        if (kind := kind_of(folder / name)) is not None
+        for asset in kind.assets
+    }
+    commune = commune_label(context.instance, settings)
+    for name, problem in new_problems.items():
+        kind = kind_of(folder / name)
+        assets = kind.assets if kind else ()
+        alerts.send(inbox_unreadable(commune, str(folder), name, problem, assets), context.log)
+    runnable = sorted((to_read | state.pending) - blocked)
+    state.pending = (to_read | state.pending) & blocked
+    graph = context.repository_def.asset_graph if context.repository_def else None
+    run_requests = []
+    if runnable and graph is not None:
+        selection = assets_to_run(graph, context.instance, runnable)
+        files = sorted(name for name in changed if name not in state.unreadable)
+        # No run key: the cursor already makes one run per change, and a file sent back to
+        # an earlier content must run again.
+        run_requests.append(
+            dg.RunRequest(
+                asset_selection=selection,
+                tags={"cle/inbox_files": ", ".join(files)[:200]},
+            )
+        )
+    if run_requests:
+        return dg.SensorResult(run_requests=run_requests, cursor=state.dump())
+    if state.unreadable:
+        reasons = "; ".join(state.unreadable.values())
+        still = "" if new_problems else "still "
+        return dg.SensorResult(
+            skip_reason=f"{still}unreadable, nothing rebuilt from it: {reasons}",
+            cursor=state.dump(),
+        )
+    return dg.SensorResult(skip_reason=f"no new or changed file in {folder}", cursor=state.dump())
