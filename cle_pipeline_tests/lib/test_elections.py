@@ -101,6 +101,30 @@ def test_a_ragged_row_with_twelve_candidates_loses_none(tmp_path):
     assert set(rows["Exprimés"]) == {"780"}
 
 
+def test_a_quoted_field_is_read_as_csv_even_on_lines_only_counted(tmp_path):
+    # Lines without a quote are counted, not parsed; a quote sends the line to csv, so a
+    # quoted separator (or line end) never shifts a station, the commune's or another's.
+    quoted = [[*candidate] for candidate in TWELVE]
+    quoted[0][2] = '"NOM;1"'
+    spanning = [[*candidate] for candidate in TWELVE]
+    spanning[0][2] = '"NOM\r\n1"'
+    lines = [
+        HEADER,
+        _station("76", "231", "0001", quoted),
+        _station("76", "231", "0002", spanning),
+        _station("76", "165", "0001", quoted),
+        _station("76", "165", "0002", TWELVE)[:-5],  # line 6 (the quoted line end counts)
+    ]
+    table = tmp_path / "t1.txt"
+    table.write_bytes(("\r\n".join(lines[:4]) + "\r\n").encode("latin-1"))
+    rows = read_commune_results(table, PRESIDENTIAL, "76165", "t1.txt")
+    assert len(rows) == 12
+    assert rows["Nom"].tolist()[:2] == ["NOM;1", "NOM2"]
+    table.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
+    with pytest.raises(SourceFormatError, match=r"^t1\.txt: line 6 has 104 fields"):
+        read_commune_results(table, PRESIDENTIAL, "76165", "t1.txt")
+
+
 def test_the_snapshot_keeps_every_candidate_of_every_station():
     rows = read_commune_results(PRESIDENTIAL_T1, PRESIDENTIAL, "76165")
     assert rows.groupby("Code du b.vote").size().to_dict() == {f"000{n}": 12 for n in range(1, 8)}
