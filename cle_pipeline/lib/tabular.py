@@ -101,7 +101,10 @@ def read_csv_relation(path: Path, header: list[str], csv_format: CsvFormat) -> s
         f"read_csv({sql_string(str(path))}, delim={sql_string(csv_format.separator)}, "
         f"header=true, quote='\"', escape='\"', "
         f"encoding={sql_string(encoding_of(path, csv_format.encoding))}, "
-        f"columns={{{columns}}}, auto_detect=false, strict_mode=true)"
+        f"columns={{{columns}}}, auto_detect=false, strict_mode=true, "
+        # Smaller read buffers than DuckDB's default lower the peak memory of a national cut
+        # (IRVE: about 270 → 215 MiB) at no cost in time; it must stay above the 2 MB line limit.
+        f"buffer_size={4 * 1024 * 1024})"
     )
 
 
@@ -125,6 +128,7 @@ def query_csv(
         # Two cores on the target machines; a bounded memory so a cut never swaps.
         connection.execute("SET threads = 2")
         connection.execute("SET memory_limit = '1GB'")
+        connection.execute("SET enable_progress_bar = false")  # not on a run's stderr
         frame = connection.execute(sql, parameters or []).df()
     except duckdb.Error as error:
         raise SourceFormatError(f"{label}: {_first_lines(str(error))}") from error
