@@ -170,13 +170,19 @@ def dataset_checks(
         outcomes = evaluate(frame, model, rules, commune, inputs)
         target = settings.published_folder() / f"{dataset_id}.csv"
         if all(outcome.passed for outcome in outcomes):
-            release = write_release(frame, target.parent, dataset_id, commune, sources.mode)
+            reasons = sources.sample_reasons()
+            if inbox := settings.inbox_sample_reason():
+                reasons.append(inbox)
+            release = write_release(
+                frame, target.parent, dataset_id, commune, sources.mode, tuple(reasons)
+            )
             released = {
                 "published_file": dg.MetadataValue.path(str(target)),
                 "sha256": release.sha256,
                 "sheet_file": dg.MetadataValue.path(str(release.sheet_path)),
                 # Publication refuses to send a sample to www.data.gouv.fr.
                 "source_mode": release.source_mode,
+                "sample": "; ".join(release.sample_reasons) or "no: built from official files",
             }
             context.log.info(f"{dataset_id}: every check passed, wrote {target}")
         else:

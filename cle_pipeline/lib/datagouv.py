@@ -234,10 +234,11 @@ class DataGouvPublisher(dg.ConfigurableResource):
         name = release.dataset_id
         api_url = self.api_url.rstrip("/")
         if release.sample and is_production(api_url):
+            why = "; ".join(release.sample_reasons) or "CLE_SOURCE_MODE=snapshot"
             raise PublicationError(
-                f"{name}: built from the embedded snapshots (CLE_SOURCE_MODE=snapshot, sample "
-                f"values): never sent to {urlsplit(api_url).hostname}. Publish it to "
-                f"{DEMO_API}, or rebuild it from the official files (CLE_SOURCE_MODE=online)."
+                f"{name}: built from SAMPLE inputs ({why}): never sent to "
+                f"{urlsplit(api_url).hostname}. Publish it to {DEMO_API}, or rebuild it from the "
+                "official files (CLE_SOURCE_MODE=online) and the commune's real files."
             )
         if not self.api_key and not self.dry_run:
             raise PublicationError(f"{name}: DATAGOUV_API_KEY is not set")

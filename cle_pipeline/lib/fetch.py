@@ -194,6 +194,21 @@ class SourceFetcher(dg.ConfigurableResource):
             and not os.environ.get(source.env_var, "").strip()
         )
 
+    def sample_reasons(self) -> list[str]:
+        """Why what this fetcher serves is (partly) SAMPLE data: snapshot mode, or overrides
+        (`CLE_SOURCE_<ID>`) pointing into the embedded snapshots."""
+        if self.mode == "snapshot":
+            return ["sources read in snapshot mode (embedded samples)"]
+        root = self._snapshot_root().resolve()
+        return [
+            f"{name} points into the embedded snapshots"
+            for name, value in sorted(os.environ.items())
+            if name.startswith("CLE_SOURCE_")
+            and name != "CLE_SOURCE_MODE"
+            and not value.startswith(("http://", "https://"))
+            and root in Path(value.removeprefix("file://")).resolve().parents
+        ]
+
     def extract(
         self,
         fetched: FetchedFile,

@@ -6,10 +6,11 @@ passed:
 
 - `<dataset_id>.csv`: the data;
 - `<dataset_id>.md`: its descriptive sheet rendered for the commune;
-- `<dataset_id>.json`: the release record: the CSV's sha256 and row count, the commune, and the
-  source mode it was built in. The mode travels with the file because publication happens
-  later, in another run: a file built from the embedded snapshots (`snapshot` mode) is a sample
-  and must never reach www.data.gouv.fr, whatever the mode of the publishing run.
+- `<dataset_id>.json`: the release record: the CSV's sha256 and row count, the commune, the
+  source mode it was built in and why it is a sample, if it is (snapshot mode, an override
+  into the snapshots, the shipped sample inbox). This travels with the file because
+  publication happens later, in another run: a sample must never reach www.data.gouv.fr,
+  whatever the mode of the publishing run.
 
 The record is written last, so a record whose sha256 matches the CSV on disk vouches for it.
 """
@@ -46,11 +47,14 @@ class Release:
     sha256: str
     checked_at: str
     folder: Path
+    # Why the file is a sample, when it is: snapshot mode, an override pointing into the
+    # snapshots, or the commune's inbox still holding the shipped sample files.
+    sample_reasons: tuple[str, ...] = ()
 
     @property
     def sample(self) -> bool:
-        """Built from the embedded snapshots: plausible values, not official figures."""
-        return self.source_mode == "snapshot"
+        """Built from sample inputs: plausible values, not official figures."""
+        return self.source_mode == "snapshot" or bool(self.sample_reasons)
 
     @property
     def csv_path(self) -> Path:
@@ -62,7 +66,12 @@ class Release:
 
 
 def write_release(
-    frame: pd.DataFrame, folder: Path, dataset_id: str, commune: Commune, source_mode: str
+    frame: pd.DataFrame,
+    folder: Path,
+    dataset_id: str,
+    commune: Commune,
+    source_mode: str,
+    sample_reasons: tuple[str, ...] = (),
 ) -> Release:
     """Writes the CSV, its rendered sheet and its release record (in that order)."""
     sheet = load_sheet(dataset_id)
@@ -76,6 +85,7 @@ def write_release(
         sha256=sha256,
         checked_at=datetime.now(UTC).isoformat(timespec="seconds"),
         folder=folder,
+        sample_reasons=tuple(sample_reasons),
     )
     markdown = sheet.markdown(commune.name, commune.code, sample=release.sample)
     write_atomically(release.sheet_path, markdown.encode("utf-8"))
@@ -92,7 +102,9 @@ def read_release(folder: Path, dataset_id: str) -> Release:
             f"{dataset_id}: no checked file in {folder} (its checks have not passed there yet: "
             "build it first, e.g. `make demo`)"
         )
-    release = Release(**json.loads(record_path.read_text(encoding="utf-8")), folder=folder)
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    record["sample_reasons"] = tuple(record.get("sample_reasons", ()))
+    release = Release(**record, folder=folder)
     actual = (
         hashlib.sha256(release.csv_path.read_bytes()).hexdigest()
         if release.csv_path.is_file()

@@ -13,6 +13,9 @@ from cle_pipeline.lib.files import PROJECT_ROOT
 INSEE_COMMUNE_CODE = re.compile(r"^(?:[013-9]\d|2[AB1-9])\d{3}$")
 
 
+SAMPLE_MARKER = "ECHANTILLON.txt"
+
+
 class CommuneError(ValueError):
     """The configured commune code is malformed or unknown to the national reference."""
 
@@ -44,3 +47,14 @@ class CommuneSettings(dg.ConfigurableResource):
     def inbox_folder(self) -> Path:
         root = Path(self.inbox_dir) if self.inbox_dir else PROJECT_ROOT / "data" / "inbox"
         return root / self.insee_code()
+
+    def inbox_sample_reason(self) -> str | None:
+        """The sample files shipped with the project carry a marker in their inbox folder: until
+        the commune's real files replace them (and the marker is deleted), what is built from
+        this inbox is a sample."""
+        marker = self.inbox_folder() / SAMPLE_MARKER
+        return (
+            f"{marker} marks the commune's inbox as holding SAMPLE files"
+            if marker.exists()
+            else None
+        )

@@ -235,7 +235,10 @@ def test_samples_never_reach_production(published_folder):
     target = DataGouvPublisher(
         api_url="https://www.data.gouv.fr/api/1", api_key="k" * 20, organization="commune"
     )
-    with pytest.raises(PublicationError, match=r"^associations: built from the embedded snapshots"):
+    with pytest.raises(
+        PublicationError,
+        match=r"^associations: built from SAMPLE inputs \(sources read in snapshot mode",
+    ):
         target.publish(read_release(published_folder, "associations"), load_sheet("associations"))
 
 
