@@ -319,6 +319,18 @@ def tidy_round(rows: pd.DataFrame, tour: int, commune: Commune) -> pd.DataFrame:
 PERCENT_TOLERANCE = 0.01
 
 
+def both_rounds(
+    round_1: pd.DataFrame, round_2: pd.DataFrame, commune: Commune, columns: list[str]
+) -> pd.DataFrame:
+    """Both rounds in one long table, one row per round × station × candidate, sorted, with
+    the dataset's `columns` in their order."""
+    table = pd.concat(
+        [tidy_round(round_1, 1, commune), tidy_round(round_2, 2, commune)], ignore_index=True
+    )
+    table = table.sort_values(["tour", "code_bureau", "numero_panneau"], kind="stable")
+    return table[columns].reset_index(drop=True)
+
+
 def _stations(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop_duplicates(STATION)[[*STATION, *TOTALS]].reset_index(drop=True)
 

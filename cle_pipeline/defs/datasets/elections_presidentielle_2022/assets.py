@@ -10,7 +10,7 @@ from cle_pipeline.defs.datasets.elections_presidentielle_2022.schema import (
 )
 from cle_pipeline.defs.datasets.elections_presidentielle_2022.sheet import SHEET
 from cle_pipeline.lib.checks import dataset_checks
-from cle_pipeline.lib.elections import results_rules, tidy_round
+from cle_pipeline.lib.elections import both_rounds, results_rules
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 
@@ -22,11 +22,7 @@ def presidential_results(
 ) -> pd.DataFrame:
     """Both rounds in one long table, one row per round × station × candidate, in the
     model's column order (the constituency is left out: it plays no part in this election)."""
-    table = pd.concat(
-        [tidy_round(round_1, 1, commune), tidy_round(round_2, 2, commune)], ignore_index=True
-    )
-    table = table.sort_values(["tour", "code_bureau", "numero_panneau"], kind="stable")
-    return table[COLUMNS].reset_index(drop=True)
+    return both_rounds(round_1, round_2, commune, COLUMNS)
 
 
 @dg.asset(
