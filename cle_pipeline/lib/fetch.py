@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
@@ -174,14 +175,14 @@ class SourceFetcher(dg.ConfigurableResource):
                 f"source {source.id}: no file at {path} (set by {source.env_var} or the "
                 "snapshot folder)"
             )
-        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        stat = path.stat()
         in_snapshots = self._snapshot_root().resolve() in path.resolve().parents
         return FetchedFile(
             path,
             str(path),
-            path.stat().st_size,
+            stat.st_size,
             checksum_of(path, "sha256"),
-            modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+            formatdate(stat.st_mtime, usegmt=True),
             origin="embedded snapshot: SAMPLE values, not official figures"
             if in_snapshots
             else "local file",

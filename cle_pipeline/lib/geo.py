@@ -39,9 +39,6 @@ class Commune:
         lats = [lat for _, lat in points]
         return min(lons), min(lats), max(lons), max(lats)
 
-    def spatial_zone(self) -> str:
-        return f"fr:commune:{self.code}"
-
 
 def read_outline(path: Path, label: str) -> list[PolygonRings]:
     """Polygons of a GeoJSON Feature, FeatureCollection (first feature) or bare geometry."""

@@ -24,7 +24,8 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ import pandas as pd
 
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import checksum_of
+from cle_pipeline.lib.normalise import blank_to_none
 
 LINE = "ligne_source"
 SEPARATORS = (";", ",", "\t")
@@ -84,12 +86,12 @@ def newest_file(
             + (f" (found {others}: save it as {' or '.join(suffixes)})" if others else "")
         )
     chosen = max(readable, key=lambda path: (path.stat().st_mtime_ns, path.name))
-    modified = datetime.fromtimestamp(chosen.stat().st_mtime, UTC)
+    stat = chosen.stat()
     return InboxFile(
         chosen,
         checksum_of(chosen, "sha256"),
-        chosen.stat().st_size,
-        modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+        stat.st_size,
+        formatdate(stat.st_mtime, usegmt=True),
         tuple(sorted(path.name for path in named if path != chosen)),
     )
 
@@ -179,7 +181,7 @@ def _csv_records(text: str, separator: str, label: str) -> list[Record]:
         for cells in reader:
             # A quoted value may hold line breaks: a record starts on the line after the
             # previous record's last line.
-            records.append((last_line + 1, [_blank_to_none(cell) for cell in cells]))
+            records.append((last_line + 1, [blank_to_none(cell) for cell in cells]))
             last_line = reader.line_num
     except csv.Error as error:
         raise SourceFormatError(
@@ -243,11 +245,7 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, float):
         # Excel stores every number as a float: 1500.0 is the integer 1500.
         return str(int(value)) if value.is_integer() else repr(value)
-    return _blank_to_none(str(value))
-
-
-def _blank_to_none(text: str) -> str | None:
-    return text if text.strip() else None
+    return blank_to_none(str(value))  # type: ignore[return-value]
 
 
 def _best_header(records: list[Record], header_score: HeaderScore) -> tuple[int, int]:

@@ -97,13 +97,8 @@ def place_name_key(value: object) -> str | None:
     """A commune name reduced to what every spelling shares, for comparing names between files:
     `Caudebec-lès-Elbeuf`, `CAUDEBEC-LES-ELBEUF` and `CAUDEBEC LES ELBEUF` → `CAUDEBEC LES
     ELBEUF`; `ST PIERRE LES ELBEUF` → `SAINT PIERRE LES ELBEUF`. None for a missing name."""
-    value = blank_to_none(value)
-    if value is None:
-        return None
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(character for character in text if not unicodedata.combining(character))
-    words = re.sub(r"[^A-Z0-9]+", " ", text.upper()).split()
-    return " ".join(SAINT_ABBREVIATIONS.get(word, word) for word in words) or None
+    key = name_key(value)
+    return " ".join(SAINT_ABBREVIATIONS.get(word, word) for word in key.split()) if key else None
 
 
 # Overseas numbers are French numbers with their own country codes (ARCEP numbering plan).

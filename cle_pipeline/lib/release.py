@@ -17,7 +17,6 @@ The record is written last, so a record whose sha256 matches the CSV on disk vou
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.output import write_csv
@@ -105,11 +105,7 @@ def read_release(folder: Path, dataset_id: str) -> Release:
     record = json.loads(record_path.read_text(encoding="utf-8"))
     record["sample_reasons"] = tuple(record.get("sample_reasons", ()))
     release = Release(**record, folder=folder)
-    actual = (
-        hashlib.sha256(release.csv_path.read_bytes()).hexdigest()
-        if release.csv_path.is_file()
-        else "missing"
-    )
+    actual = checksum_of(release.csv_path, "sha256") if release.csv_path.is_file() else "missing"
     if actual != release.sha256:
         raise ReleaseError(
             f"{dataset_id}: {release.csv_path} is not the file its checks passed on (sha256 "

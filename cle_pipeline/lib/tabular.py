@@ -121,6 +121,8 @@ def query_csv(
     """The rows of a national CSV that satisfy `where` (SQL over the file's column names),
     every value as text. The file is streamed by DuckDB; only the result reaches pandas."""
     label = label or str(path)
+    # Detect the encoding once: the header check and DuckDB then both use the result.
+    csv_format = CsvFormat(csv_format.separator, encoding_of(path, csv_format.encoding))
     header = require_columns(path, csv_format, required, label)
     sql = f"SELECT {select} FROM {read_csv_relation(path, header, csv_format)} WHERE {where}"
     connection = duckdb.connect()
