@@ -10,6 +10,8 @@ from pathlib import Path
 from cle_pipeline.lib.files import PROJECT_ROOT
 
 SNAPSHOT_ROOT = PROJECT_ROOT / "data" / "sources"
+# The sample files a commune would send (its inbox), for the communes of the samples.
+INBOX_ROOT = PROJECT_ROOT / "data" / "inbox"
 # A fixed timestamp inside archives, so that regenerating gives identical bytes.
 ZIP_TIMESTAMP = (2022, 11, 1, 0, 0, 0)
 

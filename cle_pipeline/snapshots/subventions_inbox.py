@@ -23,9 +23,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.snapshots import common
 
-INBOX_ROOT = PROJECT_ROOT / "data" / "inbox"
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator of recent office suites
 NBSP = "\u00a0"
 
@@ -187,15 +186,16 @@ def attribuant_json(commune: str) -> bytes:
 
 
 def write() -> list[Path]:
+    inbox = common.INBOX_ROOT  # read at call time, so that tests can point it elsewhere
     files = {
-        INBOX_ROOT / "76165" / "subventions_2022.csv": csv_bytes(
+        inbox / "76165" / "subventions_2022.csv": csv_bytes(
             CAUDEBEC_HEADER, CAUDEBEC_ROWS, "utf-8-sig", "\r\n", empty_rows=1
         ),
-        INBOX_ROOT / "76165" / "commune.json": attribuant_json("76165"),
-        INBOX_ROOT / "76231" / "subventions_2022.csv": csv_bytes(
+        inbox / "76165" / "commune.json": attribuant_json("76165"),
+        inbox / "76231" / "subventions_2022.csv": csv_bytes(
             ELBEUF_HEADER, ELBEUF_ROWS, "cp1252", "\n"
         ),
-        INBOX_ROOT / "76231" / "commune.json": attribuant_json("76231"),
+        inbox / "76231" / "commune.json": attribuant_json("76231"),
     }
     for path, content in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
