@@ -16,6 +16,21 @@ from pathlib import Path
 Ring = list[tuple[float, float]]  # (lon, lat) pairs, first == last
 PolygonRings = list[Ring]  # outer ring, then holes
 
+# Paris, Lyon and Marseille: national files often list their municipal arrondissements (75101…)
+# instead of the commune (75056).
+ARRONDISSEMENTS = {
+    "75056": [f"751{number:02d}" for number in range(1, 21)],
+    "69123": [f"6938{number}" for number in range(1, 10)],
+    "13055": [f"132{number:02d}" for number in range(1, 17)],
+}
+
+
+def arrondissement_codes(code: str) -> list[str]:
+    """The codes that stand for the commune in files listing arrondissements: its
+    arrondissements for Paris, Lyon and Marseille, else the commune itself."""
+    return ARRONDISSEMENTS.get(code, [code])
+
+
 LON_LAT = re.compile(r"^\s*\[\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\]\s*$")
 
 

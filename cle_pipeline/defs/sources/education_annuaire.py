@@ -27,7 +27,7 @@ import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.fetch import Source, SourceFetcher
-from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.geo import Commune, arrondissement_codes
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
 SOURCE = Source(
@@ -48,12 +48,6 @@ COLUMNS = [
     "nom_commune",
     "etat",
 ]
-# The directory places schools of Paris, Lyon and Marseille in their municipal arrondissements.
-ARRONDISSEMENTS = {
-    "75056": [f"751{number:02d}" for number in range(1, 21)],
-    "69123": [f"6938{number}" for number in range(1, 10)],
-    "13055": [f"132{number:02d}" for number in range(1, 17)],
-}
 
 
 def uai_prefix(department: str) -> str:
@@ -68,7 +62,8 @@ def uai_prefix(department: str) -> str:
 def commune_codes(code: str) -> list[str]:
     """The `code_commune` values the directory uses for a commune (itself, or its
     arrondissements for Paris, Lyon and Marseille)."""
-    return [code, *ARRONDISSEMENTS.get(code, [])]
+    arrondissements = arrondissement_codes(code)
+    return [code] if arrondissements == [code] else [code, *arrondissements]
 
 
 def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:

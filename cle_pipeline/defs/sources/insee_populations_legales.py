@@ -20,7 +20,7 @@ import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.fetch import Source, SourceFetcher
-from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.geo import Commune, arrondissement_codes
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
 SOURCE = Source(
@@ -36,19 +36,13 @@ MEMBER = r"^donnees_communes\.csv$"
 FORMAT = CsvFormat(separator=";", encoding="detect")
 COLUMNS = ["CODDEP", "CODCOM", "COM", "PMUN", "PCAP", "PTOT"]
 
-# The communes with municipal arrondissements, which the file lists instead of the commune.
-ARRONDISSEMENTS = {
-    "75056": [f"751{number:02d}" for number in range(1, 21)],
-    "13055": [f"132{number:02d}" for number in range(1, 17)],
-    "69123": [f"6938{number}" for number in range(1, 10)],
-}
 # The INSEE code of a row: `2A` + `004`, `97` + `411`, `01` + `001` (a lost zero restored).
 INSEE_CODE_SQL = "left(lpad(trim(CODDEP), 2, '0'), 2) || lpad(trim(CODCOM), 3, '0')"
 
 
 def units_of(code: str) -> list[str]:
     """The INSEE codes whose rows make up the commune's population."""
-    return ARRONDISSEMENTS.get(code, [code])
+    return arrondissement_codes(code)
 
 
 def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:

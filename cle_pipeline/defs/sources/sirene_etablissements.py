@@ -26,7 +26,7 @@ import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.fetch import Source, SourceFetcher
-from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.geo import Commune, arrondissement_codes
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, sql_name
 
 SOURCE = Source(
@@ -68,17 +68,11 @@ COLUMNS = [
     "nomenclatureActivitePrincipaleEtablissement",
 ]
 
-# Communes with municipal arrondissements: Sirene places establishments in the arrondissement.
-ARRONDISSEMENTS = {
-    "75056": [f"751{number:02d}" for number in range(1, 21)],
-    "69123": [f"6938{number}" for number in range(1, 10)],
-    "13055": [f"132{number:02d}" for number in range(1, 17)],
-}
-
 
 def sirene_commune_codes(code: str) -> list[str]:
-    """The values of `codeCommuneEtablissement` that place an establishment in the commune."""
-    return ARRONDISSEMENTS.get(code, [code])
+    """The values of `codeCommuneEtablissement` that place an establishment in the commune
+    (Sirene places establishments of Paris, Lyon and Marseille in their arrondissement)."""
+    return arrondissement_codes(code)
 
 
 def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
