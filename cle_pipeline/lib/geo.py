@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+
+import pandas as pd
+
+from cle_pipeline.lib.normalise import blank_to_none
 
 Ring = list[tuple[float, float]]  # (lon, lat) pairs, first == last
 PolygonRings = list[Ring]  # outer ring, then holes
@@ -79,6 +84,44 @@ def read_outline(path: Path, label: str) -> list[PolygonRings]:
         [[(float(lon), float(lat)) for lon, lat, *_ in ring] for ring in rings]
         for rings in polygons
     ]
+
+
+def rows_in_commune(
+    candidates: pd.DataFrame,
+    commune: Commune,
+    code_column: str,
+    point_of: Callable[[pd.Series], tuple[float, float] | None],
+) -> pd.DataFrame:
+    """The rows that carry an INSEE code (the cut selected them by the commune's code) and the
+    rows without one whose point (`point_of`: lon, lat or None) lies inside the outline; the
+    commune's postal code is no help, being shared with neighbours."""
+
+    def placed(row: pd.Series) -> bool:
+        if blank_to_none(row[code_column]) is not None:
+            return True
+        point = point_of(row)
+        return point is not None and commune.contains(*point)
+
+    # A boolean Series, not a list: an empty list would select no columns instead of no rows.
+    keep = pd.Series(
+        [placed(row) for _, row in candidates.iterrows()], index=candidates.index, dtype=bool
+    )
+    return candidates[keep].reset_index(drop=True)
+
+
+def outside_commune(frame: pd.DataFrame, commune: Commune, lon: str, lat: str) -> pd.Series:
+    """True for the rows whose `lon`/`lat` columns are not a point inside the commune's outline
+    (a missing or non-numeric coordinate counts as outside: the row cannot be placed)."""
+
+    def inside(row: pd.Series) -> bool:
+        try:
+            return commune.contains(float(row[lon]), float(row[lat]))
+        except (TypeError, ValueError):
+            return False
+
+    return pd.Series(
+        [not inside(row) for _, row in frame.iterrows()], index=frame.index, dtype=bool
+    )
 
 
 def parse_lon_lat(text: str | None) -> tuple[float, float] | None:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
-from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.geo import Commune, rows_in_commune
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
@@ -114,18 +114,7 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
         select=", ".join(sql_name(name) for name in kept),
         label=label,
     )
-
-    def placed(row: pd.Series) -> bool:
-        if blank_to_none(row["c_com_insee"]) is not None:
-            return True
-        point = point_of(row)
-        return point is not None and commune.contains(*point)
-
-    # A boolean Series, not a list: an empty list would select no columns instead of no rows.
-    keep = pd.Series(
-        [placed(row) for _, row in candidates.iterrows()], index=candidates.index, dtype=bool
-    )
-    return candidates[keep].reset_index(drop=True)
+    return rows_in_commune(candidates, commune, "c_com_insee", point_of)
 
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())

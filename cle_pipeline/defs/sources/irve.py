@@ -14,7 +14,7 @@ import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.fetch import Source, SourceFetcher
-from cle_pipeline.lib.geo import Commune, parse_lon_lat
+from cle_pipeline.lib.geo import Commune, parse_lon_lat, rows_in_commune
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
@@ -82,15 +82,7 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
             "north": north,
         },
     )
-
-    def placed(row: pd.Series) -> bool:
-        if blank_to_none(row["code_insee_commune"]) is not None:
-            return True
-        point = point_of(row)
-        return point is not None and commune.contains(*point)
-
-    keep = pd.Series([placed(row) for _, row in candidates.iterrows()], dtype=bool)
-    return candidates[keep.to_numpy()].reset_index(drop=True)
+    return rows_in_commune(candidates, commune, "code_insee_commune", point_of)
 
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())

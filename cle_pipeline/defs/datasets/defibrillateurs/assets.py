@@ -6,7 +6,7 @@ import pandas as pd
 from cle_pipeline.defs.datasets.defibrillateurs.schema import DATE_FIELDS, Defibrillateurs
 from cle_pipeline.defs.datasets.defibrillateurs.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
-from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.geo import Commune, outside_commune
 from cle_pipeline.lib.metadata import OWNERS, markdown_table, published_metadata
 from cle_pipeline.lib.normalise import (
     MASKED_NUMBER,
@@ -165,16 +165,7 @@ def published_devices(geodae: pd.DataFrame, commune: Commune) -> tuple[pd.DataFr
 
 def devices_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     """Rows whose lat_coor1/long_coor1 are not inside the commune's outline (or not numbers)."""
-
-    def inside(row: pd.Series) -> bool:
-        try:
-            return commune.contains(float(row["long_coor1"]), float(row["lat_coor1"]))
-        except (TypeError, ValueError):
-            return False
-
-    outside = pd.Series(
-        [not inside(row) for _, row in frame.iterrows()], index=frame.index, dtype=bool
-    )
+    outside = outside_commune(frame, commune, lon="long_coor1", lat="lat_coor1")
     return frame.loc[outside, ["nom", "lat_coor1", "long_coor1", "com_insee"]].assign(
         row=frame.index[outside] + 1
     )

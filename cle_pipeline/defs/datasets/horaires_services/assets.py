@@ -20,7 +20,7 @@ import pandas as pd
 from cle_pipeline.defs.datasets.horaires_services.schema import HorairesServices
 from cle_pipeline.defs.datasets.horaires_services.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
-from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.geo import Commune, outside_commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, international_phone, number_text
 from cle_pipeline.lib.opening_hours import (
@@ -231,15 +231,8 @@ def unparsable_opening_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFr
 
 def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     """Rows whose EQUIP_LONG/EQUIP_LAT is not inside the commune's outline (or not a number)."""
-
-    def inside(row: pd.Series) -> bool:
-        try:
-            return commune.contains(float(row["EQUIP_LONG"]), float(row["EQUIP_LAT"]))
-        except (TypeError, ValueError):
-            return False
-
-    outside = pd.Series([not inside(row) for _, row in frame.iterrows()], index=frame.index)
-    return frame.loc[outside.astype(bool), ["EQUIP_UID", "EQUIP_NOM", "EQUIP_LAT", "EQUIP_LONG"]]
+    outside = outside_commune(frame, commune, lon="EQUIP_LONG", lat="EQUIP_LAT")
+    return frame.loc[outside, ["EQUIP_UID", "EQUIP_NOM", "EQUIP_LAT", "EQUIP_LONG"]]
 
 
 def duplicated_uids(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
