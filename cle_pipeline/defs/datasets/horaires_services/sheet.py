@@ -19,7 +19,9 @@ SHEET = DatasetSheet(
     "sont réécrites jour par jour au format OpenStreetMap, les jours aux horaires identiques "
     "regroupés, le commentaire conservé entre guillemets ; chaque valeur est vérifiée par un "
     "analyseur de ce format. Téléphones au format international (+33), SIRET de la commune "
-    "repris de la fiche de la mairie.",
+    "repris de la fiche de la mairie. Les codes d'équipement (EQUIP_CODE) du CCAS (04010101) "
+    "et de la police municipale (01030101) sont provisoires : seul celui de la mairie "
+    "(01010401) est l'exemple du schéma ; ils restent à confirmer dans la nomenclature.",
     purpose="Donner des horaires à jour, lisibles par les applications (cartes, assistants, "
     "OpenStreetMap), de l'accueil des services municipaux.",
     sources=(
