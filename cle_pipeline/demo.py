@@ -14,6 +14,7 @@ from collections import defaultdict
 import dagster as dg
 
 from cle_pipeline.definitions import defs
+from cle_pipeline.lib.errors import innermost_cause
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -64,17 +65,17 @@ def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
     failures = {}
     for event in result.all_events:
         if event.is_step_failure:
-            error = event.step_failure_data.error
-            while error is not None and error.cause is not None:
-                error = error.cause
+            error = innermost_cause(event.step_failure_data.error)
             failures[event.step_key or ""] = error.message.strip() if error else ""
     return failures
 
 
 def main() -> int:
     definitions = defs()
-    commune = os.environ.get("CLE_COMMUNE", "76165")
-    mode = os.environ.get("CLE_SOURCE_MODE", "snapshot")
+    # Resolved as the run will resolve them (EnvVar values and defaults included).
+    needed = {name: definitions.resources[name] for name in ("settings", "sources")}
+    with dg.build_resources(needed) as resources:
+        commune, mode = resources.settings.commune, resources.sources.mode
     print(f"cle-pipeline: commune {commune}, sources in {mode} mode")
     if mode == "snapshot":
         print("  (embedded snapshots: SAMPLE values, not official figures)")

@@ -12,6 +12,7 @@ import pytest
 
 from cle_pipeline.definitions import defs
 from cle_pipeline.lib.datagouv import DataGouvPublisher
+from cle_pipeline.lib.errors import innermost_cause
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.settings import CommuneSettings
@@ -100,8 +101,6 @@ def failure_messages(result: dg.ExecuteInProcessResult) -> dict[str, str]:
     """`{step: message}` of the user's exception behind each failed step (not Dagster's wrapper)."""
     messages = {}
     for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        while error is not None and error.cause is not None:
-            error = error.cause
+        error = innermost_cause(event.step_failure_data.error)
         messages[event.step_key] = error.message if error else ""
     return messages

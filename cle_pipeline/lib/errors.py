@@ -7,3 +7,11 @@ class SourceError(RuntimeError):
 
 class SourceFormatError(SourceError):
     """The file is there but is not in the documented format."""
+
+
+def innermost_cause(error):
+    """Dagster wraps the user's exception in its own: the innermost cause is the one that
+    explains (the file, column or line the source error names)."""
+    while error is not None and error.cause is not None:
+        error = error.cause
+    return error

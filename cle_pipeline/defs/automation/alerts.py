@@ -36,6 +36,7 @@ from cle_pipeline.lib.alerts import (
     gone_stale,
     run_failed,
 )
+from cle_pipeline.lib.errors import innermost_cause
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
 
 # A tick reads at most this many finished runs of each status; the rest wait for the next one.
@@ -162,10 +163,7 @@ def step_failures(instance: dg.DagsterInstance, run_id: str) -> Iterator[tuple[s
         event = record.event_log_entry.dagster_event
         if event is None or event.step_failure_data is None:
             continue
-        error = event.step_failure_data.error
-        # Dagster wraps the user's exception: the innermost cause is the one that explains.
-        while error is not None and error.cause is not None:
-            error = error.cause
+        error = innermost_cause(event.step_failure_data.error)
         if error is None:
             yield event.step_key or "?", "", "failed"
             continue
