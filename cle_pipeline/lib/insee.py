@@ -39,7 +39,8 @@ SERIES_COLUMNS = [
     "TIME_PERIOD",
     "OBS_VALUE",
 ]
-# A count: digits, which some statistical exports write with a zero decimal part (`110.0`).
+# An integer, which some statistical exports write with a zero decimal part (`110.0`). A sign
+# is read so that a negative count reaches the dataset's schema check, which names its row.
 COUNT = re.compile(r"^-?\d+(?:\.0*)?$")
 YEAR = re.compile(r"^\d{4}$")
 
