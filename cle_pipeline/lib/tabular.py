@@ -117,14 +117,25 @@ def query_csv(
     parameters: list[Any] | dict[str, Any] | None = None,
     select: str = "*",
     label: str | None = None,
+    line_column: str | None = None,
 ) -> pd.DataFrame:
     """The rows of a national CSV that satisfy `where` (SQL over the file's column names),
-    every value as text. The file is streamed by DuckDB; only the result reaches pandas."""
+    every value as text. The file is streamed by DuckDB; only the result reaches pandas.
+
+    `line_column` adds a column of that name holding each row's line in the file (the header
+    is line 1), so that an error can point into a national file; it assumes no quoted field
+    spans lines, true of the files that use it."""
     label = label or str(path)
     # Detect the encoding once: the header check and DuckDB then both use the result.
     csv_format = CsvFormat(csv_format.separator, encoding_of(path, csv_format.encoding))
     header = require_columns(path, csv_format, required, label)
-    sql = f"SELECT {select} FROM {read_csv_relation(path, header, csv_format)} WHERE {where}"
+    relation = read_csv_relation(path, header, csv_format)
+    if line_column:
+        # `row_number() OVER ()` is DuckDB's streaming window: it numbers rows in file order.
+        relation = (
+            f"(SELECT row_number() OVER () + 1 AS {sql_name(line_column)}, * FROM {relation})"
+        )
+    sql = f"SELECT {select} FROM {relation} WHERE {where}"
     connection = duckdb.connect()
     try:
         # Two cores on the target machines; a bounded memory so a cut never swaps.

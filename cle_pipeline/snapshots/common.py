@@ -127,11 +127,67 @@ def write_zip(path: Path, members: dict[str, bytes]) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def write_insee_base(source_id: str, base: str, prefix: str, counts: dict[str, list[int]]) -> Path:
-    """An INSEE "base communale" of état civil: `<base>_csv.zip` → `<base>.csv`, `;`, one column
-    per year 2014–2021 named `<prefix>14` … `<prefix>21`."""
-    header = ["CODGEO", *(f"{prefix}{year}" for year in range(14, 22))]
-    rows = [[code, *map(str, values)] for code, values in counts.items()]
-    target = source_folder(source_id) / f"{base}_csv.zip"
-    write_zip(target, {f"{base}.csv": csv_text(header, rows, ";").encode("utf-8")})
+# The years of INSEE's current état civil series in the samples: 2008 to 2024.
+ETAT_CIVIL_YEARS = tuple(range(2008, 2025))
+
+
+@dataclass(frozen=True)
+class EtatCivilPlace:
+    """One place of an état civil sample: its code, `GEO_OBJECT` and one count per year of
+    `ETAT_CIVIL_YEARS` (`None`: missing, written as status `M` with an empty value)."""
+
+    geo: str
+    geo_object: str
+    counts: tuple[int | None, ...]
+
+
+def yearly(counts: str) -> tuple[int | None, ...]:
+    """`"131 127 M …"` → one count per year of `ETAT_CIVIL_YEARS`, `M` being missing."""
+    values = tuple(None if value == "M" else int(value) for value in counts.split())
+    if len(values) != len(ETAT_CIVIL_YEARS):
+        raise ValueError(f"{len(values)} counts for {len(ETAT_CIVIL_YEARS)} years: {counts}")
+    return values
+
+
+def write_etat_civil_series(
+    source_id: str, dataset: str, measure: tuple[str, str], places: list[EtatCivilPlace]
+) -> Path:
+    """INSEE's current état civil series: `<dataset>_CSV_FR.zip` holding `<dataset>_data.csv`
+    (`EC_MEASURE;FREQ;GEO;GEO_OBJECT;OBS_STATUS;TIME_PERIOD;OBS_VALUE`, `;`, UTF-8, one row per
+    place × year, year by year) and `<dataset>_metadata.csv` (the code lists; its layout,
+    `COD_VAR;LIB_VAR;COD_MOD;LIB_MOD`, is as reusers describe it, and the pipeline never reads
+    it). `measure` is (`EC_MEASURE` code, its French label)."""
+    code, wording = measure
+    header = ["EC_MEASURE", "FREQ", "GEO", "GEO_OBJECT", "OBS_STATUS", "TIME_PERIOD", "OBS_VALUE"]
+    rows = []
+    for index, year in enumerate(ETAT_CIVIL_YEARS):
+        for place in places:
+            count = place.counts[index]
+            status, value = ("M", "") if count is None else ("A", str(count))
+            rows.append([code, "A", place.geo, place.geo_object, status, str(year), value])
+    metadata = [
+        ["EC_MEASURE", "Mesure", code, wording],
+        ["FREQ", "Fréquence", "A", "Annuelle"],
+        ["OBS_STATUS", "Statut de l'observation", "A", "Valeur normale"],
+        ["OBS_STATUS", "Statut de l'observation", "M", "Valeur manquante"],
+        *[
+            ["GEO_OBJECT", "Type d'objet géographique", object_code, object_label]
+            for object_code, object_label in (
+                ("COM", "Commune"),
+                ("ARM", "Arrondissement municipal"),
+                ("DEP", "Département"),
+                ("REG", "Région"),
+            )
+        ],
+    ]
+    target = source_folder(source_id) / f"{dataset}_CSV_FR.zip"
+    write_zip(
+        target,
+        {
+            f"{dataset}_data.csv": csv_text(header, rows, ";").encode("utf-8"),
+            f"{dataset}_metadata.csv": csv_text(
+                ["COD_VAR", "LIB_VAR", "COD_MOD", "LIB_MOD"], metadata, ";"
+            ).encode("utf-8"),
+        },
+    )
     return target

@@ -14,7 +14,7 @@ def test_checks_release_the_csv_its_sheet_and_its_record(materialize, tmp_path):
     folder = tmp_path / "published" / "76165"
     release = read_release(folder, "naissances_deces")
     assert (release.commune_code, release.commune_name) == ("76165", "Caudebec-lès-Elbeuf")
-    assert (release.source_mode, release.sample, release.rows) == ("snapshot", True, 8)
+    assert (release.source_mode, release.sample, release.rows) == ("snapshot", True, 17)
     assert release.sheet_path.read_text(encoding="utf-8") == load_sheet(
         "naissances_deces"
     ).markdown("Caudebec-lès-Elbeuf", "76165", sample=True)
@@ -29,7 +29,7 @@ def test_a_file_changed_after_its_checks_is_not_released(materialize, tmp_path):
     materialize("naissances_deces")
     folder = tmp_path / "published" / "76165"
     with (folder / "naissances_deces.csv").open("a") as csv:
-        csv.write("76165,Caudebec-lès-Elbeuf,2022,1,1\n")
+        csv.write("76165,Caudebec-lès-Elbeuf,2025,1,1\n")
     with pytest.raises(ReleaseError, match=r"is not the file its checks passed on"):
         read_release(folder, "naissances_deces")
 

@@ -20,7 +20,7 @@ def test_the_markdown_sheet():
     assert text.startswith("# Naissances et décès par année — Elbeuf\n\n**Contenu.** ")
     assert SAMPLE_WARNING not in text
     assert "- Couverture spatiale : commune Elbeuf (`fr:commune:76231`), granularité " in text
-    assert "- Couverture temporelle : du 2014-01-01 au 2021-12-31\n" in text
+    assert "- Couverture temporelle : du 2008-01-01 au 2024-12-31\n" in text
     assert "**Licence.** Licence Ouverte / Open Licence version 2.0 (`lov2`)." in text
     assert text.endswith("- Mots-clés : etat-civil, naissances, deces, demographie\n")
 

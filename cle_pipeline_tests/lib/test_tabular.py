@@ -123,3 +123,21 @@ def test_a_missing_member_lists_what_the_archive_holds(tmp_path):
     archive = zip_with(tmp_path / "rna.zip", {"rna_dpt_75.csv": b"75"})
     with pytest.raises(SourceFormatError, match=r"found 0 \(members: rna_dpt_75\.csv\)"):
         extract_member(archive, r"_dpt_76\.csv$", tmp_path / "out")
+
+
+def test_line_numbers_follow_the_file_whatever_rows_the_cut_keeps(tmp_path):
+    rows = b"".join(f"{code:05d};{code % 7}\n".encode() for code in range(1, 200_001))
+    table = write(tmp_path / "lines.csv", b"CODGEO;V\n" + rows)
+    cut = query_csv(
+        table,
+        SEMICOLON_UTF8,
+        required=["CODGEO"],
+        where="CODGEO IN ('00001', '150000', '200000')",
+        line_column="line",
+    )
+    # The header is line 1: the commune numbered n is on line n + 1.
+    assert cut[["line", "CODGEO"]].values.tolist() == [
+        [2, "00001"],
+        [150001, "150000"],
+        [200001, "200000"],
+    ]

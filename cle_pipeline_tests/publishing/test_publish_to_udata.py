@@ -138,7 +138,7 @@ def test_publish_every_dataset_then_again_unchanged_then_one_change(
     assert requests.get(resource["url"], timeout=30).content == csv_bytes
 
     naissances = api_get(udata_server, f"/datasets/{first['naissances_deces'].datagouv_dataset}/")
-    assert naissances["temporal_coverage"] == {"start": "2014-01-01", "end": "2021-12-31"}
+    assert naissances["temporal_coverage"] == {"start": "2008-01-01", "end": "2024-12-31"}
     assert naissances["resources"][0]["schema"] is None
 
     # 2. Again, nothing changed: no upload, no metadata update, same ids.

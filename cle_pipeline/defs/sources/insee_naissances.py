@@ -1,4 +1,10 @@
-"""INSEE état civil: births per commune of residence of the mother and year."""
+"""INSEE état civil: live births per commune of residence of the mother and year.
+
+By default the current series `DS_ETAT_CIVIL_NAIS_COMMUNES` (2008 to the last year published;
+a zip whose `DS_ETAT_CIVIL_NAIS_COMMUNES_data.csv` member is the only one read). The older
+wide file `base_naissances_2021_csv.zip` (columns `NAISD14` … `NAISD21`) is still read when
+`CLE_SOURCE_INSEE_NAISSANCES` points at it: `lib/insee.py` tells the two apart by the header.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +13,26 @@ import pandas as pd
 
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline.lib.insee import yearly_counts
+from cle_pipeline.lib.insee import BIRTHS, commune_counts
 
 SOURCE = Source(
     id="insee_naissances",
     title="Naissances domiciliées par commune (état civil)",
     publisher="INSEE",
     page="https://www.insee.fr/fr/statistiques/1893255",
-    url="https://www.insee.fr/fr/statistiques/fichier/1893255/base_naissances_2021_csv.zip",
-    snapshot="base_naissances_2021_csv.zip",
+    url="https://api.insee.fr/melodi/file/DS_ETAT_CIVIL_NAIS_COMMUNES/DS_ETAT_CIVIL_NAIS_COMMUNES_2025_CSV_FR",
+    snapshot="DS_ETAT_CIVIL_NAIS_COMMUNES_CSV_FR.zip",
 )
-MEMBER = r"^base_naissances_.*\.csv$"
+# The current series' data member (not its `_metadata.csv` code lists), or the wide file's.
+MEMBER = r"^(DS_ETAT_CIVIL_NAIS_COMMUNES_data|base_naissances_\d{4})\.csv$"
 
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
 def insee_naissances(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """Births per year for the commune (columns NAISDyy of INSEE's base communale)."""
+    """Live births per year for the commune (`annee`, `valeur`; empty when INSEE declares the
+    value missing), from its `COM` rows of INSEE's état civil series."""
     archive = sources.fetch(SOURCE, commune.code)
-    counts = yearly_counts(
-        sources.extract(archive, MEMBER), commune.code, "NAISD", archive.location
+    counts = commune_counts(
+        sources.extract(archive, MEMBER), commune.code, BIRTHS, archive.location
     )
     return dg.Output(counts, metadata={**archive.metadata(), "rows_for_commune": len(counts)})

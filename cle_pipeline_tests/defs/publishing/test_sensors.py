@@ -62,14 +62,13 @@ def test_a_checked_dataset_is_requested_once_per_content(
 def test_nothing_is_requested_when_a_blocking_check_failed(
     definitions, materialize, instance, tmp_path, monkeypatch
 ):
-    # One death count that is not a number: the schema check of naissances_deces fails.
-    original = PROJECT_ROOT / "data" / "sources" / "insee_deces" / "base_deces_2021_csv.zip"
-    with zipfile.ZipFile(original) as archive:
-        [member] = archive.infolist()
-        text = archive.read(member).decode().replace("76165;98;104;", "76165;98;x;")
-    broken = tmp_path / "base_deces_2021_csv.zip"
-    with zipfile.ZipFile(broken, "w") as archive:
-        archive.writestr(member, text)
+    # One negative death count: the schema check of naissances_deces fails.
+    original = PROJECT_ROOT / "data/sources/insee_deces/DS_ETAT_CIVIL_DECES_COMMUNES_CSV_FR.zip"
+    broken = tmp_path / original.name
+    with zipfile.ZipFile(original) as archive, zipfile.ZipFile(broken, "w") as copy:
+        for member in archive.infolist():
+            text = archive.read(member).decode()
+            copy.writestr(member, text.replace(";76165;COM;A;2009;96\n", ";76165;COM;A;2009;-96\n"))
     monkeypatch.setenv("CLE_SOURCE_INSEE_DECES", str(broken))
 
     result = materialize("naissances_deces", instance=instance, raise_on_error=False)

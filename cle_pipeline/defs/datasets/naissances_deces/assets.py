@@ -15,8 +15,9 @@ from cle_pipeline.lib.metadata import OWNERS, published_metadata
 def births_and_deaths(
     naissances: pd.DataFrame, deces: pd.DataFrame, commune: Commune
 ) -> pd.DataFrame:
-    """One row per year present in either file; a year missing from one of them stays empty
-    so that the check shows it rather than the row silently disappearing."""
+    """One row per year present in either source (`annee`, `valeur` each, counts already read
+    as integers by the source). A value INSEE declares missing stays empty, never 0; a year
+    absent from one source is empty too, and `every_year_present_once` names it."""
     table = (
         naissances.rename(columns={"valeur": "naissances"})
         .merge(deces.rename(columns={"valeur": "deces"}), on="annee", how="outer")
@@ -28,20 +29,32 @@ def births_and_deaths(
             "code_commune_insee": commune.code,
             "nom_commune": commune.name,
             "annee": table["annee"].astype("Int64"),
-            # A count that is not an integer becomes empty and fails the check on its row.
-            "naissances": pd.to_numeric(table["naissances"], errors="coerce").astype("Int64"),
-            "deces": pd.to_numeric(table["deces"], errors="coerce").astype("Int64"),
+            "naissances": table["naissances"].astype("Int64"),
+            "deces": table["deces"].astype("Int64"),
         }
     )
 
 
-def missing_years(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Years absent between the first and the last one published."""
+def missing_years(
+    frame: pd.DataFrame, commune: Commune, insee_naissances: pd.DataFrame, insee_deces: pd.DataFrame
+) -> pd.DataFrame:
+    """Years absent between the first and the last one published, and years one source has
+    and the other lacks (an empty value must mean "missing at INSEE", not "not read")."""
     years = set(frame["annee"].dropna().astype(int))
     if not years:
-        return pd.DataFrame({"annee_manquante": ["(aucune année)"]})
-    gaps = sorted(set(range(min(years), max(years) + 1)) - years)
-    return pd.DataFrame({"annee_manquante": gaps})
+        return pd.DataFrame({"annee": ["(aucune année)"], "absente_de": ["naissances, décès"]})
+    in_births = set(insee_naissances["annee"].astype(int))
+    in_deaths = set(insee_deces["annee"].astype(int))
+    absent = []
+    for year in range(min(years), max(years) + 1):
+        lacking = [
+            name
+            for name, held in (("naissances", in_births), ("décès", in_deaths))
+            if year not in held
+        ]
+        if lacking:
+            absent.append({"annee": year, "absente_de": ", ".join(lacking)})
+    return pd.DataFrame(absent, columns=["annee", "absente_de"])
 
 
 @dg.asset(
@@ -65,8 +78,10 @@ naissances_deces_checks = dataset_checks(
     rules=[
         Rule(
             "every_year_present_once",
-            "Years are unique and contiguous: no year is missing between the first and last.",
+            "Years are unique and contiguous, and each is in both sources: no year is missing "
+            "between the first and last, in births or in deaths.",
             missing_years,
+            inputs=("insee_naissances", "insee_deces"),
         )
     ],
 )

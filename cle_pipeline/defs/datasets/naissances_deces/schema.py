@@ -1,4 +1,5 @@
-"""The published table of births and deaths per year (no official schema exists)."""
+"""The published table of births and deaths per year (no official schema exists); a count
+INSEE declares missing is empty (nullable), never 0."""
 
 import pandas as pd
 import pandera.pandas as pa
@@ -15,11 +16,18 @@ class NaissancesDeces(pa.DataFrameModel):
     annee: Series[pd.Int64Dtype] = pa.Field(
         ge=2000, le=2100, unique=True, description="Année civile"
     )
+    # Empty where INSEE publishes the value as missing (status M): unknown, not zero.
     naissances: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, description="Naissances domiciliées dans la commune (état civil, INSEE)"
+        ge=0,
+        nullable=True,
+        description="Naissances vivantes domiciliées dans la commune (état civil, INSEE) ; "
+        "vide : valeur manquante à l'INSEE, pas zéro",
     )
     deces: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, description="Décès domiciliés dans la commune (état civil, INSEE)"
+        ge=0,
+        nullable=True,
+        description="Décès domiciliés dans la commune (état civil, INSEE) ; vide : valeur "
+        "manquante à l'INSEE, pas zéro",
     )
 
     class Config:
