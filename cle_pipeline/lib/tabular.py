@@ -12,6 +12,7 @@ import codecs
 import hashlib
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,12 +68,37 @@ def read_header(path: Path, csv_format: CsvFormat, label: str | None = None) -> 
 
 
 def require_columns(
-    path: Path, csv_format: CsvFormat, required: list[str], label: str | None = None
+    path: Path,
+    csv_format: CsvFormat,
+    required: list[str],
+    label: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The header, after checking that every required column is in it (by name, any order)."""
+    """The header, after checking that every required column is in it (by name, any order).
+
+    `labels` maps another header a producer writes (the column labels of a portal's web
+    export) to the field names: a header that has every required column under its labels is
+    returned renamed to field names. Only a header that is neither is an error."""
     label = label or str(path)
     header = read_header(path, csv_format, label)
     missing = [name for name in required if name not in header]
+    if missing and labels:
+        renamed = [labels.get(name, name) for name in header]
+        if all(name in renamed for name in required):
+            header, missing = renamed, []
+        else:
+            missing_labels = [
+                name
+                for field in required
+                if field not in renamed
+                for name, target in labels.items()
+                if target == field
+            ]
+            raise SourceFormatError(
+                f"{label}: neither field names nor labels as header: missing column(s) "
+                f"{', '.join(missing)}, or label(s) {', '.join(missing_labels)}; "
+                f"columns found: {';'.join(header)}"
+            )
     if len(header) == 1 and missing:
         raise SourceFormatError(
             f"{label}: the header has a single column {header[0][:80]!r}: the separator is not "
@@ -94,10 +120,13 @@ def sql_name(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def read_csv_relation(path: Path, header: list[str], csv_format: CsvFormat) -> str:
-    """A DuckDB `read_csv(...)` call reading every column as text, in the file's own format."""
+def read_csv_relation(
+    path: Path, header: list[str], csv_format: CsvFormat, names: list[str] | None = None
+) -> str:
+    """A DuckDB `read_csv(...)` call reading every column as text, in the file's own format;
+    with `names`, its columns are renamed in order (labels → field names)."""
     columns = ", ".join(f"{sql_string(name)}: 'VARCHAR'" for name in header)
-    return (
+    relation = (
         f"read_csv({sql_string(str(path))}, delim={sql_string(csv_format.separator)}, "
         f"header=true, quote='\"', escape='\"', "
         f"encoding={sql_string(encoding_of(path, csv_format.encoding))}, "
@@ -106,6 +135,12 @@ def read_csv_relation(path: Path, header: list[str], csv_format: CsvFormat) -> s
         # (IRVE: about 270 → 215 MiB) at no cost in time; it must stay above the 2 MB line limit.
         f"buffer_size={4 * 1024 * 1024})"
     )
+    if names is None or names == header:
+        return relation
+    renamed = ", ".join(
+        f"{sql_name(old)} AS {sql_name(new)}" for old, new in zip(header, names, strict=True)
+    )
+    return f"(SELECT {renamed} FROM {relation})"
 
 
 def query_csv(
@@ -117,14 +152,17 @@ def query_csv(
     parameters: list[Any] | dict[str, Any] | None = None,
     select: str = "*",
     label: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The rows of a national CSV that satisfy `where` (SQL over the file's column names),
-    every value as text. The file is streamed by DuckDB; only the result reaches pandas."""
+    every value as text. The file is streamed by DuckDB; only the result reaches pandas.
+    With `labels` (label → field name), a header of labels is read under the field names."""
     label = label or str(path)
     # Detect the encoding once: the header check and DuckDB then both use the result.
     csv_format = CsvFormat(csv_format.separator, encoding_of(path, csv_format.encoding))
-    header = require_columns(path, csv_format, required, label)
-    sql = f"SELECT {select} FROM {read_csv_relation(path, header, csv_format)} WHERE {where}"
+    header = read_header(path, csv_format, label)
+    names = require_columns(path, csv_format, required, label, labels)
+    sql = f"SELECT {select} FROM {read_csv_relation(path, header, csv_format, names)} WHERE {where}"
     connection = duckdb.connect()
     try:
         # Two cores on the target machines; a bounded memory so a cut never swaps.
