@@ -9,8 +9,10 @@ look as documented raises `SourceFormatError` naming the file, and the column or
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import re
+import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +25,33 @@ import pandas as pd
 from cle_pipeline.lib.errors import SourceFormatError
 
 DEFAULT_MAX_UNZIPPED_BYTES = 8 * 1024**3  # a zip bomb guard far above any national file
+
+
+@dataclass(frozen=True)
+class RaggedLine:
+    """A record whose number of fields is not the header's: `number` is its first line in the
+    file (the header is line 1), `last` its last (a quoted field may hold line breaks)."""
+
+    number: int
+    last: int
+    fields: int
+
+    def describe(self) -> str:
+        return f"line {self.number} ({self.fields} fields)"
+
+
+class RaggedLinesError(SourceFormatError):
+    """Records whose number of fields is not the header's, named by their line numbers."""
+
+    def __init__(self, label: str, lines: list[RaggedLine], expected: int) -> None:
+        self.lines = lines
+        self.expected = expected
+        shown = ", ".join(line.describe() for line in lines[:10])
+        more = f" and {len(lines) - 10} more" if len(lines) > 10 else ""
+        super().__init__(
+            f"{label}: {len(lines)} line(s) do not have the header's {expected} fields: "
+            f"{shown}{more}"
+        )
 
 
 @dataclass(frozen=True)
@@ -171,11 +200,71 @@ def query_csv(
         connection.execute("SET enable_progress_bar = false")  # not on a run's stderr
         frame = connection.execute(sql, parameters or []).df()
     except duckdb.Error as error:
+        if csv_format.encoding == "latin-1" and "not latin-1 encoded" in str(error):
+            # DuckDB's latin-1 refuses bytes 0x80-0x9F, which Windows-1252 files use for `’`,
+            # `œ`, `€` (and UTF-8 pasted into a latin-1 file for `É`): read a UTF-8 copy.
+            with tempfile.TemporaryDirectory() as folder:
+                copy = windows_1252_to_utf8(path, Path(folder) / path.name)
+                return query_csv(
+                    copy,
+                    CsvFormat(csv_format.separator, "utf-8"),
+                    required=required,
+                    where=where,
+                    parameters=parameters,
+                    select=select,
+                    label=label,
+                    labels=labels,
+                )
+        # DuckDB stops on a ragged line without saying which: find them (only on failure, so
+        # a good file is read once) and name them.
+        ragged = ragged_lines(path, csv_format, len(header))
+        if ragged:
+            raise RaggedLinesError(label, ragged, len(header)) from error
         raise SourceFormatError(f"{label}: {_first_lines(str(error))}") from error
     finally:
         connection.close()
     # Every value as text; an empty field is missing (NaN, like every pandas reader).
     return frame
+
+
+def ragged_lines(path: Path, csv_format: CsvFormat, expected: int) -> list[RaggedLine]:
+    """Every record of the file (after the header) whose number of fields is not `expected`,
+    by a streaming scan with csv's quoting rules; blank lines are not records."""
+    encoding = encoding_of(path, csv_format.encoding)
+    found = []
+    with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="replace",
+                   newline="") as stream:  # fmt: skip
+        reader = csv.reader(stream, delimiter=csv_format.separator, quotechar='"')
+        next(reader, None)
+        end = reader.line_num
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if record and len(record) != expected:
+                found.append(RaggedLine(start, end, len(record)))
+    return found
+
+
+def windows_1252_to_utf8(path: Path, target: Path) -> Path:
+    """A UTF-8 copy of a latin-1 / Windows-1252 file, line by line; the five bytes Windows-1252
+    leaves undefined are read as latin-1."""
+    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
+        for line in source:
+            try:
+                out.write(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                out.write(line.decode("latin-1"))
+    return target
+
+
+def copy_without_lines(path: Path, lines: list[RaggedLine], target: Path) -> Path:
+    """A byte-for-byte copy of the file without the given records, for a reader that cannot
+    skip them (DuckDB); line numbers of the rest change, so report them from the original."""
+    skipped = {number for line in lines for number in range(line.number, line.last + 1)}
+    with path.open("rb") as source, target.open("wb") as out:
+        for number, line in enumerate(source, start=1):
+            if number not in skipped:
+                out.write(line)
+    return target
 
 
 def _first_lines(message: str, count: int = 6) -> str:
