@@ -324,6 +324,21 @@ def single_line(value: object) -> object:
     return " ".join(str(value).split())
 
 
+def undo_double_encoding(value: object) -> object:
+    """`HÃ©lÃ¨ne` → `Hélène`: UTF-8 text once decoded as latin-1 (or Windows-1252) and written
+    again. Repaired only when unambiguous: the whole value, turned back into bytes, is valid
+    UTF-8 (correct French text never is: `é` alone is not a UTF-8 sequence); a value mixing
+    repaired and correct accents is left as written."""
+    if not isinstance(value, str) or value.isascii():
+        return value
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return value.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return value
+
+
 def name_key(value: object) -> str | None:
     """A name reduced for matching: `Comité des fêtes de Caudebec-lès-Elbeuf` and
     `COMITE DES FETES DE CAUDEBEC LES ELBEUF` → the same key (no accents, capitals, words)."""

@@ -9,9 +9,12 @@ look as documented raises `SourceFormatError` naming the file, and the column or
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import re
+import tempfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,33 @@ import pandas as pd
 from cle_pipeline.lib.errors import SourceFormatError
 
 DEFAULT_MAX_UNZIPPED_BYTES = 8 * 1024**3  # a zip bomb guard far above any national file
+
+
+@dataclass(frozen=True)
+class RaggedLine:
+    """A record whose number of fields is not the header's: `number` is its first line in the
+    file (the header is line 1), `last` its last (a quoted field may hold line breaks)."""
+
+    number: int
+    last: int
+    fields: int
+
+    def describe(self) -> str:
+        return f"line {self.number} ({self.fields} fields)"
+
+
+class RaggedLinesError(SourceFormatError):
+    """Records whose number of fields is not the header's, named by their line numbers."""
+
+    def __init__(self, label: str, lines: list[RaggedLine], expected: int) -> None:
+        self.lines = lines
+        self.expected = expected
+        shown = ", ".join(line.describe() for line in lines[:10])
+        more = f" and {len(lines) - 10} more" if len(lines) > 10 else ""
+        super().__init__(
+            f"{label}: {len(lines)} line(s) do not have the header's {expected} fields: "
+            f"{shown}{more}"
+        )
 
 
 @dataclass(frozen=True)
@@ -67,12 +97,37 @@ def read_header(path: Path, csv_format: CsvFormat, label: str | None = None) -> 
 
 
 def require_columns(
-    path: Path, csv_format: CsvFormat, required: list[str], label: str | None = None
+    path: Path,
+    csv_format: CsvFormat,
+    required: list[str],
+    label: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The header, after checking that every required column is in it (by name, any order)."""
+    """The header, after checking that every required column is in it (by name, any order).
+
+    `labels` maps another header a producer writes (the column labels of a portal's web
+    export) to the field names: a header that has every required column under its labels is
+    returned renamed to field names. Only a header that is neither is an error."""
     label = label or str(path)
     header = read_header(path, csv_format, label)
     missing = [name for name in required if name not in header]
+    if missing and labels:
+        renamed = [labels.get(name, name) for name in header]
+        if all(name in renamed for name in required):
+            header, missing = renamed, []
+        else:
+            missing_labels = [
+                name
+                for field in required
+                if field not in renamed
+                for name, target in labels.items()
+                if target == field
+            ]
+            raise SourceFormatError(
+                f"{label}: neither field names nor labels as header: missing column(s) "
+                f"{', '.join(missing)}, or label(s) {', '.join(missing_labels)}; "
+                f"columns found: {';'.join(header)}"
+            )
     if len(header) == 1 and missing:
         raise SourceFormatError(
             f"{label}: the header has a single column {header[0][:80]!r}: the separator is not "
@@ -94,10 +149,13 @@ def sql_name(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def read_csv_relation(path: Path, header: list[str], csv_format: CsvFormat) -> str:
-    """A DuckDB `read_csv(...)` call reading every column as text, in the file's own format."""
+def read_csv_relation(
+    path: Path, header: list[str], csv_format: CsvFormat, names: list[str] | None = None
+) -> str:
+    """A DuckDB `read_csv(...)` call reading every column as text, in the file's own format;
+    with `names`, its columns are renamed in order (labels → field names)."""
     columns = ", ".join(f"{sql_string(name)}: 'VARCHAR'" for name in header)
-    return (
+    relation = (
         f"read_csv({sql_string(str(path))}, delim={sql_string(csv_format.separator)}, "
         f"header=true, quote='\"', escape='\"', "
         f"encoding={sql_string(encoding_of(path, csv_format.encoding))}, "
@@ -106,6 +164,12 @@ def read_csv_relation(path: Path, header: list[str], csv_format: CsvFormat) -> s
         # (IRVE: about 270 → 215 MiB) at no cost in time; it must stay above the 2 MB line limit.
         f"buffer_size={4 * 1024 * 1024})"
     )
+    if names is None or names == header:
+        return relation
+    renamed = ", ".join(
+        f"{sql_name(old)} AS {sql_name(new)}" for old, new in zip(header, names, strict=True)
+    )
+    return f"(SELECT {renamed} FROM {relation})"
 
 
 def query_csv(
@@ -118,18 +182,21 @@ def query_csv(
     select: str = "*",
     label: str | None = None,
     line_column: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The rows of a national CSV that satisfy `where` (SQL over the file's column names),
     every value as text. The file is streamed by DuckDB; only the result reaches pandas.
 
+    With `labels` (label → field name), a header of labels is read under the field names.
     `line_column` adds a column of that name holding each row's line in the file (the header
     is line 1), so that an error can point into a national file; it assumes no quoted field
     spans lines, true of the files that use it."""
     label = label or str(path)
     # Detect the encoding once: the header check and DuckDB then both use the result.
     csv_format = CsvFormat(csv_format.separator, encoding_of(path, csv_format.encoding))
-    header = require_columns(path, csv_format, required, label)
-    relation = read_csv_relation(path, header, csv_format)
+    header = read_header(path, csv_format, label)
+    names = require_columns(path, csv_format, required, label, labels)
+    relation = read_csv_relation(path, header, csv_format, names)
     if line_column:
         # `row_number() OVER ()` is DuckDB's streaming window: it numbers rows in file order.
         relation = (
@@ -144,11 +211,71 @@ def query_csv(
         connection.execute("SET enable_progress_bar = false")  # not on a run's stderr
         frame = connection.execute(sql, parameters or []).df()
     except duckdb.Error as error:
+        if csv_format.encoding == "latin-1" and "not latin-1 encoded" in str(error):
+            # DuckDB's latin-1 refuses bytes 0x80-0x9F, which Windows-1252 files use for `’`,
+            # `œ`, `€` (and UTF-8 pasted into a latin-1 file for `É`): read a UTF-8 copy.
+            with tempfile.TemporaryDirectory() as folder:
+                copy = windows_1252_to_utf8(path, Path(folder) / path.name)
+                return query_csv(
+                    copy,
+                    CsvFormat(csv_format.separator, "utf-8"),
+                    required=required,
+                    where=where,
+                    parameters=parameters,
+                    select=select,
+                    label=label,
+                    labels=labels,
+                )
+        # DuckDB stops on a ragged line without saying which: find them (only on failure, so
+        # a good file is read once) and name them.
+        ragged = ragged_lines(path, csv_format, len(header))
+        if ragged:
+            raise RaggedLinesError(label, ragged, len(header)) from error
         raise SourceFormatError(f"{label}: {_first_lines(str(error))}") from error
     finally:
         connection.close()
     # Every value as text; an empty field is missing (NaN, like every pandas reader).
     return frame
+
+
+def ragged_lines(path: Path, csv_format: CsvFormat, expected: int) -> list[RaggedLine]:
+    """Every record of the file (after the header) whose number of fields is not `expected`,
+    by a streaming scan with csv's quoting rules; blank lines are not records."""
+    encoding = encoding_of(path, csv_format.encoding)
+    found = []
+    with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="replace",
+                   newline="") as stream:  # fmt: skip
+        reader = csv.reader(stream, delimiter=csv_format.separator, quotechar='"')
+        next(reader, None)
+        end = reader.line_num
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if record and len(record) != expected:
+                found.append(RaggedLine(start, end, len(record)))
+    return found
+
+
+def windows_1252_to_utf8(path: Path, target: Path) -> Path:
+    """A UTF-8 copy of a latin-1 / Windows-1252 file, line by line; the five bytes Windows-1252
+    leaves undefined are read as latin-1."""
+    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
+        for line in source:
+            try:
+                out.write(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                out.write(line.decode("latin-1"))
+    return target
+
+
+def copy_without_lines(path: Path, lines: list[RaggedLine], target: Path) -> Path:
+    """A byte-for-byte copy of the file without the given records, for a reader that cannot
+    skip them (DuckDB); line numbers of the rest change, so report them from the original."""
+    skipped = {number for line in lines for number in range(line.number, line.last + 1)}
+    with path.open("rb") as source, target.open("wb") as out:
+        for number, line in enumerate(source, start=1):
+            if number not in skipped:
+                out.write(line)
+    return target
 
 
 def _first_lines(message: str, count: int = 6) -> str:

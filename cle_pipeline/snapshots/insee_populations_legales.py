@@ -1,8 +1,11 @@
 """INSEE populations légales: `ensemble.zip` → `donnees_communes.csv` and two other levels.
 
-`;`, UTF-8, one row per commune (`CODCOM` inside the department, `411` for 97411), Paris as
-its 20 arrondissements. Populations are SAMPLES of the right size (Caudebec-lès-Elbeuf just
-above 10,000, Elbeuf about 16,000), not INSEE's figures.
+The current generation of the header (`REG;Région;DEP;…;COM;Commune;PMUN;PCAP;PTOT`, `COM` the
+INSEE code), `;`, UTF-8, CRLF, one row per commune, Paris as its 20 arrondissements and, last,
+a row for Paris itself with only `COM`, `Commune` and `PMUN`, as in the real file. Populations
+are SAMPLES of the right size (Caudebec-lès-Elbeuf just above 10,000, Elbeuf about 16,000), not
+INSEE's figures. The older generation (`CODREG;REG;CODDEP;…`) is written by `older_communes_csv`
+for the tests.
 """
 
 from __future__ import annotations
@@ -12,6 +15,19 @@ from pathlib import Path
 from cle_pipeline.snapshots.common import csv_text, source_folder, write_zip
 
 COMMUNES_HEADER = [
+    "REG",
+    "Région",
+    "DEP",
+    "CODARR",
+    "CODCAN",
+    "CODCOM",
+    "COM",
+    "Commune",
+    "PMUN",
+    "PCAP",
+    "PTOT",
+]
+OLDER_COMMUNES_HEADER = [
     "CODREG",
     "REG",
     "CODDEP",
@@ -42,8 +58,25 @@ PARIS_ARRONDISSEMENTS = [
 ]  # fmt: skip
 
 
-def write() -> list[Path]:
-    communes = [[*place, str(pmun), str(pcap), str(pmun + pcap)] for *place, pmun, pcap in COMMUNES]
+def _insee_code(department: str, number: str) -> str:
+    return department[:2] + number
+
+
+def older_communes_csv() -> str:
+    """`donnees_communes.csv` of an older vintage: `COM` is the name, the code is `CODDEP` +
+    `CODCOM`, Paris only as its arrondissements; the same SAMPLE populations."""
+    rows = [[*place[:6], *place[7:]] for place in _communes() if place[2]]
+    return csv_text(OLDER_COMMUNES_HEADER, rows, ";")
+
+
+def _communes() -> list[list[str]]:
+    """The current generation's rows (the INSEE code in `COM`, sixth field)."""
+    communes = [
+        [region, name, department, arrondissement, canton, number,
+         _insee_code(department, number), commune, str(pmun), str(pcap), str(pmun + pcap)]
+        for region, name, department, arrondissement, canton, number, commune, pmun, pcap
+        in COMMUNES
+    ]  # fmt: skip
     for index, pmun in enumerate(PARIS_ARRONDISSEMENTS, start=1):
         suffix = "er" if index == 1 else "e"
         communes.append(
@@ -52,14 +85,25 @@ def write() -> list[Path]:
                 "Île-de-France",
                 "75",
                 "1",
-                "99",
+                # The real file leaves Paris' canton blank (two spaces).
+                "  ",
                 f"1{index:02d}",
+                f"751{index:02d}",
                 f"Paris {index}{suffix} Arrondissement",
                 str(pmun),
                 str(pmun // 100),
                 str(pmun + pmun // 100),
             ]
         )
+    # Paris itself, after every commune, with its population municipale only.
+    communes.append(
+        ["", "", "", "", "", "", "75056", "Paris", str(sum(PARIS_ARRONDISSEMENTS)), "", ""]
+    )
+    return communes
+
+
+def write() -> list[Path]:
+    communes = _communes()
     departments = [
         ["28", "Normandie", "76", "Seine-Maritime", "34", "69", "708", "1254378", "1271120"],
         ["11", "Île-de-France", "75", "Paris", "1", "17", "1", "2113705", "2136590"],
@@ -80,7 +124,9 @@ def write() -> list[Path]:
                 departments,
                 ";",
             ).encode("utf-8"),
-            "donnees_communes.csv": csv_text(COMMUNES_HEADER, communes, ";").encode("utf-8"),
+            "donnees_communes.csv": csv_text(COMMUNES_HEADER, communes, ";")
+            .replace("\n", "\r\n")
+            .encode("utf-8"),
         },
     )
     return [target]

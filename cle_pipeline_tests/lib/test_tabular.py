@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 
 from cle_pipeline.lib.errors import SourceFormatError
-from cle_pipeline.lib.tabular import CsvFormat, extract_member, query_csv, read_header
+from cle_pipeline.lib.tabular import (
+    CsvFormat,
+    RaggedLinesError,
+    extract_member,
+    query_csv,
+    read_header,
+)
 
 SEMICOLON_UTF8 = CsvFormat(separator=";", encoding="utf-8")
 SEMICOLON_LATIN1 = CsvFormat(separator=";", encoding="latin-1")
@@ -141,3 +147,25 @@ def test_line_numbers_follow_the_file_whatever_rows_the_cut_keeps(tmp_path):
         [150001, "150000"],
         [200001, "200000"],
     ]
+
+
+def test_ragged_lines_are_named_by_their_line_numbers(tmp_path):
+    table = write(
+        tmp_path / "t.csv",
+        # The quoted field of line 2 runs over line 3.
+        b'CODGEO;LIB\r\n01001;"A;\r\nB"\r\n'
+        b"76165;Caudebec;en trop\r\n2A004\r\n97411;Saint-Denis\r\n",
+    )
+    with pytest.raises(RaggedLinesError) as raised:
+        query_csv(table, SEMICOLON_UTF8, required=["CODGEO"], where="true")
+    assert str(raised.value) == (
+        f"{table}: 2 line(s) do not have the header's 2 fields: line 4 (3 fields), "
+        "line 5 (1 fields)"
+    )
+
+
+def test_windows_1252_bytes_that_duckdb_refuses_as_latin1_are_read(tmp_path):
+    # `’` (0x92) and `œ` (0x9c): Windows-1252, which DuckDB's latin-1 decoder refuses.
+    table = write(tmp_path / "t.csv", b"CODGEO;LIB\n76165;L\x92\x9cuvre \xe9t\xe9\n")
+    rows = query_csv(table, SEMICOLON_LATIN1, required=["LIB"], where="true")
+    assert rows["LIB"].tolist() == ["L’œuvre été"]

@@ -2,7 +2,10 @@
 establishments, the only national file that gives a school's INSEE commune code from its UAI.
 
 Opendatasoft export, `;`, UTF-8 with a BOM, about 68,000 rows and 72 columns, one row per
-establishment (schools, collèges, lycées, administrative units). Traps of the file:
+establishment (schools, collèges, lycées, administrative units). The API export has field
+names as header (`identifiant_de_l_etablissement`); the portal's web page gives labels
+(`Identifiant_de_l_etablissement;…;Code postal;Code_commune`, CRLF, 69 columns): both are read,
+through `LABELS`. Traps of the file:
 
 - it lists the establishments open today (`etat` OUVERT, A OUVRIR, A FERMER): a school that
   closed is absent, although the enrolment file still has its past years;
@@ -40,6 +43,80 @@ SOURCE = Source(
     snapshot="fr-en-annuaire-education.csv",
 )
 FORMAT = CsvFormat(separator=";", encoding="utf-8")
+# The download button of the portal's web page writes labels as header, the API export field
+# names (in the 69-column release: the API also has `code_circonscription` and the two
+# `zone_animation_pedagogique` columns). Either is read, under the field names.
+LABELS = {
+    "Identifiant_de_l_etablissement": "identifiant_de_l_etablissement",
+    "Nom_etablissement": "nom_etablissement",
+    "Type_etablissement": "type_etablissement",
+    "Statut_public_prive": "statut_public_prive",
+    "Adresse_1": "adresse_1",
+    "Adresse_2": "adresse_2",
+    "Adresse_3": "adresse_3",
+    "Code postal": "code_postal",
+    "Code_commune": "code_commune",
+    "Nom_commune": "nom_commune",
+    "Code_departement": "code_departement",
+    "Code_academie": "code_academie",
+    "Code_region": "code_region",
+    "Ecole_maternelle": "ecole_maternelle",
+    "Ecole_elementaire": "ecole_elementaire",
+    "Voie_generale": "voie_generale",
+    "Voie_technologique": "voie_technologique",
+    "Voie_professionnelle": "voie_professionnelle",
+    "Telephone": "telephone",
+    "Fax": "fax",
+    "Web": "web",
+    "Mail": "mail",
+    "Restauration": "restauration",
+    "Hebergement": "hebergement",
+    "ULIS": "ulis",
+    "Apprentissage": "apprentissage",
+    "Segpa": "segpa",
+    "Section_arts": "section_arts",
+    "Section_cinema": "section_cinema",
+    "Section_theatre": "section_theatre",
+    "Section_sport": "section_sport",
+    "Section_internationale": "section_internationale",
+    "Section_europeenne": "section_europeenne",
+    "Lycee_Agricole": "lycee_agricole",
+    "Lycee_militaire": "lycee_militaire",
+    "Lycee_des_metiers": "lycee_des_metiers",
+    "Post_BAC": "post_bac",
+    "Appartenance_Education_Prioritaire": "appartenance_education_prioritaire",
+    "GRETA": "greta",
+    "SIREN_SIRET": "siren_siret",
+    "Nombre_d_eleves": "nombre_d_eleves",
+    "Fiche_onisep": "fiche_onisep",
+    "position": "position",
+    "Type_contrat_prive": "type_contrat_prive",
+    "Libelle_departement": "libelle_departement",
+    "Libelle_academie": "libelle_academie",
+    "Libelle_region": "libelle_region",
+    "coordonnee_X": "coordx_origine",
+    "coordonnee_Y": "coordy_origine",
+    "epsg": "epsg_origine",
+    "nom_circonscription": "nom_circonscription",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "precision_localisation": "precision_localisation",
+    "date_ouverture": "date_ouverture",
+    "date_maj_ligne": "date_maj_ligne",
+    "etat": "etat",
+    "ministere_tutelle": "ministere_tutelle",
+    "etablissement_multi_lignes": "multi_uai",
+    "rpi_concentre": "rpi_concentre",
+    "rpi_disperse": "rpi_disperse",
+    "code_nature": "code_nature",
+    "libelle_nature": "libelle_nature",
+    "Code_type_contrat_prive": "code_type_contrat_prive",
+    "PIAL": "pial",
+    "etablissement_mere": "etablissement_mere",
+    "type_rattachement_etablissement_mere": "type_rattachement_etablissement_mere",
+    "code_bassin_formation": "code_bassin_formation",
+    "libelle_bassin_formation": "libelle_bassin_formation",
+}
 COLUMNS = [
     "identifiant_de_l_etablissement",
     "nom_etablissement",
@@ -78,6 +155,7 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
         "OR starts_with(identifiant_de_l_etablissement, $prefix)",
         parameters={"codes": commune_codes(commune.code), "prefix": uai_prefix(commune.department)},
         label=label,
+        labels=LABELS,
     )
     rows["dans_la_commune"] = rows["code_commune"].isin(commune_codes(commune.code))
     return rows

@@ -5,7 +5,9 @@ Opendatasoft export, `;`, UTF-8 with a BOM, about 47,500 schools a year. `rentre
 the year of the rentrée (`2022` for 2022-2023); counts are integers (the API has served some
 as `125.0`). The header changed over time: older exports end with `tri;code_postal`; newer ones
 add `code_departement`, `nombre_eleves_ueea` and a column `code_commune_insee` that actually
-holds the POSTAL code. Only the columns below are required, so both read the same.
+holds the POSTAL code. Only the columns below are required, so both read the same. The
+portal's web page gives labels instead of field names as header (`Rentrée scolaire;…;Numéro
+de l'école;…`, CRLF): read too, through `LABELS`.
 
 The file has no INSEE code: a school is placed by its UAI (`numero_ecole`) in the school
 directory, which is why this asset depends on `education_annuaire` rather than the dataset
@@ -67,6 +69,33 @@ COLUMNS = [
     "nombre_total_eleves",
     *LEVEL_COLUMNS,
 ]
+# The download button of the portal's web page writes labels as header (as of the release of
+# rentrée 2022, 23 columns), the API export field names. Either is read, under the field names.
+LABELS = {
+    "Rentrée scolaire": "rentree_scolaire",
+    "Région académique": "region_academique",
+    "Académie": "academie",
+    "Département": "departement",
+    "Commune": "commune",
+    "Numéro de l'école": "numero_ecole",
+    "Dénomination principale": "denomination_principale",
+    "Patronyme": "patronyme",
+    "Secteur": "secteur",
+    "REP": "rep",
+    "REP +": "rep_plus",
+    "Nombre total de classes": "nombre_total_classes",
+    "Nombre total d'élèves": "nombre_total_eleves",
+    "Nombre d'élèves en pré-élémentaire hors ULIS": "nombre_eleves_preelementaire_hors_ulis",
+    "Nombre d'élèves en élémentaire hors ULIS": "nombre_eleves_elementaire_hors_ulis",
+    "Nombre d'élèves en ULIS": "nombre_eleves_ulis",
+    "Nombre d'élèves en CP hors ULIS": "nombre_eleves_cp_hors_ulis",
+    "Nombre d'élèves en CE1 hors ULIS": "nombre_eleves_ce1_hors_ulis",
+    "Nombre d'élèves en CE2 hors ULIS": "nombre_eleves_ce2_hors_ulis",
+    "Nombre d'élèves en CM1 hors ULIS": "nombre_eleves_cm1_hors_ulis",
+    "Nombre d'élèves en CM2 hors ULIS": "nombre_eleves_cm2_hors_ulis",
+    "tri": "tri",
+    "Code Postal": "code_postal",
+}
 # Only in newer exports (UEEA pupils counted apart from rentrée 2024); read when present.
 UEEA = "nombre_eleves_ueea"
 
@@ -81,12 +110,17 @@ WHERE = """
 
 def commune_uais(directory: pd.DataFrame, label: str = "education_annuaire") -> list[str]:
     """The UAIs the directory places in the commune (deduplicated). A UAI placed both in the
-    commune and elsewhere is a contradiction of the directory, not something to guess about."""
+    commune and elsewhere is a contradiction of the directory, not something to guess about,
+    unless the directory says the establishment has several lines (`multi_uai` = 1: a lycée
+    and its annex in another commune share their UAI in the real file): it is then the
+    commune's too."""
     listed = directory.dropna(subset=["identifiant_de_l_etablissement"])
     uais = listed["identifiant_de_l_etablissement"].str.strip()
     own = set(uais[listed["dans_la_commune"]])
     elsewhere = set(uais[~listed["dans_la_commune"]])
-    contradictions = sorted(own & elsewhere)
+    multi_line = listed.get("multi_uai", pd.Series("", index=listed.index)).fillna("").str.strip()
+    several_lines = set(uais[multi_line == "1"])
+    contradictions = sorted((own & elsewhere) - several_lines)
     if contradictions:
         raise SourceFormatError(
             f"{label}: UAI {', '.join(contradictions)} placed both in the commune and in another "
@@ -112,6 +146,7 @@ def cut_commune(table: Path, directory: pd.DataFrame, commune: Commune, label: s
             "prefix": uai_prefix(commune.department),
         },
         label=label,
+        labels=LABELS,
     )
     uai = rows["numero_ecole"].str.strip()
     by_directory = uai.isin(own)

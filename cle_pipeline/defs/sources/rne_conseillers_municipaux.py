@@ -16,6 +16,12 @@ some overseas communes (Martinique, Guyane, the Pacific), which fill the collect
 (`Code de la collectivité à statut particulier`) instead, like Paris, Lyon, Marseille and
 Corsica on top of their department.
 
+Reusers of the 2025 file report latin-1 with double-encoded characters (`HÃ©lÃ¨ne`) and ragged
+lines: the encoding is detected per file (UTF-8, else latin-1), a value or column name that is
+double-encoded UTF-8 is repaired where unambiguous (`lib.normalise.undo_double_encoding`), and
+ragged lines are named by their line numbers: skipped (and listed in the metadata) when none
+of their fields is the commune's code, an error otherwise, as they might be its councillors.
+
 Personal data: the birth date, the socio-professional category and the nationality are never
 read out of the file (data minimisation); only the columns the commune publishes reach the
 asset's value.
@@ -24,15 +30,26 @@ asset's value.
 from __future__ import annotations
 
 import re
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline.lib.normalise import blank_to_none
-from cle_pipeline.lib.tabular import CsvFormat, query_csv, sql_name
+from cle_pipeline.lib.normalise import blank_to_none, undo_double_encoding
+from cle_pipeline.lib.tabular import (
+    CsvFormat,
+    RaggedLine,
+    RaggedLinesError,
+    copy_without_lines,
+    query_csv,
+    read_header,
+    sql_name,
+)
 
 SOURCE = Source(
     id="rne_conseillers_municipaux",
@@ -48,7 +65,8 @@ SOURCE = Source(
     ),
     snapshot="elus-conseillers-municipaux-cm.csv",
 )
-FORMAT = CsvFormat(separator=";", encoding="utf-8")
+# UTF-8 as published; latin-1 in copies that reusers pass around: detected per file.
+FORMAT = CsvFormat(separator=";", encoding="detect")
 
 DEPARTMENT = "Code du département"
 COLLECTIVITY = "Code de la collectivité à statut particulier"
@@ -109,10 +127,23 @@ def prefilter_values(code: str) -> list[str]:
     return sorted({number.lstrip("0") or "0" for number in numbers})
 
 
-def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
-    """The commune's councillors, one row per councillor and function, public columns only,
-    every value as text."""
-    candidates = query_csv(
+@dataclass(frozen=True)
+class Councillors:
+    """The commune's rows, and what was repaired or skipped in the file to read them."""
+
+    rows: pd.DataFrame
+    ragged_lines_skipped: list[RaggedLine]
+    values_repaired: int
+
+
+def _query(table: Path, code: str, label: str) -> pd.DataFrame:
+    # A double-encoded header (`LibellÃ© de la fonction`) is read under its repaired names.
+    repaired_names = {
+        name: undo_double_encoding(name)
+        for name in read_header(table, FORMAT, label)
+        if undo_double_encoding(name) != name
+    }
+    return query_csv(
         table,
         FORMAT,
         required=COLUMNS,
@@ -120,12 +151,64 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
         parameters={"numbers": prefilter_values(code)},
         select=", ".join(sql_name(name) for name in COLUMNS),
         label=label,
+        labels=repaired_names,
     )
+
+
+def _without_ragged_lines(
+    table: Path, code: str, label: str, ragged: RaggedLinesError, folder: Path
+) -> pd.DataFrame:
+    """The prefiltered rows of the file without its ragged lines, unless one of them may be
+    the commune's (a field holds one of its code's spellings): that is an error naming it."""
+    spellings = set(prefilter_values(code))
+    numbers = {
+        number: line for line in ragged.lines for number in range(line.number, line.last + 1)
+    }
+    suspect = []
+    with table.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            # Codes are ASCII: latin-1 decodes any byte, whatever the file's encoding.
+            fields = raw.decode("latin-1").split(FORMAT.separator)
+            line = numbers.get(number)
+            if line and spellings & {field.strip().lstrip("0").upper() for field in fields}:
+                suspect.append(line)
+    if suspect:
+        raise SourceFormatError(
+            f"{label}: ragged line(s) that may be the commune {code}'s councillors, where the "
+            f"header has {ragged.expected} fields: "
+            f"{', '.join(line.describe() for line in suspect)}; correct or remove them"
+        ) from ragged
+    cleaned = copy_without_lines(table, ragged.lines, folder / table.name)
+    return _query(cleaned, code, label)
+
+
+def read_councillors(table: Path, code: str, label: str) -> Councillors:
+    """The commune's councillors, one row per councillor and function, public columns only,
+    every value as text, double-encoded values repaired; ragged lines of other communes
+    skipped and listed."""
+    skipped: list[RaggedLine] = []
+    try:
+        candidates = _query(table, code, label)
+    except RaggedLinesError as ragged:
+        with tempfile.TemporaryDirectory() as folder:
+            candidates = _without_ragged_lines(table, code, label, ragged, Path(folder))
+        skipped = ragged.lines
     placed = [
         insee_code(row[DEPARTMENT], row[COLLECTIVITY], row[COMMUNE])
         for _, row in candidates.iterrows()
     ]
-    return candidates[[found == code for found in placed]].reset_index(drop=True)
+    # A boolean Series, not a list: an empty list would select no column at all.
+    rows = candidates[
+        pd.Series([found == code for found in placed], index=candidates.index, dtype=bool)
+    ]
+    repaired = rows.map(undo_double_encoding)
+    values_repaired = int((repaired.fillna("") != rows.fillna("")).sum().sum())
+    return Councillors(repaired.reset_index(drop=True), skipped, values_repaired)
+
+
+def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
+    """The commune's councillors (see `read_councillors`), without the report."""
+    return read_councillors(table, code, label).rows
 
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
@@ -134,12 +217,22 @@ def rne_conseillers_municipaux(commune: Commune, sources: SourceFetcher) -> dg.O
     published (text), without birth date, socio-professional category or nationality, which
     are left in the national file."""
     fetched = sources.fetch(SOURCE, commune.code)
-    councillors = cut_commune(fetched.path, commune.code, fetched.location)
+    read = read_councillors(fetched.path, commune.code, fetched.location)
+    councillors = read.rows
+    if councillors.empty:
+        raise SourceError(
+            f"{fetched.location}: no councillor of the commune {commune.code} ({commune.name}) "
+            f"in the file ({COMMUNE}); is the commune new, or the file another one than the "
+            "municipal councillors'?"
+        )
+    skipped = read.ragged_lines_skipped
     return dg.Output(
         councillors,
         metadata={
             **fetched.metadata(),
             "rows_for_commune": len(councillors),
             "rows_with_function": int(councillors["Libellé de la fonction"].notna().sum()),
+            "double_encoded_values_repaired": read.values_repaired,
+            "ragged_lines_skipped": ", ".join(line.describe() for line in skipped) or "none",
         },
     )

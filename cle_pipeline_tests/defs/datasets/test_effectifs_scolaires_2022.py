@@ -1,5 +1,10 @@
-"""`effectifs_scolaires_2022` from the snapshots: exact rows, and the checks that guard them."""
+"""`effectifs_scolaires_2022` from the snapshots and from the real files of Ille-et-Vilaine:
+exact rows, and the checks that guard them."""
 
+import json
+import zipfile
+
+import dagster as dg
 import pandas as pd
 import pytest
 
@@ -15,6 +20,8 @@ from cle_pipeline.defs.datasets.effectifs_scolaires_2022.schema import Effectifs
 from cle_pipeline.lib.checks import evaluate
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline_tests.conftest import check_outcomes, published_csv
+from cle_pipeline_tests.defs.sources.test_education_annuaire import REAL, REAL_DIRECTORY
+from cle_pipeline_tests.defs.sources.test_education_effectifs_ecoles import REAL_ENROLMENTS
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 CHECKS = {
@@ -23,6 +30,48 @@ CHECKS = {
     "effectifs_scolaires_2022:one_row_per_school_and_year": True,
 }
 RULES = [LEVELS_SUM_TO_TOTAL, ONE_ROW_PER_SCHOOL_AND_YEAR]
+
+
+@pytest.fixture
+def rennes_from_real_files(tmp_path, monkeypatch):
+    """Rennes (35238) as a user would run it: INSEE's real COG 2024 zipped as INSEE ships it,
+    a SAMPLE outline (a box around the city, not IGN's geometry: no school is placed by its
+    position), and the school files as the portal's web page gives them."""
+    cog = tmp_path / "cog_ensemble_2024_csv.zip"
+    with zipfile.ZipFile(cog, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.write(REAL / "v_commune_2024.csv", "v_commune_2024.csv")
+    outline = tmp_path / "35238.geojson"
+    box = [[-1.75, 48.07], [-1.62, 48.07], [-1.62, 48.15], [-1.75, 48.15], [-1.75, 48.07]]
+    outline.write_text(json.dumps({"type": "Polygon", "coordinates": [box]}))
+    monkeypatch.setenv("CLE_SOURCE_COG_COMMUNES", str(cog))
+    monkeypatch.setenv("CLE_SOURCE_COMMUNE_CONTOURS", str(outline))
+    monkeypatch.setenv("CLE_SOURCE_EDUCATION_ANNUAIRE", str(REAL_DIRECTORY))
+    monkeypatch.setenv("CLE_SOURCE_EDUCATION_EFFECTIFS_ECOLES", str(REAL_ENROLMENTS))
+
+
+def test_rennes_schools_at_rentree_2022_from_the_portals_web_export(
+    materialize, tmp_path, rennes_from_real_files
+):
+    result = materialize("effectifs_scolaires_2022", commune="35238")
+    assert check_outcomes(result) == CHECKS
+    published = published_csv(tmp_path, "35238", "effectifs_scolaires_2022")
+    assert len(published) == 95
+    assert set(published["nom_commune"]) == {"Rennes"}
+    assert set(published["rentree_scolaire"]) == {"2022"}
+    assert published["nombre_total_eleves"].astype(int).sum() == 18_803
+    assert published["secteur"].value_counts().to_dict() == {"public": 77, "privé": 18}
+    assert (published["rep"] == "true").sum() == 18
+    assert (published["rep_plus"] == "true").sum() == 5
+    # Empty: the web export of rentrée 2022 has no UEEA column.
+    assert published.iloc[0].tolist() == [
+        "2022", "35238", "Rennes", "0350592D", "ECOLE ELEMENTAIRE PUBLIQUE", "JOSEPH LOTTE",
+        "public", "false", "false", "9", "179", "0", "170", "9", "", "48", "31", "32", "26", "33",
+    ]  # fmt: skip
+    directory = result.asset_materializations_for_node("education_annuaire")[0].metadata
+    assert directory["rows_for_commune"] == dg.IntMetadataValue(193)
+    assert directory["schools_in_commune"] == dg.IntMetadataValue(97)
+    metadata = result.asset_materializations_for_node("effectifs_scolaires_2022")[0].metadata
+    assert metadata["pupils"] == dg.IntMetadataValue(18_803)
 
 
 def test_caudebec_schools_at_rentree_2022(materialize, tmp_path):

@@ -21,6 +21,7 @@ from cle_pipeline.lib.checks import evaluate
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.snapshots import rne_conseillers_municipaux as snapshot
 from cle_pipeline_tests.conftest import check_outcomes, published_csv
+from cle_pipeline_tests.defs.sources.test_insee_populations_legales import real_archive
 from cle_pipeline_tests.defs.sources.test_rne_conseillers_municipaux import (
     SNAPSHOT,
     french_date,
@@ -45,7 +46,7 @@ COLUMNS = [
     "date_debut_fonction",
 ]
 POPULATION = pd.DataFrame(
-    {"code_insee": ["76165"], "COM": ["Caudebec-lès-Elbeuf"], "PMUN": ["10153"]}
+    {"code_insee": ["76165"], "nom_commune": ["Caudebec-lès-Elbeuf"], "PMUN": ["10153"]}
 )
 
 
@@ -92,6 +93,22 @@ def test_caudebec_council_with_its_maire_adjoints_and_a_double_function(material
     assert result.asset_materializations_for_node("elus")[0].metadata[
         "legal_council_size"
     ] == dg.TextMetadataValue("33")
+
+
+def test_the_real_2023_populations_give_caudebec_a_legal_council_of_33(
+    materialize, tmp_path, monkeypatch
+):
+    # INSEE's real `donnees_communes.csv` (current header, CRLF) zipped as `ensemble.zip`.
+    monkeypatch.setenv("CLE_SOURCE_INSEE_POPULATIONS_LEGALES", str(real_archive(tmp_path)))
+    result = materialize("elus")
+    assert check_outcomes(result) == dict.fromkeys(CHECKS, True)
+    population = result.asset_value("insee_populations_legales")
+    assert population[["code_insee", "nom_commune", "PMUN"]].values.tolist() == [
+        ["76165", "Caudebec-lès-Elbeuf", "10135"]
+    ]
+    metadata = result.asset_materializations_for_node("elus")[0].metadata
+    assert metadata["population_municipale"] == dg.IntMetadataValue(10135)
+    assert metadata["legal_council_size"] == dg.TextMetadataValue("33")
 
 
 def test_elbeuf_passes_with_its_own_council(materialize, tmp_path):

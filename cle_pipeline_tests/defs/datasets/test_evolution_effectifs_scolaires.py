@@ -15,6 +15,9 @@ from cle_pipeline.lib.checks import evaluate
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline_tests.conftest import check_outcomes, published_csv
+from cle_pipeline_tests.defs.datasets.test_effectifs_scolaires_2022 import (
+    rennes_from_real_files,  # noqa: F401 (a fixture)
+)
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 CHECKS = {
@@ -101,6 +104,30 @@ def test_elbeuf_passes_every_check(materialize, tmp_path):
     published = published_csv(tmp_path, "76231", "evolution_effectifs_scolaires")
     totals = published[published["niveau_agregation"] == "commune"]
     assert totals["nombre_ecoles"].tolist() == ["3"] * 5
+
+
+def test_rennes_over_four_rentrees_from_the_portals_web_export(
+    materialize,
+    tmp_path,
+    rennes_from_real_files,  # noqa: F811
+):
+    result = materialize("evolution_effectifs_scolaires", commune="35238")
+    assert check_outcomes(result) == CHECKS
+    published = published_csv(tmp_path, "35238", "evolution_effectifs_scolaires")
+    totals = published[published["niveau_agregation"] == "commune"]
+    assert totals[["rentree_scolaire", "nombre_ecoles", "nombre_total_eleves"]].values.tolist() == [
+        ["2019", "94", "18942"],
+        ["2020", "94", "18931"],
+        ["2021", "94", "18717"],
+        ["2022", "95", "18803"],
+    ]
+    lotte = published[published["numero_ecole"] == "0350592D"]
+    assert lotte[["rentree_scolaire", "nombre_total_eleves"]].values.tolist() == [
+        ["2019", "203"],
+        ["2020", "195"],
+        ["2021", "192"],
+        ["2022", "179"],
+    ]
 
 
 def test_paris_finds_its_school_under_its_arrondissement(materialize, tmp_path):

@@ -75,3 +75,58 @@ def test_a_missing_column_names_the_file_and_the_column(tmp_path: Path):
     broken = without_column(DIRECTORY, "code_commune", tmp_path / "fr-en-annuaire-education.csv")
     with pytest.raises(SourceFormatError, match=r"fr-en-annuaire-education\.csv.*code_commune"):
         cut_commune(broken, CAUDEBEC, str(broken))
+
+
+# -- the portal's web export, as a user downloads it: labels as header, BOM, CRLF ------------
+
+REAL = PROJECT_ROOT.parent / "shared" / "real"
+# A verbatim copy of Ille-et-Vilaine's directory (996 rows, 69 columns), see ../shared/real.
+REAL_DIRECTORY = REAL / "fr-en-annuaire-education.csv"
+RENNES = Commune("35238", "Rennes", "35", "53")
+
+
+def with_field_names(source: Path, labels: dict[str, str], target: Path) -> Path:
+    """The same file with the API export's field names as header, the rows' bytes untouched."""
+    header, _, rows = source.read_bytes().partition(b"\r\n")
+    names = [labels[name] for name in header.decode("utf-8-sig").split(";")]
+    target.write_bytes(b"\xef\xbb\xbf" + ";".join(names).encode() + b"\r\n" + rows)
+    return target
+
+
+def test_the_web_export_with_labels_places_rennes_establishments():
+    assert REAL_DIRECTORY.read_bytes().startswith(b"\xef\xbb\xbfIdentifiant_de_l_etablissement;")
+    rows = cut_commune(REAL_DIRECTORY, RENNES, "fr-en-annuaire-education.csv")
+    own = rows[rows["dans_la_commune"]]
+    assert len(own) == 193
+    schools = own[own["type_etablissement"] == "Ecole"]
+    assert schools["identifiant_de_l_etablissement"].nunique() == 97
+    # Every row of the department file is numbered in Ille-et-Vilaine (035…).
+    assert len(rows) == 996
+    lotte = own[own["identifiant_de_l_etablissement"] == "0350592D"].iloc[0]
+    assert (lotte["nom_etablissement"], lotte["code_postal"], lotte["code_commune"]) == (
+        "Ecole élémentaire publique Joseph Lotte",
+        "35000",
+        "35238",
+    )
+
+
+def test_labels_and_field_names_read_the_same(tmp_path: Path):
+    from cle_pipeline.defs.sources.education_annuaire import LABELS
+
+    assert len(LABELS) == 69
+    renamed = with_field_names(REAL_DIRECTORY, LABELS, tmp_path / "api.csv")
+    by_labels = cut_commune(REAL_DIRECTORY, RENNES, "labels")
+    assert cut_commune(renamed, RENNES, "field names").equals(by_labels)
+
+
+def test_a_header_of_neither_names_the_file_and_the_columns_found(tmp_path: Path):
+    path = tmp_path / "annuaire.csv"
+    path.write_text("UAI;Nom;Commune\r\n0350592D;Joseph Lotte;35238\r\n", encoding="utf-8")
+    with pytest.raises(SourceFormatError) as raised:
+        cut_commune(path, RENNES, str(path))
+    assert str(raised.value).startswith(
+        f"{path}: neither field names nor labels as header: missing column(s) "
+        "identifiant_de_l_etablissement, nom_etablissement, type_etablissement, code_commune, "
+        "nom_commune, etat, or label(s) Identifiant_de_l_etablissement, Nom_etablissement, "
+        "Type_etablissement, Code_commune, Nom_commune, etat; columns found: UAI;Nom;Commune"
+    )

@@ -14,7 +14,14 @@ from cle_pipeline.defs.sources.education_effectifs_ecoles import (
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline_tests.defs.sources.test_education_annuaire import DIRECTORY, without_column
+from cle_pipeline_tests.defs.sources.test_education_annuaire import (
+    DIRECTORY,
+    REAL,
+    REAL_DIRECTORY,
+    RENNES,
+    with_field_names,
+    without_column,
+)
 
 FOLDER = PROJECT_ROOT / "data" / "sources" / "education_effectifs_ecoles"
 CURRENT = FOLDER / SOURCE.snapshot
@@ -111,3 +118,64 @@ def test_a_uai_placed_in_two_communes_by_the_directory_is_an_error():
     with pytest.raises(SourceFormatError, match="0761587M"):
         commune_uais(directory)
     assert commune_uais(directory.iloc[1:]) == ["0761588N"]
+
+
+def test_a_multi_line_establishment_of_the_real_directory_is_the_communes_too():
+    # Lycée Assomption (Rennes) and its annex in Retiers share UAI 0350778F; the directory
+    # marks both lines (`etablissement_multi_lignes` = 1): not a contradiction.
+    directory = education_annuaire.cut_commune(REAL_DIRECTORY, RENNES, "annuaire")
+    assumption = directory[directory["identifiant_de_l_etablissement"] == "0350778F"]
+    assert assumption[["code_commune", "multi_uai"]].values.tolist() == [
+        ["35238", "1"],
+        ["35239", "1"],
+    ]
+    assert "0350778F" in commune_uais(directory)
+    unmarked = directory.assign(multi_uai="0")
+    with pytest.raises(SourceFormatError, match="UAI 0350778F placed both"):
+        commune_uais(unmarked)
+
+
+# -- the portal's web export, as a user downloads it: labels as header, BOM, CRLF ------------
+
+# A verbatim copy of Ille-et-Vilaine's enrolments, rentrées 2019-2022 (2,704 rows).
+REAL_ENROLMENTS = REAL / "fr-en-ecoles-effectifs-nb_classes.csv"
+
+
+def rennes_enrolments(table: Path = REAL_ENROLMENTS) -> pd.DataFrame:
+    directory = education_annuaire.cut_commune(REAL_DIRECTORY, RENNES, "annuaire")
+    return cut_commune(table, directory, RENNES, str(table))
+
+
+def test_the_web_export_with_labels_gives_rennes_schools_placed_by_uai():
+    assert REAL_ENROLMENTS.read_bytes().startswith(b"\xef\xbb\xbfRentr\xc3\xa9e scolaire;")
+    rows = rennes_enrolments()
+    assert set(rows["place_par"]) == {"annuaire"}
+    assert rows.groupby("rentree_scolaire").size().to_dict() == {
+        "2019": 94,
+        "2020": 94,
+        "2021": 94,
+        "2022": 95,
+    }
+    lotte = rows[(rows["numero_ecole"] == "0350592D") & (rows["rentree_scolaire"] == "2022")]
+    assert lotte[
+        ["patronyme", "secteur", "nombre_total_classes", "nombre_total_eleves", "code_postal"]
+    ].values.tolist() == [["JOSEPH LOTTE", "PUBLIC", "9", "179", "35000"]]
+
+
+def test_labels_and_field_names_read_the_same(tmp_path: Path):
+    from cle_pipeline.defs.sources.education_effectifs_ecoles import LABELS
+
+    renamed = with_field_names(REAL_ENROLMENTS, LABELS, tmp_path / "api.csv")
+    assert rennes_enrolments(renamed).equals(rennes_enrolments())
+
+
+def test_a_header_of_neither_names_the_file_and_the_columns_found(tmp_path: Path):
+    path = tmp_path / "effectifs.csv"
+    path.write_text("Année;UAI;Élèves\r\n2022;0350592D;179\r\n", encoding="utf-8")
+    with pytest.raises(SourceFormatError) as raised:
+        rennes_enrolments(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: neither field names nor labels as header: ")
+    assert "missing column(s) rentree_scolaire, commune, numero_ecole," in message
+    assert "or label(s) Rentrée scolaire, Commune, Numéro de l'école," in message
+    assert message.endswith("columns found: Année;UAI;Élèves")

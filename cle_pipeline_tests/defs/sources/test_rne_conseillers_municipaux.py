@@ -19,11 +19,13 @@ from cle_pipeline.defs.sources.rne_conseillers_municipaux import (
     cut_commune,
     insee_code,
     prefilter_values,
+    read_councillors,
 )
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.snapshots import rne_conseillers_municipaux as snapshot
+from cle_pipeline_tests.conftest import failure_messages
 
 SNAPSHOT = PROJECT_ROOT / "data" / "sources" / "rne_conseillers_municipaux" / snapshot.FILE_NAME
 DATES = ["Date de naissance", "Date de début du mandat", "Date de début de la fonction"]
@@ -231,3 +233,102 @@ def test_online_mode_resolves_the_newest_councillors_file(datagouv, tmp_path):
     assert fetched.location.endswith(newest)
     assert fetched.path.read_bytes() == current
     assert len(cut_commune(fetched.path, "76165", fetched.location)) == 34
+
+
+# -- files as reusers find them: a commune without row, latin-1, double-encoded, ragged -------
+
+
+def test_a_commune_absent_from_the_file_is_a_clear_error_naming_it_and_the_file(
+    materialize, tmp_path, monkeypatch
+):
+    others = [row for row in snapshot.rows() if row["Code de la commune"] != "76165"]
+    path = snapshot.write_file(tmp_path / "sans-caudebec.csv", others)
+    monkeypatch.setenv("CLE_SOURCE_RNE_CONSEILLERS_MUNICIPAUX", str(path))
+    result = materialize("rne_conseillers_municipaux", raise_on_error=False)
+    assert failure_messages(result) == {
+        "rne_conseillers_municipaux": "cle_pipeline.lib.errors.SourceError: "
+        f"{path}: no councillor of the commune 76165 "
+        "(Caudebec-lès-Elbeuf) in the file (Code de la commune); is the commune new, or the "
+        "file another one than the municipal councillors'?\n"
+    }
+    # The cut itself keeps its columns when no row is the commune's.
+    assert cut_commune(path, "76165", str(path)).columns.tolist() == COLUMNS
+
+
+def _lines(path: Path = SNAPSHOT) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def test_a_latin1_copy_reads_the_same(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(SNAPSHOT.read_text(encoding="utf-8").encode("latin-1"))
+    assert b"H\xe9l\xe8ne" in path.read_bytes()  # latin-1 bytes, not UTF-8
+    assert cut_commune(path, "76165", "latin-1").equals(cut_commune(SNAPSHOT, "76165", "utf-8"))
+
+
+def test_double_encoded_values_in_a_latin1_file_are_repaired(tmp_path):
+    # A latin-1 file whose Caudebec rows were pasted in as UTF-8: read as latin-1, they show
+    # `HÃ©lÃ¨ne` and `Caudebec-lÃ¨s-Elbeuf`.
+    lines = _lines()
+    data = b"".join(line.encode("utf-8" if ";76165;" in line else "latin-1") for line in lines)
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(data)
+    assert "HÃ©lÃ¨ne".encode("latin-1") in data and b"Elbeuf;H\xe9l\xe8ne" not in data
+    read = read_councillors(path, "76165", "mixed")
+    assert read.rows.equals(cut_commune(SNAPSHOT, "76165", "utf-8"))
+    maire = read.rows.iloc[0]
+    assert (maire["Prénom de l'élu"], maire["Libellé de la commune"]) == (
+        "Hélène",
+        "Caudebec-lès-Elbeuf",
+    )
+    # Every Caudebec row's commune name, plus each accented name, function or department.
+    assert read.values_repaired == sum(
+        value != value.encode("utf-8").decode("latin-1")
+        for _, row in read.rows[COLUMNS].iterrows()
+        for value in row.dropna()
+    )
+    assert read.values_repaired > 34
+
+
+def test_a_file_double_encoded_throughout_header_included_is_repaired(tmp_path):
+    path = tmp_path / "double.csv"
+    path.write_bytes(
+        SNAPSHOT.read_text(encoding="utf-8").encode("utf-8").decode("latin-1").encode()
+    )
+    assert path.read_text(encoding="utf-8").startswith("Code du dÃ©partement;")
+    assert cut_commune(path, "76165", "double").equals(cut_commune(SNAPSHOT, "76165", "utf-8"))
+
+
+def test_a_correct_value_is_never_repaired(tmp_path):
+    # Correct latin-1 French text never decodes as UTF-8: nothing to repair in the snapshot.
+    assert read_councillors(SNAPSHOT, "76165", "snapshot").values_repaired == 0
+
+
+def _with_extra_field(line_number: int, tmp_path: Path) -> Path:
+    lines = _lines()
+    lines[line_number - 1] = lines[line_number - 1].rstrip("\n") + ";en trop\n"
+    path = tmp_path / "ragged.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def test_a_ragged_line_of_another_commune_is_skipped_and_named(materialize, tmp_path, monkeypatch):
+    path = _with_extra_field(24, tmp_path)  # Elbeuf's maire
+    read = read_councillors(path, "76165", str(path))
+    assert [line.describe() for line in read.ragged_lines_skipped] == ["line 24 (17 fields)"]
+    assert read.rows.equals(cut_commune(SNAPSHOT, "76165", "snapshot"))
+    monkeypatch.setenv("CLE_SOURCE_RNE_CONSEILLERS_MUNICIPAUX", str(path))
+    result = materialize("rne_conseillers_municipaux")
+    metadata = result.asset_materializations_for_node("rne_conseillers_municipaux")[0].metadata
+    assert metadata["ragged_lines_skipped"].value == "line 24 (17 fields)"
+    assert metadata["rows_for_commune"].value == 34
+
+
+def test_a_ragged_line_that_may_be_the_communes_is_an_error_naming_it(tmp_path):
+    path = _with_extra_field(6, tmp_path)  # Caudebec's 2nd adjoint
+    with pytest.raises(SourceFormatError) as raised:
+        cut_commune(path, "76165", str(path))
+    assert str(raised.value) == (
+        f"{path}: ragged line(s) that may be the commune 76165's councillors, where the header "
+        "has 16 fields: line 6 (17 fields); correct or remove them"
+    )
