@@ -19,6 +19,7 @@ import dagster as dg
 from cle_pipeline.definitions import defs
 from cle_pipeline.defs.publishing.assets import publication_key
 from cle_pipeline.demo import dagster_instance, step_failures
+from cle_pipeline.lib.partitions import register_communes
 from cle_pipeline.lib.release import released_datasets
 from cle_pipeline.lib.sheet import dataset_ids
 
@@ -43,7 +44,8 @@ def main() -> int:
     # Resolved as a run would resolve them (EnvVar values included).
     needed = {name: definitions.resources[name] for name in ("settings", "datagouv")}
     with dg.build_resources(needed) as resources:
-        folder = resources.settings.published_folder()
+        commune = resources.settings.insee_code()
+        folder = resources.settings.published_folder(commune)
         target = resources.datagouv
     checked = set(released_datasets(folder))
     ready = [dataset_id for dataset_id in dataset_ids() if dataset_id in checked]
@@ -59,12 +61,15 @@ def main() -> int:
     failed = not ready
     if ready:
         job = definitions.resolve_job_def("publish_datagouv")
+        instance = dagster_instance()
+        register_communes(instance, [commune])
         # Dagster's step-by-step log (tracebacks included) is for the UI; the terminal gets the
         # summary, which quotes each failure.
         quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
         result = job.execute_in_process(
             run_config=quiet,
-            instance=dagster_instance(),
+            instance=instance,
+            partition_key=commune,
             asset_selection=[publication_key(dataset_id) for dataset_id in ready],
             raise_on_error=False,
         )

@@ -15,6 +15,7 @@ from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.errors import innermost_cause
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.partitions import PartitionedPickleIOManager, register_communes
 from cle_pipeline.lib.settings import CommuneSettings
 
 SHARED_SCHEMAS = PROJECT_ROOT.parent / "shared" / "schemas"
@@ -49,10 +50,13 @@ def materialize_into(
     raise_on_error: bool = True,
     instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Runs `selection` and its checks in-process, publishing under `root/published`.
+    """Runs `selection` and its checks in-process for the partition `commune` (registered in the
+    instance first), publishing under `root/published`.
 
     Publication goes to `datagouv`, by default a closed port of 127.0.0.1: never the internet.
     """
+    instance = instance or dg.DagsterInstance.ephemeral()
+    register_communes(instance, [commune])
     return dg.materialize(
         [*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
         selection=selection,
@@ -64,9 +68,11 @@ def materialize_into(
             ),
             "sources": sources or SourceFetcher(cache_dir=str(root / "cache")),
             "datagouv": datagouv or DataGouvPublisher(api_url="http://127.0.0.1:9/api/1"),
+            "io_manager": PartitionedPickleIOManager(),
         },
+        partition_key=commune,
         raise_on_error=raise_on_error,
-        instance=instance or dg.DagsterInstance.ephemeral(),
+        instance=instance,
     )
 
 

@@ -1,8 +1,8 @@
 """The code location loads, and its graph is the one we mean to ship.
 
-`graph.txt` lists every asset with its group and checks, and every job, schedule and sensor: a
-change to the graph shows in review as a change to that file. After an intended change, rewrite
-it with `UPDATE_GRAPH_SNAPSHOT=1 make test`.
+`graph.txt` lists every asset with its group, partitions and checks, and every job, schedule and
+sensor: a change to the graph shows in review as a change to that file. After an intended
+change, rewrite it with `UPDATE_GRAPH_SNAPSHOT=1 make test`.
 """
 
 import os
@@ -22,7 +22,13 @@ def describe(definitions: dg.Definitions) -> str:
     for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
         node = graph.get(key)
         upstream = ",".join(sorted(parent.to_user_string() for parent in node.parent_keys))
-        lines.append(f"asset {key.to_user_string()} [{node.group_name}] <- {upstream or '-'}")
+        partitions = node.partitions_def
+        # Dynamic partitions by name (`commune`), anything else by its kind.
+        by = f" per {getattr(partitions, 'name', None) or type(partitions).__name__}"
+        lines.append(
+            f"asset {key.to_user_string()} [{node.group_name}]{by if partitions else ''} "
+            f"<- {upstream or '-'}"
+        )
         lines += [f"  check {name}" for name in sorted(checks.get(key, []))]
     lines += [f"job {job.name}" for job in sorted(definitions.jobs or [], key=lambda j: j.name)]
     lines += [

@@ -8,6 +8,7 @@ import dagster as dg
 
 from cle_pipeline.lib.datagouv import DEMO_API, DataGouvPublisher
 from cle_pipeline.lib.fetch import SourceFetcher
+from cle_pipeline.lib.partitions import PartitionedPickleIOManager
 from cle_pipeline.lib.settings import CommuneSettings
 
 
@@ -29,6 +30,11 @@ def resources() -> dg.Definitions:
             "sources": SourceFetcher(
                 mode=_env_or("CLE_SOURCE_MODE", "snapshot"),
                 cache_dir=_env_or("CLE_CACHE_DIR", ""),
+            ),
+            # Values between steps, one folder per commune (CLE_STORAGE_DIR, default the
+            # instance's storage folder under DAGSTER_HOME).
+            "io_manager": PartitionedPickleIOManager(
+                base_dir=_env_or("CLE_STORAGE_DIR", ""),
             ),
             "datagouv": DataGouvPublisher(
                 api_url=_env_or("DATAGOUV_API_URL", DEMO_API),

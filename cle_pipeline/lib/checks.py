@@ -5,6 +5,10 @@ multi-asset check whose results (`schema`, then one per rule) are blocking: when
 nothing downstream of the dataset runs (no publication of unchecked data). A failed result
 carries the number of failing rows and a sample of them as a markdown table.
 
+Every dataset also gets `rows_belong_to_commune`: each row names the partition's commune (its
+INSEE code column, or what stands for it), so that a value of one commune can never be published
+in another's folder.
+
 The checks are also the gate to `data/published/<commune>/`: the dataset's CSV, its rendered
 sheet and its release record (`lib/release.py`) are written there (atomically) only when every
 check passed, so a failed run never replaces the last good file with bad data, and only checked
@@ -20,12 +24,17 @@ import pandas as pd
 import pandera.pandas as pa
 
 from cle_pipeline.lib.fetch import SourceFetcher
-from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.geo import Commune, arrondissement_codes
 from cle_pipeline.lib.metadata import markdown_table
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.release import write_release
 from cle_pipeline.lib.settings import CommuneSettings
 
 SAMPLE_SIZE = 10
+BELONGS_TO_COMMUNE = "rows_belong_to_commune"
+# How a dataset's rows name their commune: the column holding its INSEE code, or a function
+# `(frame, code) -> rows that do not belong to commune code`.
+CommuneOfRows = str | Callable[[pd.DataFrame, str], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,30 @@ def evaluate(
     return outcomes
 
 
+def rows_of_other_communes(frame: pd.DataFrame, code: str, commune_of_rows: CommuneOfRows):
+    """The rows of `frame` that do not name commune `code` (its arrondissements count as the
+    commune for Paris, Lyon and Marseille)."""
+    if callable(commune_of_rows):
+        return commune_of_rows(frame, code)
+    codes = frame[commune_of_rows].fillna("").astype(str).str.strip()
+    return frame.loc[~codes.isin([code, *arrondissement_codes(code)]), [commune_of_rows]]
+
+
+def belongs_to_commune(
+    frame: pd.DataFrame, commune: Commune, code: str, commune_of_rows: CommuneOfRows
+) -> Outcome:
+    """Every row is of the partition's commune `code`, and so is the commune it was built with."""
+    description = f"Every row is of commune {code} (the partition's)"
+    if commune.code != code:
+        failures = pd.DataFrame({"error": [f"built for commune {commune.code}, not {code}"]})
+        return Outcome(BELONGS_TO_COMMUNE, failures, description)
+    try:
+        failures = rows_of_other_communes(frame, code, commune_of_rows)
+    except (KeyError, ValueError, TypeError) as error:
+        failures = pd.DataFrame({"error": [f"{type(error).__name__}: {error}"]})
+    return Outcome(BELONGS_TO_COMMUNE, failures, description)
+
+
 def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> dg.AssetCheckResult:
     metadata: dict[str, Any] = {"failing_rows": len(outcome.failures), **extra}
     if not outcome.passed:
@@ -127,14 +160,23 @@ def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> 
 
 
 def dataset_checks(
-    dataset_id: str, model: type[pa.DataFrameModel], rules: Sequence[Rule] = ()
+    dataset_id: str,
+    model: type[pa.DataFrameModel],
+    rules: Sequence[Rule] = (),
+    *,
+    commune_of_rows: CommuneOfRows,
 ) -> dg.AssetChecksDefinition:
-    """The blocking checks of a published dataset, which write its CSV when they all pass."""
+    """The blocking checks of a published dataset, partitioned by commune, which write its CSV
+    when they all pass. `commune_of_rows` says how a row names its commune (see
+    `CommuneOfRows`)."""
     asset_key = dg.AssetKey(dataset_id)
     extra_inputs = sorted({name for rule in rules for name in rule.inputs})
+    named_by = f"its {commune_of_rows} is" if isinstance(commune_of_rows, str) else "it names"
     descriptions = {
         "schema": f"Every row satisfies the pandera model {model.__name__} "
         "(types, required fields, enums, patterns).",
+        BELONGS_TO_COMMUNE: f"Every row is of the partition's commune ({named_by} the "
+        "commune's INSEE code): a value built for another commune is never published here.",
         **{rule.name: rule.description for rule in rules},
     }
     specs = [
@@ -144,6 +186,7 @@ def dataset_checks(
             blocking=True,
             description=text,
             additional_deps=["commune", *extra_inputs],
+            partitions_def=COMMUNES,
         )
         for name, text in descriptions.items()
     ]
@@ -167,11 +210,13 @@ def dataset_checks(
         commune: Commune,
         **inputs: Any,
     ):
+        code = commune_of(context)
         outcomes = evaluate(frame, model, rules, commune, inputs)
-        target = settings.published_folder() / f"{dataset_id}.csv"
+        outcomes.insert(1, belongs_to_commune(frame, commune, code, commune_of_rows))
+        target = settings.published_folder(code) / f"{dataset_id}.csv"
         if all(outcome.passed for outcome in outcomes):
             reasons = sources.sample_reasons()
-            if inbox := settings.inbox_sample_reason():
+            if inbox := settings.inbox_sample_reason(code):
                 reasons.append(inbox)
             release = write_release(
                 frame, target.parent, dataset_id, commune, sources.mode, tuple(reasons)

@@ -27,6 +27,7 @@ import dagster as dg
 import pytest
 
 from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.partitions import register_communes
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -44,7 +45,7 @@ CHROMIUM_FLAGS = [
 ]
 STARTUP_SECONDS = 90
 # What the job build_commune runs.
-BUILT_GROUPS = ("sources", "published")
+BUILT_GROUPS = ("commune_reference", "sources", "published")
 # Caudebec's table, the grant of the Comité des fêtes at 0 €: the check amount_above_zero fails.
 GRANT = "8\u00a0000,00\u00a0€".encode()
 
@@ -144,10 +145,12 @@ def build_in(instance: dg.DagsterInstance, home: Path, output: Path, inbox: Path
 
         definitions = defs()  # resources read the variables above
         job = definitions.resolve_job_def("build_commune")
-        assert job.execute_in_process(instance=instance).success
+        register_communes(instance, ["76165"])
+        assert job.execute_in_process(instance=instance, partition_key="76165").success
         table.write_bytes(table.read_bytes().replace(GRANT, b"0"))
         failed = job.execute_in_process(
             instance=instance,
+            partition_key="76165",
             asset_selection=[dg.AssetKey("subventions_inbox"), dg.AssetKey("subventions")],
             raise_on_error=False,
         )
@@ -352,7 +355,7 @@ def test_the_asset_graph_shows_every_published_dataset(webserver, browser, defin
     shot = tmp_path / "asset_graph_published.png"
     browser.save_screenshot(str(shot))
     assert names_in_view(browser) == set(datasets), f"see {shot}"
-    assert "2 / 3 Passed" in body.text  # subventions, whose amount_above_zero failed
+    assert "3 / 4 Passed" in body.text  # subventions, whose amount_above_zero failed
     assert shot.stat().st_size > 50_000
 
 

@@ -32,6 +32,8 @@ import dagster as dg
 
 TIMEZONE = "Europe/Paris"
 SOURCES_GROUP = "sources"
+# The commune itself (COG line, outline): refreshed like a source.
+COMMUNE_REFERENCE_GROUP = "commune_reference"
 PUBLISHED_GROUP = "published"
 # The reference every source is cut with; a dataset's freshness is its national sources'.
 COMMUNE_ASSET = "commune"
@@ -169,8 +171,9 @@ def dataset_condition() -> dg.AutomationCondition:
 
 def automate(spec: dg.AssetSpec) -> dg.AssetSpec:
     """The spec with its cadence tag, automation condition and freshness policy, from the
-    table; specs outside the `sources` and `published` groups are returned unchanged."""
-    if spec.group_name == SOURCES_GROUP:
+    table; specs outside the `commune_reference`, `sources` and `published` groups are returned
+    unchanged."""
+    if spec.group_name in (SOURCES_GROUP, COMMUNE_REFERENCE_GROUP):
         cadence = cadence_of_source(spec.key.to_user_string())
         condition = source_condition(cadence)
     elif spec.group_name == PUBLISHED_GROUP:
@@ -186,7 +189,7 @@ def automate(spec: dg.AssetSpec) -> dg.AssetSpec:
 
 build_sources_and_datasets = dg.AutomationConditionSensorDefinition(
     "build_sources_and_datasets",
-    target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP),
+    target=dg.AssetSelection.groups(COMMUNE_REFERENCE_GROUP, SOURCES_GROUP, PUBLISHED_GROUP),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
     description="Refreshes each national source on its publisher's rhythm (tag `cadence`: "

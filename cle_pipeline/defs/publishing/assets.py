@@ -13,6 +13,7 @@ import dagster as dg
 
 from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.metadata import OWNERS
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.release import read_release
 from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline.lib.sheet import dataset_ids, load_sheet
@@ -32,6 +33,7 @@ def publication_asset(dataset_id: str) -> dg.AssetsDefinition:
     @dg.asset(
         key=key,
         group_name=GROUP,
+        partitions_def=COMMUNES,
         deps=[dg.AssetKey(dataset_id)],
         owners=OWNERS,
         kinds={"csv"},
@@ -52,7 +54,7 @@ def publication_asset(dataset_id: str) -> dg.AssetsDefinition:
     def _publish(
         context: dg.AssetExecutionContext, settings: CommuneSettings, datagouv: DataGouvPublisher
     ) -> Iterator[dg.MaterializeResult]:
-        release = read_release(settings.published_folder(), dataset_id)
+        release = read_release(settings.published_folder(commune_of(context)), dataset_id)
         publication = datagouv.publish(release, sheet, context.log)
         metadata = {
             **publication.metadata(),

@@ -37,6 +37,7 @@ import pandas as pd
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.partitions import COMMUNES
 
 # service-public.fr moved to service-public.gouv.fr in October 2025; the old host redirects.
 API_ROOT = "https://api-lannuaire.service-public.gouv.fr"
@@ -261,7 +262,12 @@ def _is_api_page(path: Path) -> bool:
     return isinstance(first, dict) and "results" in first
 
 
-@dg.asset(group_name="sources", kinds={"json", "duckdb"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"json", "duckdb"},
+    metadata=SOURCE.definition_metadata(),
+)
 def annuaire_service_public(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """The commune's offices in the DILA directory (mairie, CCAS, police municipale, State and
     social offices…), as the API serves them: one row per office, nested fields as JSON text."""

@@ -25,6 +25,7 @@ import pandas as pd
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.inbox import LINE, InboxTable, newest_file, read_table
 from cle_pipeline.lib.normalise import name_key, siret_text
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.settings import CommuneSettings
 
 FILE_PATTERN = r"commerces.*"
@@ -96,6 +97,7 @@ def shop_file_sent(folder: Path) -> bool:
 
 @dg.asset(
     group_name="sources",
+    partitions_def=COMMUNES,
     kinds={"csv", "excel"},
     metadata={
         "source_id": "commerces_inbox",
@@ -104,11 +106,11 @@ def shop_file_sent(folder: Path) -> bool:
         "override": "CLE_INBOX_DIR",
     },
 )
-def commerces_inbox(settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
+def commerces_inbox(context, settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
     """The commune's shop hours: the newest `commerces*.csv|xlsx` of its inbox, SIRET and
     hours (OSM syntax) as text, index = the line of each row in the commune's file
     (`ligne_source`). The file is optional (no file: no rows) and never modified."""
-    folder = settings.inbox_folder()
+    folder = settings.inbox_folder(commune_of(context))
     if not shop_file_sent(folder):
         return dg.Output(
             no_shop_hours(),

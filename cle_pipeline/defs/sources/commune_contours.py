@@ -7,7 +7,7 @@ import dagster as dg
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import PolygonRings, read_outline
-from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 
 SOURCE = Source(
     id="commune_contours",
@@ -19,14 +19,17 @@ SOURCE = Source(
 )
 
 
-@dg.asset(group_name="sources", kinds={"json"}, metadata=SOURCE.definition_metadata())
-def commune_contours(
-    settings: CommuneSettings, sources: SourceFetcher
-) -> dg.Output[list[PolygonRings]]:
+@dg.asset(
+    group_name="commune_reference",
+    partitions_def=COMMUNES,
+    kinds={"json"},
+    metadata=SOURCE.definition_metadata(),
+)
+def commune_contours(context, sources: SourceFetcher) -> dg.Output[list[PolygonRings]]:
     """The commune's outline as GeoJSON polygons (lon/lat): coordinates of charging points,
     defibrillators and services are checked against it, not against a box, because the
     neighbouring communes' boxes overlap."""
-    code = settings.insee_code()
+    code = commune_of(context)
     fetched = sources.fetch(SOURCE, code)
     try:
         polygons = read_outline(fetched.path, fetched.location)

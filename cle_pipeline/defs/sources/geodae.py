@@ -26,6 +26,7 @@ from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune, rows_in_commune
 from cle_pipeline.lib.normalise import blank_to_none
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
 SOURCE = Source(
@@ -117,7 +118,12 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
     return rows_in_commune(candidates, commune, "c_com_insee", point_of)
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def geodae(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """The commune's defibrillators in Géo'DAE, every status (working or not, validated or
     not, mobile, flagged duplicates), by `c_com_insee`, or by coordinates inside the commune's

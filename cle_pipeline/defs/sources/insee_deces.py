@@ -14,6 +14,7 @@ import pandas as pd
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.insee import DEATHS, commune_counts
+from cle_pipeline.lib.partitions import COMMUNES
 
 SOURCE = Source(
     id="insee_deces",
@@ -27,7 +28,12 @@ SOURCE = Source(
 MEMBER = r"^(DS_ETAT_CIVIL_DECES_COMMUNES_data|base_deces_\d{4})\.csv$"
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def insee_deces(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Deaths per year for the commune (`annee`, `valeur`; empty when INSEE declares the value
     missing), from its `COM` rows of INSEE's état civil series."""

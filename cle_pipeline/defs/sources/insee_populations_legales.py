@@ -32,6 +32,7 @@ import pandas as pd
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
 SOURCE = Source(
@@ -116,7 +117,12 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     ).sort_values("code_insee", ignore_index=True)
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def insee_populations_legales(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """The commune's legal population rows (its arrondissements' for Paris, Lyon, Marseille),
     as published: population municipale `PMUN`, comptée à part `PCAP`, totale `PTOT`."""

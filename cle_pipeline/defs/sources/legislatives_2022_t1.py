@@ -17,6 +17,7 @@ import pandas as pd
 from cle_pipeline.lib.elections import LEGISLATIVE, read_commune_results, results_metadata
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.partitions import COMMUNES
 
 SOURCE = Source(
     id="legislatives_2022_t1",
@@ -35,7 +36,12 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     return read_commune_results(table, LEGISLATIVE, code, label)
 
 
-@dg.asset(group_name="sources", kinds={"python", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"python", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def legislatives_2022_t1(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """The legislative round 1 results of the commune, one row per polling station × candidate:
     the station's fields (totals and percentages) and the candidate's block, as text."""

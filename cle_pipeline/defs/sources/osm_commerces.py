@@ -29,6 +29,7 @@ import pandas as pd
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.partitions import COMMUNES
 
 OVERPASS_INTERPRETER = "https://overpass-api.de/api/interpreter"
 # `{commune}` is the INSEE code; the fetcher fills it in. Amenities are those that are shops
@@ -124,7 +125,12 @@ def elements_frame(document: dict[str, Any], label: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-@dg.asset(group_name="sources", kinds={"json"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"json"},
+    metadata=SOURCE.definition_metadata(),
+)
 def osm_commerces(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Named shops, cafés, restaurants and craftsmen mapped in OpenStreetMap inside the
     commune's boundary, with their `opening_hours` when mappers gave them (ODbL)."""

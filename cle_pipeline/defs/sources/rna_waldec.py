@@ -15,6 +15,7 @@ import pandas as pd
 
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
 SOURCE = Source(
@@ -52,7 +53,12 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     )
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def rna_waldec(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """The associations whose seat is in the commune, all positions (active, dissolved,
     deleted), read from the department's member of the RNA zip only; the manager's private

@@ -27,6 +27,7 @@ import pandas as pd
 
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, sql_name
 
 SOURCE = Source(
@@ -92,7 +93,12 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     )
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def sirene_etablissements(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """The commune's active establishments in the Sirene stock (any activity), with their
     diffusion status; closed establishments and unused columns are left in the file."""

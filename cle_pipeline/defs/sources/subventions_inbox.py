@@ -30,6 +30,7 @@ from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.inbox import InboxTable, newest_file, read_table
 from cle_pipeline.lib.metadata import markdown_table
 from cle_pipeline.lib.normalise import name_key, siret_key_valid
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.settings import CommuneSettings
 
 FILE_PATTERN = r"subventions.*"
@@ -165,6 +166,7 @@ def read_subsidies(path: Path, label: str) -> tuple[pd.DataFrame, InboxTable, di
 
 @dg.asset(
     group_name="sources",
+    partitions_def=COMMUNES,
     kinds={"csv", "excel"},
     metadata={
         "source_id": "subventions_inbox",
@@ -173,12 +175,14 @@ def read_subsidies(path: Path, label: str) -> tuple[pd.DataFrame, InboxTable, di
         "override": "CLE_INBOX_DIR",
     },
 )
-def subventions_inbox(commune: Commune, settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
+def subventions_inbox(
+    context, commune: Commune, settings: CommuneSettings
+) -> dg.Output[pd.DataFrame]:
     """The commune's table of subsidies: the newest `subventions*.csv|xlsx` of its inbox, every
     value as text, columns renamed to the fields of scdl/subventions, index = the line of each
     row in the commune's file (`ligne_source`), and the granting commune from `commune.json`.
     Nothing is dropped but empty rows; the file is never modified."""
-    folder = settings.inbox_folder()
+    folder = settings.inbox_folder(commune_of(context))
     chosen = newest_file(folder, FILE_PATTERN)
     rows, table, mapping = read_subsidies(chosen.path, str(chosen.path))
     attribuant = read_attribuant(folder, commune)

@@ -23,6 +23,7 @@ def test_caudebec_charging_points(materialize, tmp_path):
     result = materialize("bornes_recharge")
     assert check_outcomes(result) == {
         "bornes_recharge:schema": True,
+        "bornes_recharge:rows_belong_to_commune": True,
         "bornes_recharge:coordinates_inside_commune": True,
         "bornes_recharge:one_row_per_point_de_charge": True,
     }

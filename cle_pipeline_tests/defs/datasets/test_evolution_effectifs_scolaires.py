@@ -22,6 +22,7 @@ from cle_pipeline_tests.defs.datasets.test_effectifs_scolaires_2022 import (
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 CHECKS = {
     "evolution_effectifs_scolaires:schema": True,
+    "evolution_effectifs_scolaires:rows_belong_to_commune": True,
     "evolution_effectifs_scolaires:levels_sum_to_total": True,
     "evolution_effectifs_scolaires:one_row_per_school_and_year": True,
     "evolution_effectifs_scolaires:commune_totals_equal_sum_of_schools": True,

@@ -7,10 +7,10 @@ import pandas as pd
 
 from cle_pipeline.defs.datasets.associations.schema import Associations
 from cle_pipeline.defs.datasets.associations.sheet import SHEET
-from cle_pipeline.lib.checks import Rule, dataset_checks
-from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.checks import dataset_checks
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none
+from cle_pipeline.lib.partitions import COMMUNES
 
 COLUMNS = list(Associations.to_schema().columns)
 DATE_COLUMNS = ["date_creat", "date_decla", "date_publi"]
@@ -30,12 +30,9 @@ def active_associations(associations: pd.DataFrame) -> pd.DataFrame:
     return table.map(blank_to_none).astype(object).sort_values("id").reset_index(drop=True)
 
 
-def outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    return frame.loc[frame["adrs_codeinsee"] != commune.code, ["id", "titre", "adrs_codeinsee"]]
-
-
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -52,11 +49,6 @@ def associations(rna_waldec: pd.DataFrame) -> dg.Output[pd.DataFrame]:
 associations_checks = dataset_checks(
     "associations",
     Associations,
-    rules=[
-        Rule(
-            "seat_in_commune",
-            "Every association's seat (adrs_codeinsee) is the commune.",
-            outside_commune,
-        )
-    ],
+    # The seat's commune: an association belongs to the commune where its seat is.
+    commune_of_rows="adrs_codeinsee",
 )

@@ -19,6 +19,7 @@ from cle_pipeline.lib.normalise import (
     number_text,
     schema_boolean,
 )
+from cle_pipeline.lib.partitions import COMMUNES
 
 COLUMNS = list(BornesRecharge.to_schema().columns)
 BOOLEAN_COLUMNS = [
@@ -87,6 +88,7 @@ def duplicated_points(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "etalab-schema-irve-statique"},
@@ -117,4 +119,5 @@ bornes_recharge_checks = dataset_checks(
             duplicated_points,
         ),
     ],
+    commune_of_rows="code_insee_commune",
 )

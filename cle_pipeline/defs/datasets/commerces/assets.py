@@ -32,6 +32,7 @@ from cle_pipeline.lib.lambert import distance_metres, lambert93_to_lon_lat
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, name_key, siret_key_valid
 from cle_pipeline.lib.opening_hours import osm_syntax_error
+from cle_pipeline.lib.partitions import COMMUNES
 
 COLUMNS = list(Commerces.to_schema().columns)
 NOT_DIFFUSED = "[ND]"  # what INSEE writes in the protected fields of partial diffusion
@@ -396,6 +397,7 @@ def commune_file_rows_not_published(
 
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "licence": SHEET.licence},
@@ -444,4 +446,6 @@ RULES = [
     ),
 ]
 
-commerces_checks = dataset_checks("commerces", Commerces, rules=RULES)
+commerces_checks = dataset_checks(
+    "commerces", Commerces, rules=RULES, commune_of_rows="code_commune_insee"
+)

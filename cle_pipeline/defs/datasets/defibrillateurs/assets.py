@@ -17,6 +17,7 @@ from cle_pipeline.lib.normalise import (
     oui_non,
     postgres_array,
 )
+from cle_pipeline.lib.partitions import COMMUNES
 
 COLUMNS = list(Defibrillateurs.to_schema().columns)
 FRENCH_BOOLEANS = ["acc_lib", "acc_pcsec", "acc_acc", "dae_mobile", "lc_ped", "dispsurv"]
@@ -188,6 +189,7 @@ def personal_contacts_published(frame: pd.DataFrame, commune: Commune) -> pd.Dat
 
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "atlasante-schema-dae"},
@@ -241,4 +243,5 @@ defibrillateurs_checks = dataset_checks(
             personal_contacts_published,
         ),
     ],
+    commune_of_rows="com_insee",
 )

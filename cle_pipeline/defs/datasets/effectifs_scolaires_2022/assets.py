@@ -19,6 +19,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, integer_text, schema_boolean
+from cle_pipeline.lib.partitions import COMMUNES
 
 SCHOOL_YEAR = 2022
 PARTS_OF_TOTAL = [
@@ -192,6 +193,7 @@ ONE_ROW_PER_SCHOOL_AND_YEAR = Rule(
 
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -216,4 +218,5 @@ effectifs_scolaires_2022_checks = dataset_checks(
     "effectifs_scolaires_2022",
     EffectifsScolaires2022,
     rules=[LEVELS_SUM_TO_TOTAL, ONE_ROW_PER_SCHOOL_AND_YEAR],
+    commune_of_rows="code_commune_insee",
 )

@@ -13,6 +13,7 @@ from cle_pipeline.lib.checks import dataset_checks
 from cle_pipeline.lib.elections import both_rounds, results_rules
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.partitions import COMMUNES
 
 COLUMNS = list(ElectionsPresidentielle2022.to_schema().columns)
 
@@ -27,6 +28,7 @@ def presidential_results(
 
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -45,4 +47,5 @@ elections_presidentielle_2022_checks = dataset_checks(
     "elections_presidentielle_2022",
     ElectionsPresidentielle2022,
     rules=results_rules(),
+    commune_of_rows="code_commune_insee",
 )

@@ -25,6 +25,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, iso_date
+from cle_pipeline.lib.partitions import COMMUNES
 
 NO_FUNCTION = "Conseiller municipal"
 ADJOINT = re.compile(r"^(\d+)\s*(?:er|ère|re|ème|eme|e)\s+adjoint", re.IGNORECASE)
@@ -222,6 +223,7 @@ def council_size_off(
 
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -265,4 +267,4 @@ RULES = [
         inputs=("insee_populations_legales",),
     ),
 ]
-elus_checks = dataset_checks("elus", Elus, rules=RULES)
+elus_checks = dataset_checks("elus", Elus, rules=RULES, commune_of_rows="code_commune_insee")

@@ -26,6 +26,7 @@ from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.partitions import COMMUNES
 
 TOTALLED = ["nombre_ecoles", *COUNT_COLUMNS]
 DESCRIPTIVE = [name for name in SCHOOL_COLUMNS if name not in COUNT_COLUMNS]
@@ -107,6 +108,7 @@ def totals_differing_from_schools(frame: pd.DataFrame, commune: Commune) -> pd.D
 
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -147,4 +149,5 @@ evolution_effectifs_scolaires_checks = dataset_checks(
             totals_differing_from_schools,
         ),
     ],
+    commune_of_rows="code_commune_insee",
 )

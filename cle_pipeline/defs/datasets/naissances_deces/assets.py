@@ -10,6 +10,7 @@ from cle_pipeline.defs.datasets.naissances_deces.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.partitions import COMMUNES
 
 
 def births_and_deaths(
@@ -59,6 +60,7 @@ def missing_years(
 
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -84,4 +86,5 @@ naissances_deces_checks = dataset_checks(
             inputs=("insee_naissances", "insee_deces"),
         )
     ],
+    commune_of_rows="code_commune_insee",
 )
