@@ -24,6 +24,7 @@ from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import markdown_table
 from cle_pipeline.lib.release import write_release
 from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.sheet import DatasetSheet
 
 SAMPLE_SIZE = 10
 
@@ -127,9 +128,11 @@ def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> 
 
 
 def dataset_checks(
-    dataset_id: str, model: type[pa.DataFrameModel], rules: Sequence[Rule] = ()
+    sheet: DatasetSheet, model: type[pa.DataFrameModel], rules: Sequence[Rule] = ()
 ) -> dg.AssetChecksDefinition:
-    """The blocking checks of a published dataset, which write its CSV when they all pass."""
+    """The blocking checks of the published dataset `sheet` describes, which write its CSV (and
+    the sheet beside it) when they all pass."""
+    dataset_id = sheet.dataset_id
     asset_key = dg.AssetKey(dataset_id)
     extra_inputs = sorted({name for rule in rules for name in rule.inputs})
     descriptions = {
@@ -174,7 +177,7 @@ def dataset_checks(
             if inbox := settings.inbox_sample_reason():
                 reasons.append(inbox)
             release = write_release(
-                frame, target.parent, dataset_id, commune, sources.mode, tuple(reasons)
+                frame, target.parent, sheet, commune, sources.mode, tuple(reasons)
             )
             released = {
                 "published_file": dg.MetadataValue.path(str(target)),

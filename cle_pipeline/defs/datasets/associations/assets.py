@@ -50,7 +50,7 @@ def associations(rna_waldec: pd.DataFrame) -> dg.Output[pd.DataFrame]:
 
 
 associations_checks = dataset_checks(
-    "associations",
+    SHEET,
     Associations,
     rules=[
         Rule(

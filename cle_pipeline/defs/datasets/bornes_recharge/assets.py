@@ -102,7 +102,7 @@ def bornes_recharge(irve: pd.DataFrame, commune: Commune) -> dg.Output[pd.DataFr
 
 
 bornes_recharge_checks = dataset_checks(
-    "bornes_recharge",
+    SHEET,
     BornesRecharge,
     rules=[
         Rule(

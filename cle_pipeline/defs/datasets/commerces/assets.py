@@ -444,4 +444,4 @@ RULES = [
     ),
 ]
 
-commerces_checks = dataset_checks("commerces", Commerces, rules=RULES)
+commerces_checks = dataset_checks(SHEET, Commerces, rules=RULES)

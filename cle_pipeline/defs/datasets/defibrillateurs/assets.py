@@ -220,7 +220,7 @@ def defibrillateurs(
 
 
 defibrillateurs_checks = dataset_checks(
-    "defibrillateurs",
+    SHEET,
     Defibrillateurs,
     rules=[
         Rule(

@@ -265,4 +265,4 @@ RULES = [
         inputs=("insee_populations_legales",),
     ),
 ]
-elus_checks = dataset_checks("elus", Elus, rules=RULES)
+elus_checks = dataset_checks(SHEET, Elus, rules=RULES)

@@ -287,4 +287,4 @@ RULES = [
     ),
 ]
 
-horaires_services_checks = dataset_checks("horaires_services", HorairesServices, rules=RULES)
+horaires_services_checks = dataset_checks(SHEET, HorairesServices, rules=RULES)

@@ -73,7 +73,7 @@ def naissances_deces(
 
 
 naissances_deces_checks = dataset_checks(
-    "naissances_deces",
+    SHEET,
     NaissancesDeces,
     rules=[
         Rule(

@@ -183,4 +183,4 @@ RULES = [
     ),
 ]
 
-subventions_checks = dataset_checks("subventions", Subventions, rules=RULES)
+subventions_checks = dataset_checks(SHEET, Subventions, rules=RULES)
