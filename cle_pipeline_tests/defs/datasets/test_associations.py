@@ -1,5 +1,11 @@
 """`associations` from the RNA snapshot: active ones only, never the manager's address."""
 
+import re
+
+import pytest
+
+from cle_pipeline.defs.datasets.associations.schema import Associations
+from cle_pipeline.lib.normalise import RNA_ID
 from cle_pipeline_tests.conftest import check_outcomes, published_csv
 
 
@@ -45,3 +51,23 @@ def test_corsican_and_overseas_ids_read_their_department_member(materialize, tmp
     assert published_csv(tmp_path, "2A004", "associations")["id"].tolist() == ["W2A0000001"]
     materialize("associations", commune="97411")
     assert published_csv(tmp_path, "97411", "associations")["id"].tolist() == ["W9R0000001"]
+
+
+@pytest.mark.parametrize(
+    ("rna_id", "valid"),
+    [
+        ("W761000101", True),
+        ("W2A0000001", True),  # Corsica
+        ("W9R0000001", True),  # La Réunion
+        ("W9T1000001", True),  # Mayotte (gestion 9T1P)
+        ("W76100010", False),
+        ("W9T100000A", False),
+        ("761000101", False),
+        ("w761000101", False),
+    ],
+)
+def test_rna_ids_of_every_department_are_accepted(rna_id, valid):
+    assert bool(re.fullmatch(RNA_ID, rna_id)) is valid
+    column = Associations.to_schema().columns["id"]
+    pattern = {check.name: check.statistics for check in column.checks}["str_matches"]["pattern"]
+    assert pattern == RNA_ID
