@@ -77,10 +77,10 @@ lint: install
 	$(BIN)/ruff format .
 
 snapshots: install
-	$(BIN)/python -m cle_pipeline.snapshots
+	$(BIN)/python -m devtools.snapshots
 
 benchmark: install
-	$(BIN)/python -m cle_pipeline_tests.benchmark
+	$(BIN)/python -m devtools.benchmark
 
 constraints: install
 	$(BIN)/pip freeze --exclude-editable | sed '1i # Every package version the project was tested with (pip install -c constraints.txt). Regenerate with: make constraints' > constraints.txt
