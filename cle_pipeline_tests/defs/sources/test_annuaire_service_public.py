@@ -213,7 +213,9 @@ OLD_HOST = re.compile(r"\b(?:api-)?lannuaire\.service-public\.fr\b")
 
 def test_the_directory_is_named_by_its_new_host_everywhere():
     assert urlsplit(source.RECORDS_ENDPOINT).hostname == "api-lannuaire.service-public.gouv.fr"
-    texts = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "cle_pipeline").rglob("*.py"))]
+    texts = [PROJECT_ROOT / "README.md"]
+    for package in ("cle_pipeline", "devtools"):
+        texts += sorted((PROJECT_ROOT / package).rglob("*.py"))
     texts += sorted((SNAPSHOT).rglob("*.json"))
     naming_old = [str(path) for path in texts if OLD_HOST.search(path.read_text(encoding="utf-8"))]
     assert naming_old == []
