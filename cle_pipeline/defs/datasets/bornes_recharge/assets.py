@@ -19,6 +19,7 @@ from cle_pipeline.lib.normalise import (
     number_text,
     schema_boolean,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(BornesRecharge.to_schema().columns)
 BOOLEAN_COLUMNS = [
@@ -104,6 +105,11 @@ def bornes_recharge(irve: pd.DataFrame, commune: Commune) -> dg.Output[pd.DataFr
 bornes_recharge_checks = dataset_checks(
     "bornes_recharge",
     BornesRecharge,
+    volume=VolumeLimit(
+        0.5,
+        "points are taken out of service a few at a time; half of the commune's points gone at "
+        "once is a cut gone wrong (the consolidation's format changed, an operator left it out)",
+    ),
     rules=[
         Rule(
             "coordinates_inside_commune",

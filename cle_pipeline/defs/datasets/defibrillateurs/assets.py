@@ -17,6 +17,7 @@ from cle_pipeline.lib.normalise import (
     oui_non,
     postgres_array,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Defibrillateurs.to_schema().columns)
 FRENCH_BOOLEANS = ["acc_lib", "acc_pcsec", "acc_acc", "dae_mobile", "lc_ped", "dispsurv"]
@@ -222,6 +223,11 @@ def defibrillateurs(
 defibrillateurs_checks = dataset_checks(
     "defibrillateurs",
     Defibrillateurs,
+    volume=VolumeLimit(
+        0.5,
+        "devices are declared out of order one by one; half of them gone at once is a Géo'DAE "
+        "export gone wrong",
+    ),
     rules=[
         Rule(
             "coordinates_inside_commune",

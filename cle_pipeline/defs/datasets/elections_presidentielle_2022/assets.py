@@ -13,6 +13,7 @@ from cle_pipeline.lib.checks import dataset_checks
 from cle_pipeline.lib.elections import both_rounds, results_rules
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(ElectionsPresidentielle2022.to_schema().columns)
 
@@ -44,5 +45,6 @@ def elections_presidentielle_2022(
 elections_presidentielle_2022_checks = dataset_checks(
     "elections_presidentielle_2022",
     ElectionsPresidentielle2022,
+    volume=VolumeLimit(0.0, "the results of a past election never change"),
     rules=results_rules(),
 )

@@ -26,6 +26,7 @@ from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.volume import VolumeLimit
 
 TOTALLED = ["nombre_ecoles", *COUNT_COLUMNS]
 DESCRIPTIVE = [name for name in SCHOOL_COLUMNS if name not in COUNT_COLUMNS]
@@ -137,6 +138,7 @@ def evolution_effectifs_scolaires(
 evolution_effectifs_scolaires_checks = dataset_checks(
     "evolution_effectifs_scolaires",
     EvolutionEffectifsScolaires,
+    volume=VolumeLimit(0.2, "past years' figures stay; a school closing only stops adding rows"),
     rules=[
         LEVELS_SUM_TO_TOTAL,
         ONE_ROW_PER_SCHOOL_AND_YEAR,

@@ -29,6 +29,7 @@ from cle_pipeline.lib.opening_hours import (
     osm_opening_hours,
     osm_syntax_error,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(HorairesServices.to_schema().columns)
 
@@ -287,4 +288,11 @@ RULES = [
     ),
 ]
 
-horaires_services_checks = dataset_checks("horaires_services", HorairesServices, rules=RULES)
+horaires_services_checks = dataset_checks(
+    "horaires_services",
+    HorairesServices,
+    volume=VolumeLimit(
+        0.5, "a handful of municipal services: one closing is a real drop, half of them is not"
+    ),
+    rules=RULES,
+)

@@ -33,6 +33,7 @@ from cle_pipeline.lib.normalise import (
     single_line,
     siret_text,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Subventions.to_schema().columns)
 # Each row of a commune's table is one beneficiary's grant: the schema's own value for a
@@ -183,4 +184,13 @@ RULES = [
     ),
 ]
 
-subventions_checks = dataset_checks("subventions", Subventions, rules=RULES)
+subventions_checks = dataset_checks(
+    "subventions",
+    Subventions,
+    volume=VolumeLimit(
+        0.9,
+        "each year the commune's new table replaces the last, and a year may list far fewer "
+        "grants; an emptied table is still refused",
+    ),
+    rules=RULES,
+)
