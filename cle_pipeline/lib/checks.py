@@ -146,8 +146,8 @@ def dataset_checks(
     asset_key = dg.AssetKey(dataset_id)
     extra_inputs = sorted({name for rule in rules for name in rule.inputs})
     descriptions = {
-        "schema": f"Every row satisfies the pandera model {model.__name__} "
-        "(types, required fields, enums, patterns).",
+        "schema": f"Chaque ligne respecte le modèle pandera {model.__name__} (types, champs "
+        "obligatoires, valeurs permises, motifs).",
         **{rule.name: rule.description for rule in rules},
         VOLUME_CHECK: f"The dataset is not emptied, and loses at most {volume.max_drop:.0%} of "
         f"the rows of its last release ({volume.reason}), unless CLE_ACCEPT_DROP names it.",
@@ -171,8 +171,8 @@ def dataset_checks(
             "commune": dg.AssetIn(key="commune"),
             **{name: dg.AssetIn(key=name) for name in extra_inputs},
         },
-        description=f"Checks of {dataset_id}; when all pass, writes {dataset_id}.csv to the "
-        "published folder.",
+        description=f"Contrôles de {dataset_id} ; quand tous passent, {dataset_id}.csv est écrit "
+        "dans le dossier des fichiers publiés.",
     )
     def _checks(
         context: dg.AssetCheckExecutionContext,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.files import default_data_dir
 
 # Five characters: two-digit department (2A/2B for Corsica) and three digits; 97x overseas.
 INSEE_COMMUNE_CODE = re.compile(r"^(?:[013-9]\d|2[AB1-9])\d{3}$")
@@ -44,11 +44,17 @@ class CommuneSettings(dg.ConfigurableResource):
         return code
 
     def published_folder(self) -> Path:
-        root = Path(self.output_dir) if self.output_dir else PROJECT_ROOT / "data" / "published"
+        root = (
+            Path(self.output_dir)
+            if self.output_dir
+            else default_data_dir("published", "CLE_OUTPUT_DIR")
+        )
         return root / self.insee_code()
 
     def inbox_folder(self) -> Path:
-        root = Path(self.inbox_dir) if self.inbox_dir else PROJECT_ROOT / "data" / "inbox"
+        root = (
+            Path(self.inbox_dir) if self.inbox_dir else default_data_dir("inbox", "CLE_INBOX_DIR")
+        )
         return root / self.insee_code()
 
     def inbox_sample_reason(self) -> str | None:

@@ -1,6 +1,10 @@
 """`associations` from the RNA snapshot: active ones only, never the manager's address."""
 
-from cle_pipeline_tests.conftest import check_outcomes, published_csv
+import re
+import zipfile
+
+from cle_pipeline.lib.fetch import SourceFetcher
+from cle_pipeline_tests.conftest import check_outcomes, failure_messages, published_csv
 
 
 def test_caudebec_active_associations(materialize, tmp_path):
@@ -46,3 +50,29 @@ def test_corsican_and_overseas_ids_read_their_department_member(materialize, tmp
     assert published_csv(tmp_path, "2A004", "associations")["id"].tolist() == ["W2A0000001"]
     materialize("associations", commune="97411")
     assert published_csv(tmp_path, "97411", "associations")["id"].tolist() == ["W9R0000001"]
+
+
+def test_a_zip_bomb_never_replaces_the_published_associations(materialize, tmp_path, monkeypatch):
+    # The issue's scenario, scaled down: the department's member is the RNA header followed by
+    # NUL bytes (20 MiB from 20 KB); it was extracted whole and published as an empty file.
+    materialize("associations")
+    published = tmp_path / "published" / "76165" / "associations.csv"
+    good = published.read_bytes()
+    bomb = tmp_path / "rna_waldec_20221201.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        header = b"id;titre;objet;position;adrs_codeinsee;date_creat\n"
+        archive.writestr("rna_waldec_20221201_dpt_76.csv", header + bytes(20 * 1024**2))
+    monkeypatch.setenv("CLE_SOURCE_RNA_WALDEC", str(bomb))
+    result = materialize(
+        "associations",
+        sources=SourceFetcher(cache_dir=str(tmp_path / "cache")),
+        raise_on_error=False,
+    )
+    assert re.fullmatch(
+        rf"cle_pipeline\.lib\.errors\.SourceFormatError: {re.escape(str(bomb))}: member "
+        r"rna_waldec_20221201_dpt_76\.csv expands to 20971570 bytes from \d+ compressed, over "
+        r"the 100× expansion allowed: a zip bomb\? Nothing was extracted",
+        failure_messages(result)["rna_waldec"].strip(),
+    )
+    assert published.read_bytes() == good
+    assert list((tmp_path / "cache").glob("extracted/*20221201*")) == []

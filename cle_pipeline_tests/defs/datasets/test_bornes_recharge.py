@@ -166,7 +166,7 @@ def test_a_commune_without_charging_points_publishes_an_empty_valid_file(tmp_pat
     from cle_pipeline.defs.datasets.bornes_recharge.assets import to_schema
     from cle_pipeline.defs.sources.irve import cut_commune
     from cle_pipeline.lib.checks import evaluate
-    from cle_pipeline.snapshots.irve import HEADER
+    from devtools.snapshots.irve import HEADER
 
     national = tmp_path / "irve.csv"
     national.write_text(",".join(HEADER) + "\n", encoding="utf-8")

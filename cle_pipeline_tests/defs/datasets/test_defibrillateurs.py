@@ -25,8 +25,8 @@ from cle_pipeline.defs.sources.geodae import cut_commune
 from cle_pipeline.lib.checks import Rule, evaluate
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune, read_outline
-from cle_pipeline.snapshots.common import csv_text
 from cle_pipeline_tests.conftest import SHARED_SCHEMAS, check_outcomes, published_csv
+from devtools.snapshots.common import csv_text
 
 SNAPSHOT = PROJECT_ROOT / "data" / "sources" / "geodae" / "geodae.csv"
 SCHEMA_JSON = SHARED_SCHEMAS / "atlasante__schema-dae" / "schema.json"

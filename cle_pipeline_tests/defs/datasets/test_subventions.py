@@ -39,18 +39,18 @@ from cle_pipeline.lib.checks import evaluate
 from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline.snapshots.subventions_inbox import (
-    ATTRIBUANTS,
-    CAUDEBEC_HEADER,
-    CAUDEBEC_ROWS,
-    attribuant_json,
-    csv_bytes,
-)
 from cle_pipeline_tests.conftest import (
     SHARED_SCHEMAS,
     check_outcomes,
     materialize_into,
     published_csv,
+)
+from devtools.snapshots.subventions_inbox import (
+    ATTRIBUANTS,
+    CAUDEBEC_HEADER,
+    CAUDEBEC_ROWS,
+    attribuant_json,
+    csv_bytes,
 )
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")

@@ -9,7 +9,7 @@ from cle_pipeline.defs.sources.geodae import SOURCE, cut_commune
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune, read_outline
-from cle_pipeline.snapshots.common import csv_text
+from devtools.snapshots.common import csv_text
 
 SNAPSHOT = PROJECT_ROOT / "data" / "sources" / "geodae" / "geodae.csv"
 CONTOURS = PROJECT_ROOT / "data" / "sources" / "commune_contours"

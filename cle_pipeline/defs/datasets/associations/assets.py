@@ -35,15 +35,16 @@ def outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return frame.loc[frame["adrs_codeinsee"] != commune.code, ["id", "titre", "adrs_codeinsee"]]
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
-    description=SHEET.content,
 )
 def associations(rna_waldec: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """Active associations with their seat in the commune; never the manager's address."""
+    """Construit depuis `rna_waldec` : les associations actives (position A) dont le siège est
+    dans la commune ; jamais l'adresse du gestionnaire."""
     table = active_associations(rna_waldec)
     metadata = published_metadata(table, Associations)
     metadata["left_out_not_active"] = len(rna_waldec) - len(table)
@@ -61,7 +62,7 @@ associations_checks = dataset_checks(
     rules=[
         Rule(
             "seat_in_commune",
-            "Every association's seat (adrs_codeinsee) is the commune.",
+            "Le siège de chaque association (adrs_codeinsee) est dans la commune.",
             outside_commune,
         )
     ],

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cle_pipeline.lib.lambert import lon_lat_to_lambert93
 from cle_pipeline.lib.normalise import luhn_valid
-from cle_pipeline.snapshots.common import csv_text, source_folder, write_zip
+from devtools.snapshots.common import csv_text, output_folder, write_zip
 
 HEADER = [
     "siren",
@@ -297,8 +297,8 @@ def rows() -> list[list[str]]:
     ]  # fmt: skip
 
 
-def write() -> list[Path]:
-    target = source_folder("sirene_etablissements") / "StockEtablissement_utf8.zip"
+def write(folder: Path) -> list[Path]:
+    target = output_folder(folder) / "StockEtablissement_utf8.zip"
     content = csv_text(HEADER, rows(), ",").encode("utf-8")
     write_zip(target, {"StockEtablissement_utf8.csv": content})
     return [target]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cle_pipeline.lib.elections import LEGISLATIVE
-from cle_pipeline.snapshots import legislatives_2022_t1 as first_round
-from cle_pipeline.snapshots.presidentielle_2022_t1 import (
+from devtools.snapshots import legislatives_2022_t1 as first_round
+from devtools.snapshots.presidentielle_2022_t1 import (
     STATIONS,
     Candidate,
     Constituency,
@@ -50,9 +50,9 @@ TURNOUT = Turnout(voting=0.44, blank=0.052, null=0.019)
 FILE_NAME = "resultats-par-niveau-burvot-t2-france-entiere.txt"
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     rows = [
         station_row(station, CANDIDATES[station.constituency], TURNOUT, "L22T2")
         for station in STATIONS
     ]
-    return [write_results("legislatives_2022_t2", FILE_NAME, LEGISLATIVE, rows)]
+    return [write_results(folder, FILE_NAME, LEGISLATIVE, rows)]

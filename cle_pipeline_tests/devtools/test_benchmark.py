@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from cle_pipeline_tests import benchmark
-from cle_pipeline_tests.benchmark import ELECTIONS, Files, measure, run_cut, run_reference
+from devtools import benchmark
+from devtools.benchmark import ELECTIONS, Files, measure, run_cut, run_reference
 
 TINY = {
     "irve": 300,

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cle_pipeline.snapshots.common import (
+from devtools.snapshots.common import (
     AJACCIO,
     CAUDEBEC,
     ELBEUF,
@@ -32,7 +32,7 @@ from cle_pipeline.snapshots.common import (
     SAINT_PIERRE,
     SampleCommune,
     csv_text,
-    source_folder,
+    output_folder,
 )
 
 YEARS = (2019, 2020, 2021, 2022, 2023)
@@ -431,8 +431,8 @@ def _export(header: list[str], years: tuple[int, ...]) -> bytes:
     return ("\ufeff" + csv_text(header, table, ";")).encode("utf-8")
 
 
-def write() -> list[Path]:
-    folder = source_folder("education_effectifs_ecoles")
+def write(folder: Path) -> list[Path]:
+    folder = output_folder(folder)
     current = folder / "fr-en-ecoles-effectifs-nb_classes.csv"
     current.write_bytes(_export(NEW_HEADER, YEARS))
     older = folder / "fr-en-ecoles-effectifs-nb_classes-export-2023.csv"

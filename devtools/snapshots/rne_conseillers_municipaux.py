@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cle_pipeline.snapshots.common import csv_text, source_folder
+from devtools.snapshots.common import csv_text, output_folder
 
 HEADER = [
     "Code du département",
@@ -243,5 +243,5 @@ def write_file(path: Path, table: list[dict[str, str]], header: list[str] = HEAD
     return path
 
 
-def write() -> list[Path]:
-    return [write_file(source_folder("rne_conseillers_municipaux") / FILE_NAME, rows())]
+def write(folder: Path) -> list[Path]:
+    return [write_file(output_folder(folder) / FILE_NAME, rows())]

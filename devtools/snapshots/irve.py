@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cle_pipeline.snapshots.common import csv_text, source_folder
+from devtools.snapshots.common import csv_text, output_folder
 
 SCHEMA_FIELDS = [
     "nom_amenageur",
@@ -316,9 +316,9 @@ def rows() -> list[dict[str, str]]:
     ]
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     target = (
-        source_folder("irve") / "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
+        output_folder(folder) / "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
     )
     content = csv_text(HEADER, [[row[name] for name in HEADER] for row in rows()], ",")
     target.write_text(content, encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cle_pipeline.snapshots.common import SAMPLE_COMMUNES, csv_text, source_folder, write_zip
+from devtools.snapshots.common import SAMPLE_COMMUNES, csv_text, output_folder, write_zip
 
 HEADER = [
     "TYPECOM",
@@ -27,7 +27,7 @@ def _upper_ascii(name: str) -> str:
     return name.translate(table).upper()
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     rows = [
         [
             "COM",
@@ -78,6 +78,6 @@ def write() -> list[Path]:
             "75056",
         ]
     )
-    target = source_folder("cog_communes") / "cog_ensemble_2025_csv.zip"
+    target = output_folder(folder) / "cog_ensemble_2025_csv.zip"
     write_zip(target, {"v_commune_2025.csv": csv_text(HEADER, rows, ",").encode("utf-8")})
     return [target]

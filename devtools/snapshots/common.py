@@ -7,11 +7,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cle_pipeline.lib.files import PROJECT_ROOT
-
-SNAPSHOT_ROOT = PROJECT_ROOT / "data" / "sources"
-# The sample files a commune would send (its inbox), for the communes of the samples.
-INBOX_ROOT = PROJECT_ROOT / "data" / "inbox"
 # A fixed timestamp inside archives, so that regenerating gives identical bytes.
 ZIP_TIMESTAMP = (2022, 11, 1, 0, 0, 0)
 
@@ -97,8 +92,8 @@ SAINT_DENIS = SampleCommune(
 SAMPLE_COMMUNES = (CAUDEBEC, ELBEUF, SAINT_PIERRE, PARIS, AJACCIO, SAINT_DENIS)
 
 
-def source_folder(source_id: str) -> Path:
-    folder = SNAPSHOT_ROOT / source_id
+def output_folder(folder: Path) -> Path:
+    """`folder`, created if missing: where a generator writes."""
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -150,7 +145,7 @@ def yearly(counts: str) -> tuple[int | None, ...]:
 
 
 def write_etat_civil_series(
-    source_id: str, dataset: str, measure: tuple[str, str], places: list[EtatCivilPlace]
+    folder: Path, dataset: str, measure: tuple[str, str], places: list[EtatCivilPlace]
 ) -> Path:
     """INSEE's current état civil series: `<dataset>_CSV_FR.zip` holding `<dataset>_data.csv`
     (`EC_MEASURE;FREQ;GEO;GEO_OBJECT;OBS_STATUS;TIME_PERIOD;OBS_VALUE`, `;`, UTF-8, one row per
@@ -180,7 +175,7 @@ def write_etat_civil_series(
             )
         ],
     ]
-    target = source_folder(source_id) / f"{dataset}_CSV_FR.zip"
+    target = output_folder(folder) / f"{dataset}_CSV_FR.zip"
     write_zip(
         target,
         {

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cle_pipeline.snapshots.common import source_folder
+from devtools.snapshots.common import output_folder
 
 NOTE = "SAMPLE (cle-pipeline snapshot), not OpenStreetMap data"
 OSM3S = {
@@ -149,7 +149,7 @@ ANSWERS = {
 }  # fmt: skip
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     written = []
     for code, elements in ANSWERS.items():
         document = {
@@ -158,7 +158,7 @@ def write() -> list[Path]:
             "osm3s": OSM3S,
             "elements": elements(),
         }
-        target = source_folder("osm_commerces") / f"overpass_{code}.json"
+        target = output_folder(folder) / f"overpass_{code}.json"
         target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
         written.append(target)
     return written

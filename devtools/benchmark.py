@@ -40,10 +40,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cle_pipeline.lib.files import PROJECT_ROOT
+from devtools import CHECKOUT, DATA
 
-WORK = PROJECT_ROOT / "data" / "cache" / "benchmark"
-SNAPSHOTS = PROJECT_ROOT / "data" / "sources"
+WORK = DATA / "cache" / "benchmark"
+SNAPSHOTS = DATA / "sources"
 CODE = "76165"
 # Reference figures recorded in the README (2-core machines, whole processes, national-size
 # files): DuckDB alone on the IRVE file, the RNA department's member alone.
@@ -634,9 +634,10 @@ def run_once(run: Run) -> dict[str, Any]:
     path = run.path() if callable(run.path) else run.path
     started = time.perf_counter()
     process = subprocess.run(
-        [sys.executable, "-m", "cle_pipeline_tests.benchmark", run.kind, run.source, str(path)],
+        [sys.executable, "-m", "devtools.benchmark", run.kind, run.source, str(path)],
         capture_output=True,
         text=True,
+        cwd=CHECKOUT,  # where `devtools` is importable from, whatever the caller's directory
     )
     if process.returncode:
         raise RuntimeError(f"{run.kind} {run.source} failed:\n{process.stderr[-3000:]}")
@@ -736,10 +737,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--only", nargs="*", help="source ids to measure (default: all)")
+    parser.add_argument("--work", type=Path, default=WORK, help=f"files folder (default {WORK})")
     arguments = parser.parse_args()
-    repeat, only = arguments.repeat, arguments.only
+    repeat, only, work = arguments.repeat, arguments.only, arguments.work
     overall = time.perf_counter()
-    files = Files(WORK)
+    files = Files(work)
     files.build(SIZES, only)
     sources = [
         "irve",
@@ -754,7 +756,7 @@ def main() -> None:
     sources = [source for source in sources if only is None or source in only]
     if "education_effectifs_ecoles" in sources:
         files.build(SIZES, ["education_annuaire"])
-    print(f"files in {WORK} (national sizes, but for Sirene):")
+    print(f"files in {work} (national sizes, but for Sirene):")
     for source in sources:
         print(f"  {source:28} {describe(source, files.path(source), SIZES)}")
     if "sirene_etablissements" in sources:

@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from cle_pipeline.snapshots.common import source_folder
+from devtools.snapshots.common import output_folder
 
 FIELDS = [
     "plage_ouverture", "site_internet", "copyright", "siren", "ancien_code_pivot",
@@ -257,9 +257,10 @@ def elbeuf() -> list[dict[str, Any]]:
     return [mairie, ccas, commissariat]
 
 
-def _write_pages(commune: str, records: list[dict[str, Any]], limit: int) -> list[Path]:
-    folder = source_folder("annuaire_service_public") / commune
-    folder.mkdir(parents=True, exist_ok=True)
+def _write_pages(
+    folder: Path, commune: str, records: list[dict[str, Any]], limit: int
+) -> list[Path]:
+    folder = output_folder(folder / commune)
     written = []
     for offset in range(0, len(records), limit):
         page = {"total_count": len(records), "results": records[offset : offset + limit]}
@@ -269,5 +270,8 @@ def _write_pages(commune: str, records: list[dict[str, Any]], limit: int) -> lis
     return written
 
 
-def write() -> list[Path]:
-    return [*_write_pages("76165", caudebec(), limit=2), *_write_pages("76231", elbeuf(), 100)]
+def write(folder: Path) -> list[Path]:
+    return [
+        *_write_pages(folder, "76165", caudebec(), limit=2),
+        *_write_pages(folder, "76231", elbeuf(), limit=100),
+    ]

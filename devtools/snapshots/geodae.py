@@ -21,7 +21,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from cle_pipeline.snapshots.common import csv_text, source_folder
+from devtools.snapshots.common import csv_text, output_folder
 
 HEADER = [
     "gid", "c_gid", "c_etat_valid", "c_nom", "c_x_coor2", "c_y_coor2", "c_lat_coor1",
@@ -282,8 +282,8 @@ def rows() -> list[dict[str, str]]:
     return devices
 
 
-def write() -> list[Path]:
-    target = source_folder("geodae") / "geodae.csv"
+def write(folder: Path) -> list[Path]:
+    target = output_folder(folder) / "geodae.csv"
     content = csv_text(HEADER, [[row[name] for name in HEADER] for row in rows()], ";")
     # The export starts with a UTF-8 byte-order mark.
     target.write_text(content, encoding="utf-8-sig")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cle_pipeline.snapshots.common import csv_text, source_folder, write_zip
+from devtools.snapshots.common import csv_text, output_folder, write_zip
 
 HEADER = [
     "id",
@@ -243,7 +243,7 @@ def department(insee: str, postal: str, commune: str, prefix: str) -> list[dict[
     ]
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     members = {
         "76": department_76(),
         "2A": department("2A004", "20000", "Ajaccio", "W2A"),
@@ -256,6 +256,6 @@ def write() -> list[Path]:
         ).encode("latin-1")
         for code, rows in members.items()
     }
-    target = source_folder("rna_waldec") / f"rna_waldec_{DATE.replace('-', '')}.zip"
+    target = output_folder(folder) / f"rna_waldec_{DATE.replace('-', '')}.zip"
     write_zip(target, archive)
     return [target]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cle_pipeline.lib.elections import PRESIDENTIAL
-from cle_pipeline.snapshots.presidentielle_2022_t1 import (
+from devtools.snapshots.presidentielle_2022_t1 import (
     STATIONS,
     Candidate,
     Turnout,
@@ -26,6 +26,6 @@ TURNOUT = Turnout(voting=0.70, blank=0.062, null=0.022)
 FILE_NAME = "resultats-par-niveau-burvot-t2-france-entiere.txt"
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     rows = [station_row(station, CANDIDATES, TURNOUT, "P22T2") for station in STATIONS]
-    return [write_results("presidentielle_2022_t2", FILE_NAME, PRESIDENTIAL, rows)]
+    return [write_results(folder, FILE_NAME, PRESIDENTIAL, rows)]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cle_pipeline.snapshots.common import CAUDEBEC, ELBEUF, csv_text, source_folder
-from cle_pipeline.snapshots.education_effectifs_ecoles import SCHOOLS, SampleSchool, uai
+from devtools.snapshots.common import CAUDEBEC, ELBEUF, csv_text, output_folder
+from devtools.snapshots.education_effectifs_ecoles import SCHOOLS, SampleSchool, uai
 
 HEADER = [
     "identifiant_de_l_etablissement",
@@ -190,7 +190,7 @@ def _college(digits: str, name: str, commune_code: str, commune_name: str) -> di
     }
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     records = [_school_row(school) for school in SCHOOLS if school.in_directory]
     records += [
         _college("0760031", "Collège Exemple de Caudebec", "76165", "Caudebec-lès-Elbeuf"),
@@ -199,6 +199,6 @@ def write() -> list[Path]:
     # The real export repeats some rows: Jean Jaurès appears twice.
     records.insert(3, dict(records[1]))
     table = [[record.get(name, "") for name in HEADER] for record in records]
-    target = source_folder("education_annuaire") / "fr-en-annuaire-education.csv"
+    target = output_folder(folder) / "fr-en-annuaire-education.csv"
     target.write_bytes(("\ufeff" + csv_text(HEADER, table, ";")).encode("utf-8"))
     return [target]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cle_pipeline.snapshots.common import EtatCivilPlace, write_etat_civil_series, yearly
+from devtools.snapshots.common import EtatCivilPlace, write_etat_civil_series, yearly
 
 # SAMPLE counts, plausible for each place's size; not INSEE's figures. One per year
 # 2008–2024; `M` is a value INSEE declares missing.
@@ -60,10 +60,10 @@ def places() -> list[EtatCivilPlace]:
     ]
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     return [
         write_etat_civil_series(
-            "insee_naissances",
+            folder,
             "DS_ETAT_CIVIL_NAIS_COMMUNES",
             ("LVB", "Naissances vivantes"),
             places(),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cle_pipeline.snapshots.common import EtatCivilPlace, write_etat_civil_series, yearly
+from devtools.snapshots.common import EtatCivilPlace, write_etat_civil_series, yearly
 
 # SAMPLE counts, plausible for each place's size; not INSEE's figures. One per year
 # 2008–2024; `M` is a value INSEE declares missing.
@@ -58,9 +58,7 @@ def places() -> list[EtatCivilPlace]:
     ]
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     return [
-        write_etat_civil_series(
-            "insee_deces", "DS_ETAT_CIVIL_DECES_COMMUNES", ("DTH", "Décès"), places()
-        )
+        write_etat_civil_series(folder, "DS_ETAT_CIVIL_DECES_COMMUNES", ("DTH", "Décès"), places())
     ]

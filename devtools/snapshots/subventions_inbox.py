@@ -23,8 +23,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cle_pipeline.snapshots import common
-
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator of recent office suites
 NBSP = "\u00a0"
 
@@ -185,8 +183,9 @@ def attribuant_json(commune: str) -> bytes:
     return (json.dumps(described, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def write() -> list[Path]:
-    inbox = common.INBOX_ROOT  # read at call time, so that tests can point it elsewhere
+def write(folder: Path) -> list[Path]:
+    """The sample inbox: `folder` is the inbox root, one folder per commune inside."""
+    inbox = folder
     files = {
         inbox / "76165" / "subventions_2022.csv": csv_bytes(
             CAUDEBEC_HEADER, CAUDEBEC_ROWS, "utf-8-sig", "\r\n", empty_rows=1

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cle_pipeline.lib.elections import LEGISLATIVE
-from cle_pipeline.snapshots.presidentielle_2022_t1 import (
+from devtools.snapshots.presidentielle_2022_t1 import (
     ABROAD_1,
     CORSE_DU_SUD_1,
     EURE_2,
@@ -113,9 +113,9 @@ TURNOUT = Turnout(voting=0.46, blank=0.017, null=0.007)
 FILE_NAME = "resultats-par-niveau-burvot-t1-france-entiere.txt"
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     rows = [
         station_row(station, CANDIDATES[station.constituency], TURNOUT, "L22T1")
         for station in STATIONS
     ]
-    return [write_results("legislatives_2022_t1", FILE_NAME, LEGISLATIVE, rows)]
+    return [write_results(folder, FILE_NAME, LEGISLATIVE, rows)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cle_pipeline.snapshots.common import csv_text, source_folder, write_zip
+from devtools.snapshots.common import csv_text, output_folder, write_zip
 
 COMMUNES_HEADER = [
     "REG",
@@ -102,7 +102,7 @@ def _communes() -> list[list[str]]:
     return communes
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     communes = _communes()
     departments = [
         ["28", "Normandie", "76", "Seine-Maritime", "34", "69", "708", "1254378", "1271120"],
@@ -112,7 +112,7 @@ def write() -> list[Path]:
         ["28", "Normandie", "5", "3251", "3327077", "3386523"],
         ["11", "Île-de-France", "8", "1265", "12358932", "12537013"],
     ]
-    target = source_folder("insee_populations_legales") / "ensemble.zip"
+    target = output_folder(folder) / "ensemble.zip"
     write_zip(
         target,
         {

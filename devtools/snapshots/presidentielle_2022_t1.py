@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from cle_pipeline.lib.elections import FIXED_COLUMNS, PRESIDENTIAL, ResultsFormat
-from cle_pipeline.snapshots.common import source_folder
+from devtools.snapshots.common import output_folder
 
 
 @dataclass(frozen=True)
@@ -183,13 +183,13 @@ def results_text(results: ResultsFormat, rows: list[list[str]]) -> bytes:
 
 
 def write_results(
-    source_id: str, file_name: str, results: ResultsFormat, rows: list[list[str]]
+    folder: Path, file_name: str, results: ResultsFormat, rows: list[list[str]]
 ) -> Path:
-    target = source_folder(source_id) / file_name
+    target = output_folder(folder) / file_name
     target.write_bytes(results_text(results, rows))
     return target
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     rows = [station_row(station, CANDIDATES, TURNOUT, "P22T1") for station in STATIONS]
-    return [write_results("presidentielle_2022_t1", FILE_NAME, PRESIDENTIAL, rows)]
+    return [write_results(folder, FILE_NAME, PRESIDENTIAL, rows)]

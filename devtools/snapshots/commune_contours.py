@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cle_pipeline.snapshots.common import SAMPLE_COMMUNES, source_folder
+from devtools.snapshots.common import SAMPLE_COMMUNES, output_folder
 
 
-def write() -> list[Path]:
+def write(folder: Path) -> list[Path]:
     written = []
     for commune in SAMPLE_COMMUNES:
         feature = {
@@ -20,7 +20,7 @@ def write() -> list[Path]:
                 "note": "SAMPLE outline, simplified; not IGN geometry",
             },
         }
-        target = source_folder("commune_contours") / f"{commune.code}.geojson"
+        target = output_folder(folder) / f"{commune.code}.geojson"
         target.write_text(json.dumps(feature, ensure_ascii=False), encoding="utf-8")
         written.append(target)
     return written
