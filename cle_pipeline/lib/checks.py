@@ -149,8 +149,9 @@ def dataset_checks(
         "schema": f"Chaque ligne respecte le modèle pandera {model.__name__} (types, champs "
         "obligatoires, valeurs permises, motifs).",
         **{rule.name: rule.description for rule in rules},
-        VOLUME_CHECK: f"The dataset is not emptied, and loses at most {volume.max_drop:.0%} of "
-        f"the rows of its last release ({volume.reason}), unless CLE_ACCEPT_DROP names it.",
+        VOLUME_CHECK: "Le jeu n'est pas vidé et ne perd pas plus de "
+        f"{volume.max_drop:.0%} des lignes de sa dernière publication ({volume.reason}), sauf "
+        "si `CLE_ACCEPT_DROP` le nomme.",
     }
     specs = [
         dg.AssetCheckSpec(

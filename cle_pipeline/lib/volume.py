@@ -27,8 +27,8 @@ ACCEPT_VARIABLE = "CLE_ACCEPT_DROP"
 @dataclass(frozen=True)
 class VolumeLimit:
     """`max_drop`: the share of the previous release's rows (0.0 to 1.0) that may disappear in
-    one build without a person accepting it; `reason`: why that share, for the data engineer
-    reading the check in the UI."""
+    one build without a person accepting it; `reason`: why that share, in French (the UI shows
+    it in the check's description)."""
 
     max_drop: float
     reason: str
@@ -40,8 +40,8 @@ class VolumeLimit:
 
 DEFAULT_VOLUME_LIMIT = VolumeLimit(
     0.5,
-    "no limit of its own: losing more than half of its rows at once is taken as a cut gone "
-    "wrong (a new file format, the commune missing from the national file)",
+    "pas de seuil propre : perdre plus de la moitié des lignes d'un coup est pris pour une "
+    "découpe ratée (format changé, commune absente du fichier national)",
 )
 
 
@@ -77,16 +77,17 @@ def accepted_datasets(value: str) -> frozenset[str]:
 
 
 def blocking_drop(rows: int, previous_rows: int | None, limit: VolumeLimit) -> str | None:
-    """Why going from `previous_rows` to `rows` must not pass unattended, or None when it may."""
+    """Why going from `previous_rows` to `rows` must not pass unattended (in French, shown in
+    the UI), or None when it may."""
     if not previous_rows or rows >= previous_rows:
         return None
     if rows == 0:
-        return f"{previous_rows} rows → 0: the dataset would be emptied"
+        return f"{previous_rows} lignes → 0 : le jeu serait vidé"
     drop = (previous_rows - rows) / previous_rows
     if drop > limit.max_drop:
         return (
-            f"{previous_rows} rows → {rows}: {drop:.0%} of the rows lost, more than the "
-            f"{limit.max_drop:.0%} allowed ({limit.reason})"
+            f"{previous_rows} lignes → {rows} : {drop:.0%} des lignes perdues, plus que les "
+            f"{limit.max_drop:.0%} permis ({limit.reason})"
         )
     return None
 
@@ -108,13 +109,13 @@ def volume_verdict(
             previous_rows,
             limit,
             pd.DataFrame(),
-            accepted_drop=f"{previous_rows} rows → {rows}, accepted by {ACCEPT_VARIABLE}",
+            accepted_drop=f"{previous_rows} lignes → {rows}, accepté par {ACCEPT_VARIABLE}",
         )
     failure = {
-        "dataset": dataset_id,
-        "previous_rows": previous_rows,
-        "rows": rows,
-        "why_blocked": reason,
-        "to_accept": f"{ACCEPT_VARIABLE}={dataset_id} make demo",
+        "jeu": dataset_id,
+        "lignes_avant": previous_rows,
+        "lignes": rows,
+        "pourquoi_bloque": reason,
+        "pour_accepter": f"{ACCEPT_VARIABLE}={dataset_id} make demo",
     }
     return VolumeVerdict(rows, previous_rows, limit, pd.DataFrame([failure]))

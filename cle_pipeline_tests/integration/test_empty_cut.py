@@ -63,7 +63,7 @@ def test_a_drop_accepted_by_name_is_released(materialize, tmp_path, monkeypatch)
     assert check_outcomes(result)["bornes_recharge:rows_against_last_release"] is True
     release = read_release(tmp_path / "published" / "76165", "bornes_recharge")
     assert release.rows == 0
-    assert release.accepted_drop == "6 rows → 0, accepted by CLE_ACCEPT_DROP"
+    assert release.accepted_drop == "6 lignes → 0, accepté par CLE_ACCEPT_DROP"
 
 
 def test_an_rna_zip_with_a_header_only_department_keeps_the_last_release(

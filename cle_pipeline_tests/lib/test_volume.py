@@ -15,9 +15,9 @@ NONE = VolumeLimit(0.0, "past results never change")
         (0, 0, HALF, None),
         (7, 6, NONE, None),  # growth always passes
         (3, 6, HALF, None),  # exactly the share allowed
-        (2, 6, HALF, "6 rows → 2: 67% of the rows lost, more than the 50% allowed (half)"),
-        (5, 6, NONE, "6 rows → 5: 17% of the rows lost, more than the 0% allowed"),
-        (0, 6, VolumeLimit(1.0, "any"), "6 rows → 0: the dataset would be emptied"),
+        (2, 6, HALF, "6 lignes → 2 : 67% des lignes perdues, plus que les 50% permis (half)"),
+        (5, 6, NONE, "6 lignes → 5 : 17% des lignes perdues, plus que les 0% permis"),
+        (0, 6, VolumeLimit(1.0, "any"), "6 lignes → 0 : le jeu serait vidé"),
     ],
 )
 def test_what_blocks(rows, previous, limit, blocked):
@@ -30,11 +30,11 @@ def test_a_blocked_drop_says_how_to_accept_it():
     assert not verdict.passed
     assert verdict.failures.to_dict("records") == [
         {
-            "dataset": "bornes_recharge",
-            "previous_rows": 6,
-            "rows": 0,
-            "why_blocked": "6 rows → 0: the dataset would be emptied",
-            "to_accept": "CLE_ACCEPT_DROP=bornes_recharge make demo",
+            "jeu": "bornes_recharge",
+            "lignes_avant": 6,
+            "lignes": 0,
+            "pourquoi_bloque": "6 lignes → 0 : le jeu serait vidé",
+            "pour_accepter": "CLE_ACCEPT_DROP=bornes_recharge make demo",
         }
     ]
     assert verdict.metadata() == {
@@ -50,7 +50,7 @@ def test_only_the_named_dataset_is_accepted():
     assert accepted == {"associations", "bornes_recharge"}
     verdict = volume_verdict("bornes_recharge", 0, 6, HALF, accepted)
     assert verdict.passed
-    assert verdict.accepted_drop == "6 rows → 0, accepted by CLE_ACCEPT_DROP"
+    assert verdict.accepted_drop == "6 lignes → 0, accepté par CLE_ACCEPT_DROP"
     assert not volume_verdict("elus", 0, 33, HALF, accepted).passed
 
 

@@ -56,8 +56,8 @@ associations_checks = dataset_checks(
     Associations,
     volume=VolumeLimit(
         0.2,
-        "a few associations are dissolved each month; a fifth of them gone from one monthly RNA "
-        "extract to the next is a cut gone wrong",
+        "quelques associations sont dissoutes chaque mois ; un cinquième disparu d'un extrait "
+        "mensuel du RNA au suivant, c'est une découpe ratée",
     ),
     rules=[
         Rule(

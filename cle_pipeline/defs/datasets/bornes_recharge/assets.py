@@ -108,8 +108,9 @@ bornes_recharge_checks = dataset_checks(
     BornesRecharge,
     volume=VolumeLimit(
         0.5,
-        "points are taken out of service a few at a time; half of the commune's points gone at "
-        "once is a cut gone wrong (the consolidation's format changed, an operator left it out)",
+        "les points sont retirés du service quelques-uns à la fois ; la moitié des points de la "
+        "commune disparus d'un coup, c'est une découpe ratée (format de la consolidation changé, "
+        "opérateur oublié)",
     ),
     rules=[
         Rule(

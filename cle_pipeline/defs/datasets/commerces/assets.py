@@ -451,8 +451,8 @@ commerces_checks = dataset_checks(
     Commerces,
     volume=VolumeLimit(
         0.3,
-        "shops close a few at a time; a third of them gone from one Sirene stock to the next is a "
-        "cut gone wrong",
+        "les commerces ferment quelques-uns à la fois ; un tiers disparu d'un stock Sirene au "
+        "suivant, c'est une découpe ratée",
     ),
     rules=RULES,
 )

@@ -226,8 +226,8 @@ defibrillateurs_checks = dataset_checks(
     Defibrillateurs,
     volume=VolumeLimit(
         0.5,
-        "devices are declared out of order one by one; half of them gone at once is a Géo'DAE "
-        "export gone wrong",
+        "les appareils sont déclarés hors service un par un ; la moitié disparue d'un coup, c'est"
+        " un export Géo'DAE raté",
     ),
     rules=[
         Rule(

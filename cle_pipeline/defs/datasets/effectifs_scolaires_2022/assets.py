@@ -219,7 +219,8 @@ effectifs_scolaires_2022_checks = dataset_checks(
     "effectifs_scolaires_2022",
     EffectifsScolaires2022,
     volume=VolumeLimit(
-        0.0, "the figures of rentrée 2022 are final: no school can disappear from them"
+        0.0,
+        "les chiffres de la rentrée 2022 sont définitifs : aucune école ne peut en disparaître",
     ),
     rules=[LEVELS_SUM_TO_TOTAL, ONE_ROW_PER_SCHOOL_AND_YEAR],
 )

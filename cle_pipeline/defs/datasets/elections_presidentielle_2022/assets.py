@@ -46,6 +46,9 @@ def elections_presidentielle_2022(
 elections_presidentielle_2022_checks = dataset_checks(
     "elections_presidentielle_2022",
     ElectionsPresidentielle2022,
-    volume=VolumeLimit(0.0, "the results of a past election never change"),
+    volume=VolumeLimit(
+        0.0,
+        "les résultats d'une élection passée ne changent plus",
+    ),
     rules=results_rules(),
 )

@@ -273,7 +273,8 @@ elus_checks = dataset_checks(
     Elus,
     volume=VolumeLimit(
         0.2,
-        "the council's size is fixed by law until the next election; a few vacant seats at most",
+        "la taille du conseil est fixée par la loi jusqu'à la prochaine élection ; au plus "
+        "quelques sièges vacants",
     ),
     rules=RULES,
 )

@@ -139,7 +139,11 @@ def evolution_effectifs_scolaires(
 evolution_effectifs_scolaires_checks = dataset_checks(
     "evolution_effectifs_scolaires",
     EvolutionEffectifsScolaires,
-    volume=VolumeLimit(0.2, "past years' figures stay; a school closing only stops adding rows"),
+    volume=VolumeLimit(
+        0.2,
+        "les chiffres des années passées restent ; une école qui ferme cesse seulement d'ajouter "
+        "des lignes",
+    ),
     rules=[
         LEVELS_SUM_TO_TOTAL,
         ONE_ROW_PER_SCHOOL_AND_YEAR,

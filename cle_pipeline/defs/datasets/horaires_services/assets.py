@@ -294,7 +294,9 @@ horaires_services_checks = dataset_checks(
     "horaires_services",
     HorairesServices,
     volume=VolumeLimit(
-        0.5, "a handful of municipal services: one closing is a real drop, half of them is not"
+        0.5,
+        "une poignée de services municipaux : un service fermé est une vraie baisse, la moitié ne"
+        " l'est pas",
     ),
     rules=RULES,
 )

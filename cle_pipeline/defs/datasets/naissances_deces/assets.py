@@ -78,7 +78,9 @@ naissances_deces_checks = dataset_checks(
     "naissances_deces",
     NaissancesDeces,
     volume=VolumeLimit(
-        0.0, "one row per year since 2008: a new INSEE release adds a year, it never takes one away"
+        0.0,
+        "une ligne par année depuis 2008 : une nouvelle publication de l'INSEE ajoute une année, "
+        "elle n'en retire jamais",
     ),
     rules=[
         Rule(

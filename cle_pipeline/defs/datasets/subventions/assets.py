@@ -190,8 +190,8 @@ subventions_checks = dataset_checks(
     Subventions,
     volume=VolumeLimit(
         0.9,
-        "each year the commune's new table replaces the last, and a year may list far fewer "
-        "grants; an emptied table is still refused",
+        "chaque année le nouveau tableau de la commune remplace le précédent et peut compter bien"
+        " moins de subventions ; un tableau vidé reste refusé",
     ),
     rules=RULES,
 )
