@@ -16,6 +16,7 @@ def test_caudebec_active_associations(materialize, tmp_path):
     assert check_outcomes(result) == {
         "associations:schema": True,
         "associations:seat_in_commune": True,
+        "associations:rows_against_last_release": True,
     }
     published = published_csv(tmp_path, "76165", "associations")
     # W760000108 (dissolved, D) and W760000109 (deleted, S) are left out.

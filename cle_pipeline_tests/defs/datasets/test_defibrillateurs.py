@@ -42,6 +42,7 @@ CHECKS = [
     "coordinates_inside_commune",
     "one_row_per_num_serie",
     "personal_contacts_withheld",
+    "rows_against_last_release",
 ]
 RULES = [
     Rule("coordinates_inside_commune", "", devices_outside_commune),

@@ -59,6 +59,7 @@ ALL_PASS = {
     "subventions:schema": True,
     "subventions:amount_above_zero": True,
     "subventions:no_line_repeated": True,
+    "subventions:rows_against_last_release": True,
 }
 # The commune's associations as the RNA lists them (as in the snapshot).
 ASSOCIATIONS = pd.DataFrame(
