@@ -192,12 +192,13 @@ def duplicated_schools(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 
 LEVELS_SUM_TO_TOTAL = Rule(
     "levels_sum_to_total",
-    "Pupils per level add up: pre-elementary + elementary + ULIS (+ UEEA) = total pupils, and "
-    "CP + CE1 + CE2 + CM1 + CM2 = elementary pupils, on every row.",
+    "Les élèves par niveau s'additionnent : préélémentaire + élémentaire + ULIS (+ UEEA) = "
+    "total des élèves, et CP + CE1 + CE2 + CM1 + CM2 = élèves de l'élémentaire, sur chaque "
+    "ligne.",
     levels_not_adding_up,
 )
 ONE_ROW_PER_SCHOOL_AND_YEAR = Rule(
     "one_row_per_school_and_year",
-    "No school appears twice in the same school year.",
+    "Aucune école n'apparaît deux fois dans la même rentrée.",
     duplicated_schools,
 )

@@ -21,22 +21,24 @@ from cle_pipeline.defs.datasets.school_enrolments import (
 from cle_pipeline.lib.checks import dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.volume import VolumeLimit
 
 SCHOOL_YEAR = 2022
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
-    description=SHEET.content,
 )
 def effectifs_scolaires_2022(
     education_effectifs_ecoles: pd.DataFrame, commune: Commune
 ) -> dg.Output[pd.DataFrame]:
-    """Pupils per level of each primary school of the commune at rentrée 2022 (DEPP), the
-    schools placed by UAI through the school directory."""
+    """Construit depuis `education_effectifs_ecoles` : élèves par niveau de chaque école du
+    premier degré de la commune à la rentrée 2022 (DEPP), écoles placées par leur UAI grâce à
+    l'annuaire de l'éducation."""
     table = of_school_year(school_rows(education_effectifs_ecoles, commune), SCHOOL_YEAR)
     return dg.Output(
         table,
@@ -50,5 +52,9 @@ def effectifs_scolaires_2022(
 effectifs_scolaires_2022_checks = dataset_checks(
     SHEET,
     EffectifsScolaires2022,
+    volume=VolumeLimit(
+        0.0,
+        "les chiffres de la rentrée 2022 sont définitifs : aucune école ne peut en disparaître",
+    ),
     rules=[LEVELS_SUM_TO_TOTAL, ONE_ROW_PER_SCHOOL_AND_YEAR],
 )
