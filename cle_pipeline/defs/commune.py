@@ -12,7 +12,7 @@ from cle_pipeline.lib.partitions import COMMUNES
 def commune(
     cog_communes: dict[str, str], commune_contours: list[PolygonRings]
 ) -> dg.Output[Commune]:
-    """The partition's commune: INSEE code, name, department, region and outline."""
+    """La commune de la partition : code INSEE, nom, département, région et contour."""
     place = Commune(polygons=commune_contours, **cog_communes)
     west, south, east, north = place.bounding_box()
     return dg.Output(

@@ -27,8 +27,15 @@ from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
 from cle_pipeline.lib.metadata import markdown_table
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
-from cle_pipeline.lib.release import write_release
+from cle_pipeline.lib.release import previous_rows, write_release
 from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.sheet import DatasetSheet
+from cle_pipeline.lib.volume import (
+    DEFAULT_VOLUME_LIMIT,
+    VolumeLimit,
+    accepted_datasets,
+    volume_verdict,
+)
 
 SAMPLE_SIZE = 10
 BELONGS_TO_COMMUNE = "rows_belong_to_commune"
@@ -133,7 +140,7 @@ def belongs_to_commune(
     frame: pd.DataFrame, commune: Commune, code: str, commune_of_rows: CommuneOfRows
 ) -> Outcome:
     """Every row is of the partition's commune `code`, and so is the commune it was built with."""
-    description = f"Every row is of commune {code} (the partition's)"
+    description = f"Chaque ligne est de la commune {code} (celle de la partition)"
     if commune.code != code:
         failures = pd.DataFrame({"error": [f"built for commune {commune.code}, not {code}"]})
         return Outcome(BELONGS_TO_COMMUNE, failures, description)
@@ -159,25 +166,36 @@ def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> 
     )
 
 
+VOLUME_CHECK = "rows_against_last_release"
+
+
 def dataset_checks(
-    dataset_id: str,
+    sheet: DatasetSheet,
     model: type[pa.DataFrameModel],
     rules: Sequence[Rule] = (),
+    volume: VolumeLimit = DEFAULT_VOLUME_LIMIT,
     *,
     commune_of_rows: CommuneOfRows,
 ) -> dg.AssetChecksDefinition:
-    """The blocking checks of a published dataset, partitioned by commune, which write its CSV
-    when they all pass. `commune_of_rows` says how a row names its commune (see
-    `CommuneOfRows`)."""
+    """The blocking checks of the published dataset `sheet` describes, partitioned by commune,
+    which write its CSV (and the sheet beside it) when they all pass: the schema, every row of
+    the partition's commune (`commune_of_rows`, see `CommuneOfRows`), the dataset's rules, and
+    its row count against its last release (`volume`)."""
+    dataset_id = sheet.dataset_id
     asset_key = dg.AssetKey(dataset_id)
     extra_inputs = sorted({name for rule in rules for name in rule.inputs})
-    named_by = f"its {commune_of_rows} is" if isinstance(commune_of_rows, str) else "it names"
+    named_by = (
+        f"sa colonne {commune_of_rows} est" if isinstance(commune_of_rows, str) else "elle porte"
+    )
     descriptions = {
-        "schema": f"Every row satisfies the pandera model {model.__name__} "
-        "(types, required fields, enums, patterns).",
-        BELONGS_TO_COMMUNE: f"Every row is of the partition's commune ({named_by} the "
-        "commune's INSEE code): a value built for another commune is never published here.",
+        "schema": f"Chaque ligne respecte le modèle pandera {model.__name__} (types, champs "
+        "obligatoires, valeurs permises, motifs).",
+        BELONGS_TO_COMMUNE: f"Chaque ligne est de la commune de la partition ({named_by} son "
+        "code INSEE) : une valeur construite pour une autre commune n'est jamais publiée ici.",
         **{rule.name: rule.description for rule in rules},
+        VOLUME_CHECK: "Le jeu n'est pas vidé et ne perd pas plus de "
+        f"{volume.max_drop:.0%} des lignes de sa dernière publication ({volume.reason}), sauf "
+        "si `CLE_ACCEPT_DROP` le nomme.",
     }
     specs = [
         dg.AssetCheckSpec(
@@ -199,8 +217,8 @@ def dataset_checks(
             "commune": dg.AssetIn(key="commune"),
             **{name: dg.AssetIn(key=name) for name in extra_inputs},
         },
-        description=f"Checks of {dataset_id}; when all pass, writes {dataset_id}.csv to the "
-        "published folder.",
+        description=f"Contrôles de {dataset_id} ; quand tous passent, {dataset_id}.csv est écrit "
+        "dans le dossier des fichiers publiés.",
     )
     def _checks(
         context: dg.AssetCheckExecutionContext,
@@ -211,15 +229,31 @@ def dataset_checks(
         **inputs: Any,
     ):
         code = commune_of(context)
-        outcomes = evaluate(frame, model, rules, commune, inputs)
-        outcomes.insert(1, belongs_to_commune(frame, commune, code, commune_of_rows))
         target = settings.published_folder(code) / f"{dataset_id}.csv"
+        verdict = volume_verdict(
+            dataset_id,
+            len(frame),
+            previous_rows(target.parent, dataset_id),
+            volume,
+            accepted_datasets(settings.accept_drop),
+        )
+        outcomes = [
+            *evaluate(frame, model, rules, commune, inputs),
+            Outcome(VOLUME_CHECK, verdict.failures, descriptions[VOLUME_CHECK]),
+        ]
+        outcomes.insert(1, belongs_to_commune(frame, commune, code, commune_of_rows))
         if all(outcome.passed for outcome in outcomes):
             reasons = sources.sample_reasons()
             if inbox := settings.inbox_sample_reason(code):
                 reasons.append(inbox)
             release = write_release(
-                frame, target.parent, dataset_id, commune, sources.mode, tuple(reasons)
+                frame,
+                target.parent,
+                sheet,
+                commune,
+                sources.mode,
+                tuple(reasons),
+                accepted_drop=verdict.accepted_drop,
             )
             released = {
                 "published_file": dg.MetadataValue.path(str(target)),
@@ -237,7 +271,8 @@ def dataset_checks(
                 f"the previous {target.name}, if any, is kept"
             }
             context.log.error(f"{dataset_id}: checks failed ({', '.join(failed)}); {target} kept")
+        extra = {"schema": released, VOLUME_CHECK: verdict.metadata()}
         for outcome in outcomes:
-            yield _result(asset_key, outcome, released if outcome.name == "schema" else {})
+            yield _result(asset_key, outcome, extra.get(outcome.name, {}))
 
     return _checks

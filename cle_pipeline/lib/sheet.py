@@ -7,9 +7,10 @@ dataset on data.gouv.fr and the `<dataset_id>.md` file beside the published CSV.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import inspect
 from dataclasses import dataclass, field
+
+import dagster as dg
 
 LICENCES = {
     "lov2": "Licence Ouverte / Open Licence version 2.0",
@@ -61,9 +62,6 @@ FREQUENCIES = {
     "unknown": "inconnue",
 }
 
-# Every published dataset is a folder of this package holding `sheet.py` with `SHEET`.
-DATASETS_PACKAGE = "cle_pipeline.defs.datasets"
-
 SAMPLE_WARNING = (
     "> **Échantillon.** Ce jeu a été construit à partir des extraits d'exemple embarqués dans "
     "cle-pipeline : les valeurs sont plausibles mais fictives, ce ne sont pas des chiffres "
@@ -93,6 +91,21 @@ class DatasetSheet:
     licence: str = "lov2"
     schema: tuple[str, str] | None = None  # (schema.data.gouv.fr name, version)
     extra: dict[str, str] = field(default_factory=dict)
+
+    def asset_description(self, docstring: str | None) -> str:
+        """What the UI says about the dataset: the sheet's title and content (what a row is,
+        what the columns hold), then the asset's docstring (how it is built from its sources)."""
+        built = inspect.cleandoc(docstring or "")
+        return f"**{self.title}.** {self.content}" + (f"\n\n{built}" if built else "")
+
+    def describes(self, asset: dg.AssetsDefinition) -> dg.AssetsDefinition:
+        """Decorator above `@dg.asset`: the dataset's asset described by `asset_description`,
+        so that neither the sheet nor the docstring hides the other."""
+        return asset.map_asset_specs(
+            lambda spec: spec.replace_attributes(
+                description=self.asset_description(spec.description)
+            )
+        )
 
     def markdown(self, commune_name: str, commune_code: str, sample: bool = False) -> str:
         """The sheet as the dataset's description on data.gouv.fr, in the UI and in
@@ -132,20 +145,3 @@ class DatasetSheet:
             )
         lines.append(f"- Mots-clés : {', '.join(self.tags)}")
         return "\n".join(lines) + "\n"
-
-
-def load_sheet(dataset_id: str) -> DatasetSheet:
-    """The sheet declared in `cle_pipeline/defs/datasets/<dataset_id>/sheet.py` (`SHEET`)."""
-    sheet = importlib.import_module(f"{DATASETS_PACKAGE}.{dataset_id}.sheet").SHEET
-    if not isinstance(sheet, DatasetSheet) or sheet.dataset_id != dataset_id:
-        raise TypeError(
-            f"{DATASETS_PACKAGE}.{dataset_id}.sheet.SHEET is not the sheet of {dataset_id}"
-        )
-    return sheet
-
-
-def dataset_ids() -> list[str]:
-    """Every published dataset: the folders of `cle_pipeline/defs/datasets/` (one per dataset,
-    named by its id), so that adding a dataset needs no registration."""
-    package = importlib.import_module(DATASETS_PACKAGE)
-    return sorted(module.name for module in pkgutil.iter_modules(package.__path__) if module.ispkg)

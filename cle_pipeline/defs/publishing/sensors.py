@@ -21,8 +21,8 @@ import dagster as dg
 from dagster._core.event_api import PartitionKeyFilter
 
 from cle_pipeline.defs.publishing.assets import publication_key
+from cle_pipeline.defs.publishing.sheets import dataset_ids
 from cle_pipeline.lib.partitions import COMMUNES
-from cle_pipeline.lib.sheet import dataset_ids
 
 
 def checked_content(

@@ -71,10 +71,11 @@ def cog_table(sources: SourceFetcher) -> tuple[Path, str]:
     metadata=SOURCE.definition_metadata(),
 )
 def cog_communes(context, sources: SourceFetcher) -> dg.Output[dict[str, str]]:
-    """The partition's commune's line of the INSEE COG: name, department and region.
+    """La ligne de la commune de la partition dans le Code officiel géographique (COG) de
+    l'INSEE : nom, département et région.
 
-    Fails with a clear message when the partition key is malformed or is not a current
-    commune."""
+    Échoue avec un message clair quand la clé de partition est mal formée ou n'est pas une
+    commune actuelle."""
     code = commune_of(context)
     archive = sources.fetch(SOURCE, code)
     record = find_commune(sources.extract(archive, MEMBER), code, archive.location)

@@ -21,8 +21,11 @@ from cle_pipeline.defs.automation.cadences import (
     dataset_condition,
     source_condition,
 )
+from cle_pipeline.lib.partitions import register_communes
 
 PARIS = ZoneInfo("Europe/Paris")
+# The automation keeps the registered communes (partitions) fresh: one is enough here.
+COMMUNE = "76165"
 # The rhythms of ../shared/SOURCES.md.
 EXPECTED_SOURCES = {
     "irve": DAILY,
@@ -153,7 +156,7 @@ def test_the_automation_sensor_runs_by_default_and_never_targets_publication(def
     graph = definitions.resolve_asset_graph()
     targeted = sensor.asset_selection.resolve(graph)
     groups = {graph.get(key).group_name for key in targeted}
-    assert groups == {"sources", "published"}
+    assert groups == {"commune_reference", "sources", "published"}
 
 
 def test_what_publishes_stays_off_until_someone_turns_it_on(definitions):
@@ -187,6 +190,12 @@ def paris(*args: int) -> datetime:
     return datetime(*args, tzinfo=PARIS)
 
 
+def every_commune_asset(definitions: dg.Definitions) -> list[str]:
+    """What the automation keeps built for a commune: its reference, sources and datasets."""
+    groups = ("commune_reference", "sources", "published")
+    return sorted(name for group in groups for name in keys_in_group(definitions, group))
+
+
 def requested(result) -> list[str]:
     return sorted(
         subset.key.to_user_string()
@@ -197,6 +206,7 @@ def requested(result) -> list[str]:
 
 def test_a_new_deployment_builds_everything_but_what_waits_for_the_commune(definitions):
     instance = dg.DagsterInstance.ephemeral()
+    register_communes(instance, [COMMUNE])
     first = dg.evaluate_automation_conditions(
         defs=definitions, instance=instance, evaluation_time=paris(2026, 3, 10, 12)
     )
@@ -213,8 +223,7 @@ def test_a_new_deployment_builds_everything_but_what_waits_for_the_commune(defin
         "subventions",
     }
     expected = sorted(
-        set(keys_in_group(definitions, "sources") + keys_in_group(definitions, "published"))
-        - {key.to_user_string() for key in from_the_commune}
+        set(every_commune_asset(definitions)) - {key.to_user_string() for key in from_the_commune}
     )
     assert requested(first) == expected
     again = dg.evaluate_automation_conditions(
@@ -228,9 +237,9 @@ def test_a_new_deployment_builds_everything_but_what_waits_for_the_commune(defin
 
 def test_sources_refresh_on_their_cron_and_datasets_follow_their_sources(definitions):
     instance = dg.DagsterInstance.ephemeral()
-    every = keys_in_group(definitions, "sources") + keys_in_group(definitions, "published")
-    for name in every:
-        instance.report_runless_asset_event(dg.AssetMaterialization(name))
+    register_communes(instance, [COMMUNE])
+    for name in every_commune_asset(definitions):
+        instance.report_runless_asset_event(dg.AssetMaterialization(name, partition=COMMUNE))
 
     def tick(when: datetime, cursor=None):
         """One evaluation, then the runs it asked for, as if they had succeeded."""
@@ -238,12 +247,13 @@ def test_sources_refresh_on_their_cron_and_datasets_follow_their_sources(definit
             defs=definitions, instance=instance, cursor=cursor, evaluation_time=when
         )
         for name in requested(result):
-            instance.report_runless_asset_event(dg.AssetMaterialization(name))
+            instance.report_runless_asset_event(dg.AssetMaterialization(name, partition=COMMUNE))
         return result
 
     quiet = tick(paris(2026, 3, 10, 5))
     assert requested(quiet) == []
-    instance.report_runless_asset_event(dg.AssetMaterialization("irve"))  # a run by hand
+    # A run by hand.
+    instance.report_runless_asset_event(dg.AssetMaterialization("irve", partition=COMMUNE))
     after_irve = tick(paris(2026, 3, 10, 5, 10), quiet.cursor)
     assert requested(after_irve) == ["bornes_recharge"]
     settled = tick(paris(2026, 3, 10, 5, 20), after_irve.cursor)
@@ -316,3 +326,60 @@ def test_the_table_names_real_cadences():
         "when_sent",
         "derived",
     }
+
+
+@pytest.mark.parametrize(
+    ("asset", "refresh"),
+    [
+        (
+            "irve",
+            "chaque jour à 6 h (heure de Paris, cron `0 6 * * *`), et dès que `commune` change.",
+        ),
+        ("cog_communes", "chaque 15 janvier à 6 h (heure de Paris, cron `0 6 15 1 *`)."),
+        ("commune", "dès que `cog_communes` ou `commune_contours` change."),
+        (
+            "presidentielle_2022_t1",
+            "jamais à date fixe (publication ponctuelle), et dès que `commune` change.",
+        ),
+        (
+            "subventions_inbox",
+            "dès que la commune dépose un fichier nouveau ou modifié dans son dossier (capteur "
+            "`read_commune_inbox`).",
+        ),
+        (
+            "elus",
+            "dès qu'une source qu'il lit change, une fois passés les contrôles bloquants de ce "
+            "qu'il lit ; parmi ses sources, la plus fréquente est relue le 2 janvier, le 2 avril, "
+            "le 2 juillet et le 2 octobre à 6 h (heure de Paris).",
+        ),
+        (
+            "elections_presidentielle_2022",
+            "dès qu'une source qu'il lit change, une fois passés les contrôles bloquants de ce "
+            "qu'il lit ; parmi ses sources, aucune n'est relue à date fixe (publication "
+            "ponctuelle).",
+        ),
+    ],
+)
+def test_the_description_ends_with_the_next_planned_refresh(definitions, asset, refresh):
+    description = node(definitions, asset).description
+    assert description.endswith(f"\n\n**Prochaine actualisation** : {refresh}"), description
+    assert description.count("**Prochaine actualisation**") == 1
+
+
+def test_every_source_and_dataset_says_when_it_is_next_refreshed(definitions):
+    for group in ("sources", "published"):
+        for name in keys_in_group(definitions, group):
+            assert "\n\n**Prochaine actualisation** : " in node(definitions, name).description, name
+
+
+def test_an_asset_with_its_own_condition_keeps_its_description():
+    own = dg.AssetSpec(
+        "irve",
+        group_name="sources",
+        description="Lue à la demande.",
+        automation_condition=dg.AutomationCondition.on_missing(),
+    )
+    assert automate(own).description == "Lue à la demande."
+    assert automate(dg.AssetSpec("irve", group_name="sources")).description == (
+        "**Prochaine actualisation** : chaque jour à 6 h (heure de Paris, cron `0 6 * * *`)."
+    )

@@ -13,6 +13,7 @@ from cle_pipeline.defs.automation.inbox import read_commune_inbox
 from cle_pipeline.lib.alerts import AlertChannels
 from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.partitions import register_communes
 from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline_tests.http_server import LocalServer, local_server
 
@@ -41,6 +42,7 @@ class Inbox:
         self.folder = root / "76165"
         shutil.copytree(INBOX / "76165", self.folder)
         self.instance = dg.DagsterInstance.ephemeral()
+        register_communes(self.instance, ["76165"])
         self.settings = CommuneSettings(inbox_dir=str(root))
         self.alerts = AlertChannels(webhook_url=f"{chat.url}/hooks/inbox")
         self.chat = chat
@@ -63,7 +65,9 @@ class Inbox:
 
     def built(self, *names: str) -> None:
         for name in names:
-            self.instance.report_runless_asset_event(dg.AssetMaterialization(name))
+            self.instance.report_runless_asset_event(
+                dg.AssetMaterialization(name, partition="76165")
+            )
 
 
 @pytest.fixture
@@ -87,6 +91,7 @@ def test_new_same_and_changed_files(inbox):
     before = digest(inbox.folder)
     first = inbox.tick()
     assert selections(first) == [FIRST_BUILD]  # and what they need, never built yet
+    assert first.run_requests[0].partition_key == "76165"
     assert first.run_requests[0].tags == {
         "cle/inbox_files": "commerces.csv, commune.json, subventions_2022.csv"
     }
@@ -156,6 +161,39 @@ def test_a_change_held_back_by_an_unreadable_file_runs_once_it_is_gone(inbox):
     assert selections(inbox.tick()) == [["subventions", "subventions_inbox"]]
 
 
+def test_removing_a_file_rebuilds_what_read_it(inbox):
+    inbox.tick()
+    inbox.built(*FIRST_BUILD)
+    # A newer table, readable but wrong (no SIRET nor RNA id: the checks will fail on it).
+    wrong = inbox.folder / "subventions_2023.csv"
+    wrong.write_bytes(
+        "Nom du bénéficiaire;SIRET;Objet;Montant;Date de la convention;Nature;"
+        "Conditions de versement;Date(s) de versement;Notification UE\r\n"
+        "Club;N/A;Tournoi;100;01/02/2023;numéraire;unique;01/03/2023;non\r\n".encode()
+    )
+    assert selections(inbox.tick()) == [["subventions", "subventions_inbox"]]
+    wrong.unlink()  # the commune takes it back: subventions_2022.csv is read again
+    removed = inbox.tick()
+    assert selections(removed) == [["subventions", "subventions_inbox"]]
+    assert removed.run_requests[0].tags == {"cle/inbox_files": "subventions_2023.csv (removed)"}
+    assert selections(inbox.tick()) == []
+    (inbox.folder / "commerces.csv").unlink()  # an optional file: commerces from OSM alone
+    assert selections(inbox.tick()) == [["commerces", "commerces_inbox"]]
+    assert inbox.alerts_sent() == []
+
+
+def test_removing_an_unreadable_file_alone_rebuilds_nothing(inbox):
+    inbox.tick()
+    inbox.built(*FIRST_BUILD)
+    broken = inbox.folder / "subventions_2023.csv"
+    broken.write_bytes(b"")
+    inbox.tick()
+    broken.unlink()  # it never fed a run: what was built from subventions_2022.csv stands
+    result = inbox.tick()
+    assert selections(result) == []
+    assert result.skip_reason.skip_message == f"no new or changed file in {inbox.folder}"
+
+
 def test_a_fixed_file_runs(inbox):
     inbox.tick()
     inbox.built(*FIRST_BUILD)
@@ -164,6 +202,18 @@ def test_a_fixed_file_runs(inbox):
     inbox.tick()
     shutil.copy(inbox.folder / "subventions_2022.csv", sent)
     assert selections(inbox.tick()) == [["subventions", "subventions_inbox"]]
+
+
+def test_a_commune_not_yet_a_partition_is_skipped(definitions, tmp_path):
+    with local_server() as chat:
+        inbox = Inbox(definitions, tmp_path / "inbox", chat)
+        shutil.copytree(INBOX / "76231", tmp_path / "inbox" / "76231")
+        inbox.settings = CommuneSettings(commune="76231", inbox_dir=str(tmp_path / "inbox"))
+        result = inbox.tick()
+    assert result.skip_reason.skip_message == (
+        "commune 76231 is not a partition yet (build it once, e.g. `make demo`)"
+    )
+    assert result.run_requests == []
 
 
 def test_a_commune_without_an_inbox_folder_is_skipped(definitions, tmp_path):

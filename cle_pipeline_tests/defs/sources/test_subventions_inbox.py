@@ -9,7 +9,7 @@ from cle_pipeline.defs.sources.subventions_inbox import field_of, read_attribuan
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline.snapshots.subventions_inbox import CAUDEBEC_HEADER, CAUDEBEC_ROWS, csv_bytes
+from devtools.snapshots.subventions_inbox import CAUDEBEC_HEADER, CAUDEBEC_ROWS, csv_bytes
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 SAMPLE = PROJECT_ROOT / "data" / "inbox" / "76165" / "subventions_2022.csv"
@@ -97,10 +97,9 @@ def test_the_granting_commune_comes_from_commune_json(tmp_path):
 
 def test_cle_inbox_dir_moves_the_inbox(monkeypatch, tmp_path):
     assert (
-        resources().resources["settings"].inbox_folder()
+        resources().resources["settings"].inbox_folder("76165")
         == PROJECT_ROOT / "data" / "inbox" / "76165"
     )
     monkeypatch.setenv("CLE_INBOX_DIR", str(tmp_path))
-    monkeypatch.setenv("CLE_COMMUNE", "76231")
     settings = resources().resources["settings"].process_config_and_initialize()
-    assert settings.inbox_folder() == tmp_path / "76231"
+    assert settings.inbox_folder("76231") == tmp_path / "76231"

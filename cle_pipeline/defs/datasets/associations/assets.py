@@ -11,6 +11,7 @@ from cle_pipeline.lib.checks import dataset_checks
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Associations.to_schema().columns)
 DATE_COLUMNS = ["date_creat", "date_decla", "date_publi"]
@@ -30,16 +31,17 @@ def active_associations(associations: pd.DataFrame) -> pd.DataFrame:
     return table.map(blank_to_none).astype(object).sort_values("id").reset_index(drop=True)
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
-    description=SHEET.content,
 )
 def associations(rna_waldec: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """Active associations with their seat in the commune; never the manager's address."""
+    """Construit depuis `rna_waldec` : les associations actives (position A) dont le siège est
+    dans la commune ; jamais l'adresse du gestionnaire."""
     table = active_associations(rna_waldec)
     metadata = published_metadata(table, Associations)
     metadata["left_out_not_active"] = len(rna_waldec) - len(table)
@@ -47,8 +49,13 @@ def associations(rna_waldec: pd.DataFrame) -> dg.Output[pd.DataFrame]:
 
 
 associations_checks = dataset_checks(
-    "associations",
+    SHEET,
     Associations,
+    volume=VolumeLimit(
+        0.2,
+        "quelques associations sont dissoutes chaque mois ; un cinquième disparu d'un extrait "
+        "mensuel du RNA au suivant, c'est une découpe ratée",
+    ),
     # The seat's commune: an association belongs to the commune where its seat is.
     commune_of_rows="adrs_codeinsee",
 )

@@ -1,0 +1,256 @@
+"""The Ministry of the Interior's election results by polling station: the file format and
+its reader, shared by the four election sources (`presidentielle_2022_t1` … `legislatives_2022_t2`).
+
+The national files (`resultats-par-niveau-burvot-t<n>-france-entiere.txt`, about 36 MB and
+69,700 polling-station rows) are `;`-separated latin-1 text with CRLF line ends and no quoting.
+Their header names 21 fixed fields (the polling station and its totals) and ONE candidate block,
+but each data row repeats the block once per candidate until the row ends (12 candidates in the
+2022 presidential round 1, 2 in round 2, a varying number per constituency in the legislative).
+A CSV reader that trusts the header keeps the first candidate only (pandas even shifts the
+ragged rows into its index), so the file is read here line by line (csv's rules where a line
+holds a quote): the fixed fields by name, then blocks of the header's block length until the
+row ends. Only the commune's rows are kept; the file is never loaded whole.
+
+`Code de la commune` is the 3-digit code inside the department, and the department codes of
+overseas territories are letters: `insee_code` turns both into the INSEE commune code.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cle_pipeline.lib.errors import SourceFormatError
+
+FIXED_COLUMNS = (
+    "Code du département",
+    "Libellé du département",
+    "Code de la circonscription",
+    "Libellé de la circonscription",
+    "Code de la commune",
+    "Libellé de la commune",
+    "Code du b.vote",
+    "Inscrits",
+    "Abstentions",
+    "% Abs/Ins",
+    "Votants",
+    "% Vot/Ins",
+    "Blancs",
+    "% Blancs/Ins",
+    "% Blancs/Vot",
+    "Nuls",
+    "% Nuls/Ins",
+    "% Nuls/Vot",
+    "Exprimés",
+    "% Exp/Ins",
+    "% Exp/Vot",
+)
+
+
+@dataclass(frozen=True)
+class ResultsFormat:
+    """How a results file is written: its candidate block (the columns repeated once per
+    candidate on every data row), separator and encoding."""
+
+    candidate_columns: tuple[str, ...]
+    separator: str = ";"
+    encoding: str = "latin-1"
+
+
+PRESIDENTIAL = ResultsFormat(
+    ("N°Panneau", "Sexe", "Nom", "Prénom", "Voix", "% Voix/Ins", "% Voix/Exp")
+)
+# The legislative block adds the candidate's political `Nuance` (ENS, NUP, RN, LR…).
+LEGISLATIVE = ResultsFormat(
+    ("N°Panneau", "Sexe", "Nom", "Prénom", "Nuance", "Voix", "% Voix/Ins", "% Voix/Exp")
+)
+
+# The Ministry's letter codes for territories outside mainland France and Corsica, and the INSEE
+# "departments" (first three characters of the INSEE code) each may hold. The 3-digit commune
+# code of these rows already starts with the territory's last digit (ZD + `411` is 97411 Saint-
+# Denis), so the INSEE code is `97`/`98` + the commune code; ZX (Saint-Barthélemy 977, Saint-
+# Martin 978) is told apart by that first digit. French people abroad (ZZ) vote in consular
+# offices, which are no commune: their rows never get an INSEE code.
+OVERSEAS_DEPARTMENTS: dict[str, tuple[str, ...]] = {
+    "ZA": ("971",),  # Guadeloupe
+    "ZB": ("972",),  # Martinique
+    "ZC": ("973",),  # Guyane
+    "ZD": ("974",),  # La Réunion
+    "ZS": ("975",),  # Saint-Pierre-et-Miquelon
+    "ZM": ("976",),  # Mayotte
+    "ZX": ("977", "978"),  # Saint-Barthélemy, Saint-Martin
+    "ZW": ("986",),  # Wallis-et-Futuna
+    "ZP": ("987",),  # Polynésie française
+    "ZN": ("988",),  # Nouvelle-Calédonie
+    "ZZ": (),  # Français établis hors de France: no commune
+}
+_INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
+
+
+def insee_code(department: str, commune: str) -> str | None:
+    """INSEE commune code of a row's `Code du département` and `Code de la commune`.
+
+    `76` + `165` → `76165`, `2A` + `004` → `2A004`, `ZD` + `411` → `97411`, `ZX` + `801` →
+    `97801`; None for French people abroad (`ZZ`) and for codes that name no commune. A
+    department or commune code whose leading zeros were lost (`1`, `5`) is padded back.
+    """
+    department = department.strip().upper()
+    commune = commune.strip()
+    if commune.isdigit():
+        commune = commune.zfill(3)
+    if len(commune) != 3 or not commune.isdigit():
+        return None
+    territories = OVERSEAS_DEPARTMENTS.get(department)
+    if territories is None and re.fullmatch(r"9[78]\d", department):
+        territories = (department,)  # a file that writes 974 instead of ZD
+    if territories is not None:
+        code = territories[0][:2] + commune if territories else ""
+        return code if code[:3] in territories else None
+    if department.isdigit():
+        department = department.zfill(2)
+    code = department + commune
+    return code if _INSEE.match(code) and not code.startswith(("97", "98")) else None
+
+
+@dataclass(frozen=True)
+class _Layout:
+    fixed: dict[str, int]  # fixed column → position in the row
+    block: dict[str, int]  # candidate column → position inside a block
+
+    @property
+    def block_size(self) -> int:
+        return len(self.block)
+
+
+def _layout(header: list[str], results: ResultsFormat, label: str) -> _Layout:
+    """Where each fixed and candidate field sits: the candidate block starts at the header's
+    first candidate column; both parts are mapped by name, never by position alone."""
+    header = [name.strip() for name in header]
+    in_block = set(results.candidate_columns)
+    start = next((i for i, name in enumerate(header) if name in in_block), len(header))
+    fixed, block = header[:start], header[start:]
+    missing = [name for name in FIXED_COLUMNS if name not in fixed]
+    missing += [name for name in results.candidate_columns if name not in block]
+    if missing:
+        if len(header) == 1:
+            raise SourceFormatError(
+                f"{label}: the header has a single column {header[0][:80]!r}: the separator is "
+                f"not {results.separator!r} as documented"
+            )
+        hint = " (is the file UTF-8 rather than latin-1?)" if "Ã" in "".join(header) else ""
+        raise SourceFormatError(f"{label}: missing column(s) {', '.join(missing)}{hint}")
+    unexpected = [name for name in block if name not in in_block]
+    if unexpected:
+        # The block length is what cuts the ragged rows: an unknown column in it would shift
+        # every candidate after the first.
+        raise SourceFormatError(
+            f"{label}: unexpected column(s) {', '.join(map(repr, unexpected))} in the candidate "
+            f"block (expected exactly {', '.join(results.candidate_columns)})"
+        )
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise SourceFormatError(f"{label}: duplicated column(s) {', '.join(duplicated)}")
+    return _Layout(
+        fixed={name: i for i, name in enumerate(fixed)},
+        block={name: i for i, name in enumerate(block)},
+    )
+
+
+def read_commune_results(
+    path: Path, results: ResultsFormat, code: str, label: str | None = None
+) -> pd.DataFrame:
+    """The commune's rows of a results file, one row per polling station × candidate: the
+    fixed columns, then the candidate block's columns, every value as text.
+
+    Streams the file line by line. Every line's candidate part must be a whole number of
+    blocks (else `SourceFormatError` naming the file and line), so that a format change
+    anywhere in the file is noticed, not only on the commune's lines.
+
+    Splitting all 69,700 lines of 100 fields costs 0.4 s (csv module or `str.split` alike),
+    twice a DuckDB pass over the file: a line without a quote is only counted (its separators)
+    and split up to the commune code; only the commune's lines are split whole. A line with a
+    quote (never seen in these files) is parsed by csv, with the lines a quoted field spans.
+    """
+    label = label or str(path)
+    separator = results.separator
+    with path.open("r", encoding=results.encoding, newline="") as stream:
+        reader = csv.reader(stream, delimiter=separator, quotechar='"', strict=True)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise SourceFormatError(f"{label}: empty file (no header line)") from None
+        except csv.Error as error:
+            raise SourceFormatError(f"{label}: line 1 is not valid CSV ({error})") from error
+        layout = _layout(header, results, label)
+        columns = [*layout.fixed, *layout.block]
+        width, size = len(layout.fixed), layout.block_size
+        department = layout.fixed["Code du département"]
+        commune = layout.fixed["Code de la commune"]
+        records: list[list[str]] = []
+        # What `Code de la commune` holds on the commune's lines, whatever leading zeros it lost
+        # (`insee_code` ends with it): a cheap test that leaves `insee_code` few lines to place.
+        number = code[-3:].lstrip("0") or "0"
+        split_at = max(department, commune) + 1
+        line_num = reader.line_num
+        for line in stream:
+            line_num += 1
+            row: list[str] | None = None
+            if '"' in line:
+                # csv reads the record, and the next lines if a quoted field spans them.
+                quoted = csv.reader(
+                    itertools.chain([line], stream), delimiter=separator, strict=True
+                )
+                try:
+                    row = next(quoted)
+                except csv.Error as error:
+                    raise SourceFormatError(f"{label}: line {line_num}: {error}") from error
+                line_num += quoted.line_num - 1
+                text, fields = "", len(row)
+            else:
+                text = line.rstrip("\r\n")
+                if not text:
+                    continue  # a blank line, e.g. at the end of the file
+                fields = text.count(separator) + 1
+            candidates = fields - width
+            if candidates < 0:
+                raise SourceFormatError(
+                    f"{label}: line {line_num} has {fields} fields, fewer than "
+                    f"the {width} fixed fields of the header"
+                )
+            if candidates % size:
+                raise SourceFormatError(
+                    f"{label}: line {line_num} has {fields} fields: {width} fixed "
+                    f"fields then blocks of {size} fields per candidate expected, and "
+                    f"{candidates} is not a multiple of {size}"
+                )
+            head = row or text.split(separator, split_at)
+            if number not in head[commune] or insee_code(head[department], head[commune]) != code:
+                continue
+            row = row or text.split(separator)
+            if candidates == 0:
+                raise SourceFormatError(
+                    f"{label}: line {line_num}: polling station "
+                    f"{row[layout.fixed['Code du b.vote']]} has no candidate"
+                )
+            station = row[:width]
+            records.extend(
+                station + row[start : start + size] for start in range(width, len(row), size)
+            )
+    return pd.DataFrame(records, columns=columns, dtype=str)
+
+
+def results_metadata(rows: pd.DataFrame) -> dict[str, Any]:
+    """What a results source asset shows in the UI: rows, polling stations, candidates."""
+    per_station = rows.groupby("Code du b.vote").size() if not rows.empty else pd.Series()
+    return {
+        "rows_for_commune": len(rows),
+        "polling_stations": int(rows["Code du b.vote"].nunique()),
+        "candidates_per_station": ", ".join(str(n) for n in sorted(set(per_station.tolist())))
+        or "none",
+    }
