@@ -43,6 +43,7 @@ def test_materializing_one_partition_alone_reads_only_that_communes_values(defin
         "bornes_recharge:rows_belong_to_commune": True,
         "bornes_recharge:coordinates_inside_commune": True,
         "bornes_recharge:one_row_per_point_de_charge": True,
+        "bornes_recharge:rows_against_last_release": True,
     }
     caudebec = published(tmp_path, "76165", "bornes_recharge.csv")
     elbeuf = published(tmp_path, "76231", "bornes_recharge.csv")

@@ -124,5 +124,6 @@ def test_every_check_spec_is_partitioned_by_commune_and_includes_belongs_to_comm
         "schema",
         "rows_belong_to_commune",
         "under_limit",
+        "rows_against_last_release",
     }
     assert {spec.partitions_def for spec in checks.check_specs} == {COMMUNES}

@@ -27,6 +27,7 @@ from devtools.snapshots.common import CAUDEBEC as CAUDEBEC_SAMPLE
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28", [[list(CAUDEBEC_SAMPLE.outline)]])
 CHECKS = [
     "schema",
+    "rows_belong_to_commune",
     "siret_key_valid",
     "one_row_per_siret",
     "opening_hours_syntax",

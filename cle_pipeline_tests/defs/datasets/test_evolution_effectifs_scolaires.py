@@ -246,6 +246,7 @@ def test_the_graph_places_enrolments_through_the_directory(definitions):
         assert node(dataset).group_name == "published"
     assert {key.name for key in node("evolution_effectifs_scolaires").check_keys} == {
         "schema",
+        "rows_belong_to_commune",
         "levels_sum_to_total",
         "one_row_per_school_and_year",
         "commune_totals_equal_sum_of_schools",

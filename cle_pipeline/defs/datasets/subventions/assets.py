@@ -190,12 +190,11 @@ RULES = [
 
 def commune_siren(code: str) -> str:
     """The first eight digits of a commune's SIREN: `21`, its department, `0` and its number in
-    the department on three digits (Caudebec-lès-Elbeuf 76165: 217601657, Saint-Denis de La
-    Réunion 97411: 219740115, Ajaccio 2A004, Corsica written 20: 212000046); the ninth is the
-    Luhn key."""
+    the department (Caudebec-lès-Elbeuf 76165: 217601657, Saint-Denis de La Réunion 97411:
+    219740115, Ajaccio 2A004, Corsica written 20: 212000046); the ninth is the Luhn key."""
     department, number = (code[:3], code[3:]) if code.startswith("97") else (code[:2], code[2:])
     department = department.replace("2A", "20").replace("2B", "20")
-    return f"21{department}0{number:0>3}"
+    return f"21{department}0{number}"
 
 
 def grants_of_other_communes(frame: pd.DataFrame, code: str) -> pd.DataFrame:
