@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: demo test install udata browser publish ui lint format snapshots constraints benchmark
+.PHONY: demo test install udata browser servers publish ui lint format snapshots constraints benchmark
 
 # The virtual environment, rebuilt when the dependencies change; versions come from constraints.txt.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -50,7 +50,19 @@ browser:
 			"(sudo apt-get install chromium chromium-driver)"; \
 	fi
 
-test: install udata browser
+# The PostgreSQL and Celery tests start Debian's PostgreSQL server and redis-server on
+# 127.0.0.1 (never a system service): installed here when missing, as root (CI). Without them
+# those tests fail and say how to install them.
+servers:
+	@if [ -x /usr/bin/redis-server ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql redis-server; \
+	else \
+		echo "postgresql/redis-server missing and not root: the postgres and celery tests will fail" \
+			"(sudo apt-get install postgresql redis-server)"; \
+	fi
+
+test: install udata browser servers
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -65,10 +77,10 @@ lint: install
 	$(BIN)/ruff format .
 
 snapshots: install
-	$(BIN)/python -m cle_pipeline.snapshots
+	$(BIN)/python -m devtools.snapshots
 
 benchmark: install
-	$(BIN)/python -m cle_pipeline_tests.benchmark
+	$(BIN)/python -m devtools.benchmark
 
 constraints: install
 	$(BIN)/pip freeze --exclude-editable | sed '1i # Every package version the project was tested with (pip install -c constraints.txt). Regenerate with: make constraints' > constraints.txt

@@ -433,32 +433,32 @@ def results_rules(*, by_constituency: bool = False) -> list[Rule]:
     """The arithmetic every polling station's results obey, as the dataset's blocking rules
     (`by_constituency` for legislative elections: see `stations_in_every_round`)."""
     stations = (
-        "The commune has at least one polling station, and the same ones in both rounds in "
-        "every constituency that held a round 2 (a deputy elected in round 1 means no round 2 "
-        "in that constituency)."
+        "La commune a au moins un bureau de vote, et les mêmes aux deux tours dans chaque "
+        "circonscription où il y a eu un second tour (un député élu au premier tour signifie "
+        "pas de second tour dans sa circonscription)."
         if by_constituency
-        else "The commune has at least one polling station, and the same ones in both rounds."
+        else "La commune a au moins un bureau de vote, et les mêmes aux deux tours."
     )
     return [
         Rule(
             "votes_sum_to_exprimes",
-            "Per round and polling station, the candidates' votes add up to the expressed votes.",
+            "Par tour et bureau de vote, les voix des candidats font les suffrages exprimés.",
             votes_sum_to_exprimes,
         ),
         Rule(
             "votants_equal_blancs_nuls_exprimes",
-            "Per round and polling station, votants = blancs + nuls + exprimes.",
+            "Par tour et bureau de vote, votants = blancs + nuls + exprimes.",
             votants_equal_blancs_nuls_exprimes,
         ),
         Rule(
             "inscrits_equal_abstentions_votants",
-            "Per round and polling station, inscrits = abstentions + votants.",
+            "Par tour et bureau de vote, inscrits = abstentions + votants.",
             inscrits_equal_abstentions_votants,
         ),
         Rule(
             "percentages_match_counts",
-            "pct_voix_inscrits and pct_voix_exprimes agree within 0.01 point with the votes "
-            "divided by inscrits and by exprimes.",
+            "pct_voix_inscrits et pct_voix_exprimes égalent à 0,01 point près les voix divisées "
+            "par les inscrits et par les exprimés.",
             percentages_match_counts,
         ),
         Rule(

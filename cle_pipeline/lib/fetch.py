@@ -35,7 +35,7 @@ import urllib3
 from pydantic import Field
 
 from cle_pipeline.lib.errors import SourceError
-from cle_pipeline.lib.files import PROJECT_ROOT, write_atomically
+from cle_pipeline.lib.files import default_data_dir, runs_from_checkout, write_atomically
 from cle_pipeline.lib.tabular import DEFAULT_MAX_UNZIPPED_BYTES, extract_member
 
 USER_AGENT = "cle-pipeline (open data of French communes)"
@@ -176,7 +176,8 @@ class SourceFetcher(dg.ConfigurableResource):
                 "snapshot folder)"
             )
         stat = path.stat()
-        in_snapshots = self._snapshot_root().resolve() in path.resolve().parents
+        embedded = self._embedded_snapshots()
+        in_snapshots = embedded is not None and embedded.resolve() in path.resolve().parents
         return FetchedFile(
             path,
             str(path),
@@ -200,7 +201,10 @@ class SourceFetcher(dg.ConfigurableResource):
         (`CLE_SOURCE_<ID>`) pointing into the embedded snapshots."""
         if self.mode == "snapshot":
             return ["sources read in snapshot mode (embedded samples)"]
-        root = self._snapshot_root().resolve()
+        embedded = self._embedded_snapshots()
+        if embedded is None:
+            return []
+        root = embedded.resolve()
         return [
             f"{name} points into the embedded snapshots"
             for name, value in sorted(os.environ.items())
@@ -344,10 +348,21 @@ class SourceFetcher(dg.ConfigurableResource):
         return url
 
     def _snapshot_root(self) -> Path:
-        return Path(self.snapshot_dir) if self.snapshot_dir else PROJECT_ROOT / "data" / "sources"
+        if self.snapshot_dir:
+            return Path(self.snapshot_dir)
+        return default_data_dir("sources", "the snapshot_dir of the sources resource")
+
+    def _embedded_snapshots(self) -> Path | None:
+        """The folder of the embedded samples, if there is one: an installed package without a
+        `snapshot_dir` has none, so no file can come from it."""
+        if self.snapshot_dir or runs_from_checkout():
+            return self._snapshot_root()
+        return None
 
     def _cache_root(self) -> Path:
-        return Path(self.cache_dir) if self.cache_dir else PROJECT_ROOT / "data" / "cache"
+        return (
+            Path(self.cache_dir) if self.cache_dir else default_data_dir("cache", "CLE_CACHE_DIR")
+        )
 
 
 def datagouv_latest_resource(

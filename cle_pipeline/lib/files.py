@@ -5,8 +5,29 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# The checkout (or installed tree) holding `data/`: paths never depend on the working directory.
+# The checkout the package sits in, when it runs from one (`make demo`, an editable install):
+# the folder of `pyproject.toml` and `data/`. Paths never depend on the working directory.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def runs_from_checkout(checkout: Path = PROJECT_ROOT) -> bool:
+    """Whether the package sits in a checkout (its `pyproject.toml` two levels up), rather than
+    installed in a Python environment."""
+    return (checkout / "pyproject.toml").is_file()
+
+
+def default_data_dir(subfolder: str, setting: str, checkout: Path = PROJECT_ROOT) -> Path:
+    """`data/<subfolder>` of the checkout: where a folder setting left empty points.
+
+    An installed package has no checkout around it (no `pyproject.toml` two levels up), so it
+    has no default folders: the error names the `setting` to give instead.
+    """
+    if not runs_from_checkout(checkout):
+        raise FileNotFoundError(
+            f"{setting} is not set and cle_pipeline does not run from a checkout (no "
+            f"pyproject.toml in {checkout}): set {setting} to the folder to use for {subfolder}"
+        )
+    return checkout / "data" / subfolder
 
 
 def write_atomically(path: Path, content: bytes) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.files import default_data_dir
 
 # Five characters: two-digit department (2A/2B for Corsica) and three digits; 97x overseas.
 INSEE_COMMUNE_CODE = re.compile(r"^(?:[013-9]\d|2[AB1-9])\d{3}$")
@@ -25,11 +25,14 @@ class CommuneSettings(dg.ConfigurableResource):
     `output_dir`: where published CSV files are written (CLE_OUTPUT_DIR, default data/published),
     one folder per commune.
     `inbox_dir`: where the files the commune supplies are read (CLE_INBOX_DIR, default
-    data/inbox), one folder per commune."""
+    data/inbox), one folder per commune.
+    `accept_drop`: ids of the datasets whose loss of rows since their last release a person
+    accepts for this run (CLE_ACCEPT_DROP, comma-separated; see lib/volume.py)."""
 
     commune: str = "76165"
     output_dir: str = ""
     inbox_dir: str = ""
+    accept_drop: str = ""
 
     def insee_code(self) -> str:
         code = self.commune.strip().upper()
@@ -41,11 +44,17 @@ class CommuneSettings(dg.ConfigurableResource):
         return code
 
     def published_folder(self) -> Path:
-        root = Path(self.output_dir) if self.output_dir else PROJECT_ROOT / "data" / "published"
+        root = (
+            Path(self.output_dir)
+            if self.output_dir
+            else default_data_dir("published", "CLE_OUTPUT_DIR")
+        )
         return root / self.insee_code()
 
     def inbox_folder(self) -> Path:
-        root = Path(self.inbox_dir) if self.inbox_dir else PROJECT_ROOT / "data" / "inbox"
+        root = (
+            Path(self.inbox_dir) if self.inbox_dir else default_data_dir("inbox", "CLE_INBOX_DIR")
+        )
         return root / self.insee_code()
 
     def inbox_sample_reason(self) -> str | None:

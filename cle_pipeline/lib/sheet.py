@@ -8,8 +8,11 @@ dataset on data.gouv.fr and the `<dataset_id>.md` file beside the published CSV.
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 from dataclasses import dataclass, field
+
+import dagster as dg
 
 LICENCES = {
     "lov2": "Licence Ouverte / Open Licence version 2.0",
@@ -99,6 +102,21 @@ class DatasetSheet:
     # a dataset without positions. Gives the dataset its GeoJSON file and its map layer.
     coordinates: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+
+    def asset_description(self, docstring: str | None) -> str:
+        """What the UI says about the dataset: the sheet's title and content (what a row is,
+        what the columns hold), then the asset's docstring (how it is built from its sources)."""
+        built = inspect.cleandoc(docstring or "")
+        return f"**{self.title}.** {self.content}" + (f"\n\n{built}" if built else "")
+
+    def describes(self, asset: dg.AssetsDefinition) -> dg.AssetsDefinition:
+        """Decorator above `@dg.asset`: the dataset's asset described by `asset_description`,
+        so that neither the sheet nor the docstring hides the other."""
+        return asset.map_asset_specs(
+            lambda spec: spec.replace_attributes(
+                description=self.asset_description(spec.description)
+            )
+        )
 
     def markdown(self, commune_name: str, commune_code: str, sample: bool = False) -> str:
         """The sheet as the dataset's description on data.gouv.fr, in the UI and in

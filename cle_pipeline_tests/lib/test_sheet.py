@@ -32,3 +32,17 @@ def test_a_sample_says_so_first():
         "- Schéma : [etalab/schema-irve-statique 2.3.1]"
         "(https://schema.data.gouv.fr/etalab/schema-irve-statique/2.3.1/)"
     ) in text
+
+
+def test_the_asset_description_gives_the_sheet_then_how_the_dataset_is_built():
+    sheet = load_sheet("naissances_deces")
+    described = sheet.asset_description(
+        """Construit depuis `insee_naissances`.
+
+        Deuxième paragraphe."""
+    )
+    assert described == (
+        f"**Naissances et décès par année.** {sheet.content}\n\n"
+        "Construit depuis `insee_naissances`.\n\nDeuxième paragraphe."
+    )
+    assert sheet.asset_description(None) == f"**Naissances et décès par année.** {sheet.content}"

@@ -38,7 +38,8 @@ from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 
-# service-public.fr moved to service-public.gouv.fr in October 2025; the old host redirects.
+# The directory's host since October 2025, when service-public moved to service-public.gouv.fr
+# (the former host only redirects here).
 API_ROOT = "https://api-lannuaire.service-public.gouv.fr"
 RECORDS_ENDPOINT = (
     f"{API_ROOT}/api/explore/v2.1/catalog/datasets/api-lannuaire-administration/records"
@@ -263,8 +264,9 @@ def _is_api_page(path: Path) -> bool:
 
 @dg.asset(group_name="sources", kinds={"json", "duckdb"}, metadata=SOURCE.definition_metadata())
 def annuaire_service_public(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The commune's offices in the DILA directory (mairie, CCAS, police municipale, State and
-    social offices…), as the API serves them: one row per office, nested fields as JSON text."""
+    """Les services publics de la commune dans l'annuaire de l'administration (DILA) : mairie,
+    CCAS, police municipale, services de l'État et sociaux…, tels que l'API les sert : une ligne
+    par service, champs imbriqués en texte JSON."""
     read = read_records(sources, sources.location_of(SOURCE, commune.code), commune.code)
     offices = cut_commune(read.records, commune.code, read.location)
     return dg.Output(

@@ -37,8 +37,9 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"python", "csv"}, metadata=SOURCE.definition_metadata())
 def legislatives_2022_t1(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The legislative round 1 results of the commune, one row per polling station × candidate:
-    the station's fields (totals and percentages) and the candidate's block, as text."""
+    """Les résultats du 1er tour des législatives 2022 dans la commune, une ligne par bureau de
+    vote × candidat : les champs du bureau (totaux et pourcentages) et le bloc du candidat, en
+    texte."""
     fetched = sources.fetch(SOURCE, commune.code)
     rows = cut_commune(fetched.path, commune.code, fetched.location)
     return dg.Output(rows, metadata={**fetched.metadata(), **results_metadata(rows)})

@@ -36,8 +36,9 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"python", "csv"}, metadata=SOURCE.definition_metadata())
 def presidentielle_2022_t2(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The presidential round 2 results of the commune, one row per polling station × candidate:
-    the station's fields (totals and percentages) and the candidate's block, as text."""
+    """Les résultats du 2d tour de la présidentielle 2022 dans la commune, une ligne par bureau
+    de vote × candidat : les champs du bureau (totaux et pourcentages) et le bloc du candidat,
+    en texte."""
     fetched = sources.fetch(SOURCE, commune.code)
     rows = cut_commune(fetched.path, commune.code, fetched.location)
     return dg.Output(rows, metadata={**fetched.metadata(), **results_metadata(rows)})

@@ -25,6 +25,7 @@ def test_caudebec_charging_points(materialize, tmp_path):
         "bornes_recharge:schema": True,
         "bornes_recharge:coordinates_inside_commune": True,
         "bornes_recharge:one_row_per_point_de_charge": True,
+        "bornes_recharge:rows_against_last_release": True,
     }
     published = published_csv(tmp_path, "76165", "bornes_recharge")
     assert published["id_pdc_itinerance"].tolist() == [
@@ -165,7 +166,7 @@ def test_a_commune_without_charging_points_publishes_an_empty_valid_file(tmp_pat
     from cle_pipeline.defs.datasets.bornes_recharge.assets import to_schema
     from cle_pipeline.defs.sources.irve import cut_commune
     from cle_pipeline.lib.checks import evaluate
-    from cle_pipeline.snapshots.irve import HEADER
+    from devtools.snapshots.irve import HEADER
 
     national = tmp_path / "irve.csv"
     national.write_text(",".join(HEADER) + "\n", encoding="utf-8")

@@ -21,8 +21,8 @@ from cle_pipeline.lib.checks import evaluate
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.lambert import lon_lat_to_lambert93
 from cle_pipeline.lib.settings import CommuneSettings
-from cle_pipeline.snapshots.common import CAUDEBEC as CAUDEBEC_SAMPLE
 from cle_pipeline_tests.conftest import check_outcomes, materialize_into, published_csv
+from devtools.snapshots.common import CAUDEBEC as CAUDEBEC_SAMPLE
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28", [[list(CAUDEBEC_SAMPLE.outline)]])
 CHECKS = [
@@ -32,6 +32,7 @@ CHECKS = [
     "opening_hours_syntax",
     "coordinates_inside_commune",
     "commune_file_rows_published",
+    "rows_against_last_release",
 ]
 
 

@@ -19,7 +19,6 @@ from cle_pipeline.defs.datasets.elus.schema import Elus
 from cle_pipeline.defs.sources.rne_conseillers_municipaux import cut_commune
 from cle_pipeline.lib.checks import evaluate
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline.snapshots import rne_conseillers_municipaux as snapshot
 from cle_pipeline_tests.conftest import check_outcomes, published_csv
 from cle_pipeline_tests.defs.sources.test_insee_populations_legales import real_archive
 from cle_pipeline_tests.defs.sources.test_rne_conseillers_municipaux import (
@@ -27,6 +26,7 @@ from cle_pipeline_tests.defs.sources.test_rne_conseillers_municipaux import (
     french_date,
     write_older_file,
 )
+from devtools.snapshots import rne_conseillers_municipaux as snapshot
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 CHECKS = [
@@ -34,6 +34,7 @@ CHECKS = [
     "elus:one_maire",
     "elus:one_row_per_person_and_function",
     "elus:council_size_matches_population",
+    "elus:rows_against_last_release",
 ]
 COLUMNS = [
     "code_commune_insee",

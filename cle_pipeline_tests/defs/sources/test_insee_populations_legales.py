@@ -13,7 +13,7 @@ from cle_pipeline.defs.sources.insee_populations_legales import GENERATIONS, cut
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.tabular import extract_member
-from cle_pipeline.snapshots.insee_populations_legales import (
+from devtools.snapshots.insee_populations_legales import (
     PARIS_ARRONDISSEMENTS,
     older_communes_csv,
 )

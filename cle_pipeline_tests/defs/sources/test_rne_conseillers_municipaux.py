@@ -24,8 +24,8 @@ from cle_pipeline.defs.sources.rne_conseillers_municipaux import (
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.files import PROJECT_ROOT
-from cle_pipeline.snapshots import rne_conseillers_municipaux as snapshot
 from cle_pipeline_tests.conftest import failure_messages
+from devtools.snapshots import rne_conseillers_municipaux as snapshot
 
 SNAPSHOT = PROJECT_ROOT / "data" / "sources" / "rne_conseillers_municipaux" / snapshot.FILE_NAME
 DATES = ["Date de naissance", "Date de début du mandat", "Date de début de la fonction"]

@@ -13,7 +13,7 @@ from cle_pipeline.defs.sources.sirene_etablissements import (
 )
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import SourceFetcher
-from cle_pipeline.snapshots.sirene_etablissements import HEADER, rows
+from devtools.snapshots.sirene_etablissements import HEADER, rows
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from cle_pipeline.defs.sources.subventions_inbox import field_of, read_attribuan
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline.snapshots.subventions_inbox import CAUDEBEC_HEADER, CAUDEBEC_ROWS, csv_bytes
+from devtools.snapshots.subventions_inbox import CAUDEBEC_HEADER, CAUDEBEC_ROWS, csv_bytes
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 SAMPLE = PROJECT_ROOT / "data" / "inbox" / "76165" / "subventions_2022.csv"

@@ -19,6 +19,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, integer_text, schema_boolean
+from cle_pipeline.lib.volume import VolumeLimit
 
 SCHOOL_YEAR = 2022
 PARTS_OF_TOTAL = [
@@ -179,29 +180,31 @@ def duplicated_schools(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 
 LEVELS_SUM_TO_TOTAL = Rule(
     "levels_sum_to_total",
-    "Pupils per level add up: pre-elementary + elementary + ULIS (+ UEEA) = total pupils, and "
-    "CP + CE1 + CE2 + CM1 + CM2 = elementary pupils, on every row.",
+    "Les élèves par niveau s'additionnent : préélémentaire + élémentaire + ULIS (+ UEEA) = "
+    "total des élèves, et CP + CE1 + CE2 + CM1 + CM2 = élèves de l'élémentaire, sur chaque "
+    "ligne.",
     levels_not_adding_up,
 )
 ONE_ROW_PER_SCHOOL_AND_YEAR = Rule(
     "one_row_per_school_and_year",
-    "No school appears twice in the same school year.",
+    "Aucune école n'apparaît deux fois dans la même rentrée.",
     duplicated_schools,
 )
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
-    description=SHEET.content,
 )
 def effectifs_scolaires_2022(
     education_effectifs_ecoles: pd.DataFrame, commune: Commune
 ) -> dg.Output[pd.DataFrame]:
-    """Pupils per level of each primary school of the commune at rentrée 2022 (DEPP), the
-    schools placed by UAI through the school directory."""
+    """Construit depuis `education_effectifs_ecoles` : élèves par niveau de chaque école du
+    premier degré de la commune à la rentrée 2022 (DEPP), écoles placées par leur UAI grâce à
+    l'annuaire de l'éducation."""
     table = of_school_year(school_rows(education_effectifs_ecoles, commune), SCHOOL_YEAR)
     return dg.Output(
         table,
@@ -215,5 +218,9 @@ def effectifs_scolaires_2022(
 effectifs_scolaires_2022_checks = dataset_checks(
     "effectifs_scolaires_2022",
     EffectifsScolaires2022,
+    volume=VolumeLimit(
+        0.0,
+        "les chiffres de la rentrée 2022 sont définitifs : aucune école ne peut en disparaître",
+    ),
     rules=[LEVELS_SUM_TO_TOTAL, ONE_ROW_PER_SCHOOL_AND_YEAR],
 )
