@@ -158,5 +158,6 @@ def previous_rows(folder: Path, dataset_id: str) -> int | None:
 
 
 def released_datasets(folder: Path) -> list[str]:
-    """Ids of the datasets with a release record in `folder`."""
-    return sorted(path.stem for path in folder.glob("*.json") if not path.name.startswith("."))
+    """Ids of the datasets with a release record in `folder` (`<id>.json`; not the Table
+    Schemas `<id>.schema.json` beside them, nor hidden state files)."""
+    return sorted(path.stem for path in folder.glob("*.json") if "." not in path.stem)

@@ -91,6 +91,12 @@ class DatasetSheet:
     tags: tuple[str, ...]
     licence: str = "lov2"
     schema: tuple[str, str] | None = None  # (schema.data.gouv.fr name, version)
+    # The columns that name a row, so that two releases can be compared row by row (the change
+    # log, `lib/changelog.py`).
+    key: tuple[str, ...] = ()
+    # Where a row is: (longitude column, latitude column), or one `[lon,lat]` column; empty for
+    # a dataset without positions. Gives the dataset its GeoJSON file and its map layer.
+    coordinates: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     def asset_description(self, docstring: str | None) -> str:
