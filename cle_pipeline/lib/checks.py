@@ -220,6 +220,8 @@ def dataset_checks(
                 # Publication refuses to send a sample to www.data.gouv.fr.
                 "source_mode": release.source_mode,
                 "sample": "; ".join(release.sample_reasons) or "no: built from official files",
+                # Cells prefixed with an apostrophe so that no spreadsheet executes them.
+                "neutralised_cells": len(release.neutralised_cells),
             }
             # Change log, quality report, Table Schema, GeoJSON: beside the CSV.
             released |= write_companions(
