@@ -226,6 +226,7 @@ def dataset_checks(
             # Change log, quality report, Table Schema, GeoJSON: beside the CSV.
             released |= write_companions(
                 release,
+                sheet,
                 model,
                 [CheckVerdict(o.name, o.description, o.passed, len(o.failures)) for o in outcomes],
                 dataset_run_metadata(context.instance, asset_key),
