@@ -28,7 +28,7 @@ from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.output import write_csv
-from cle_pipeline.lib.sheet import load_sheet
+from cle_pipeline.lib.sheet import DatasetSheet
 
 
 class ReleaseError(RuntimeError):
@@ -71,14 +71,15 @@ class Release:
 def write_release(
     frame: pd.DataFrame,
     folder: Path,
-    dataset_id: str,
+    sheet: DatasetSheet,
     commune: Commune,
     source_mode: str,
     sample_reasons: tuple[str, ...] = (),
     accepted_drop: str = "",
 ) -> Release:
-    """Writes the CSV, its rendered sheet and its release record (in that order)."""
-    sheet = load_sheet(dataset_id)
+    """Writes the CSV of the dataset `sheet` describes, the sheet rendered for the commune and
+    the release record (in that order)."""
+    dataset_id = sheet.dataset_id
     sha256 = write_csv(frame, folder / f"{dataset_id}.csv")
     release = Release(
         dataset_id=dataset_id,
@@ -130,5 +131,6 @@ def previous_rows(folder: Path, dataset_id: str) -> int | None:
 
 
 def released_datasets(folder: Path) -> list[str]:
-    """Ids of the datasets with a release record in `folder`."""
-    return sorted(path.stem for path in folder.glob("*.json") if not path.name.startswith("."))
+    """Ids of the datasets with a release record in `folder` (`<id>.json`; not the Table
+    Schemas `<id>.schema.json` beside them, nor hidden state files)."""
+    return sorted(path.stem for path in folder.glob("*.json") if "." not in path.stem)
