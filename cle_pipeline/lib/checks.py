@@ -220,10 +220,13 @@ def dataset_checks(
                 # Publication refuses to send a sample to www.data.gouv.fr.
                 "source_mode": release.source_mode,
                 "sample": "; ".join(release.sample_reasons) or "no: built from official files",
+                # Cells prefixed with an apostrophe so that no spreadsheet executes them.
+                "neutralised_cells": len(release.neutralised_cells),
             }
             # Change log, quality report, Table Schema, GeoJSON: beside the CSV.
             released |= write_companions(
                 release,
+                sheet,
                 model,
                 [CheckVerdict(o.name, o.description, o.passed, len(o.failures)) for o in outcomes],
                 dataset_run_metadata(context.instance, asset_key),

@@ -26,7 +26,7 @@ from cle_pipeline.lib.geojson import feature_collection, geojson_bytes
 from cle_pipeline.lib.quality import CheckVerdict, quality_report
 from cle_pipeline.lib.release import Release
 from cle_pipeline.lib.schema_file import schema_json, table_schema
-from cle_pipeline.lib.sheet import load_sheet
+from cle_pipeline.lib.sheet import DatasetSheet
 
 # Metadata every dataset asset records (lib/metadata.published_metadata): not the transform's.
 COMMON_METADATA = {"dagster/row_count", "dagster/column_schema", "preview"}
@@ -75,13 +75,13 @@ def dataset_run_metadata(instance: dg.DagsterInstance, asset_key: dg.AssetKey) -
 
 def write_companions(
     release: Release,
+    sheet: DatasetSheet,
     model: type[pa.DataFrameModel],
     verdicts: Sequence[CheckVerdict],
     dataset_metadata: dict[str, Any],
 ) -> dict[str, Any]:
     """Writes the change log, the quality report, the schema and the GeoJSON of `release`;
     returns their metadata (paths, the change summary, the report)."""
-    sheet = load_sheet(release.dataset_id)
     folder, dataset_id = release.folder, release.dataset_id
     changelog = record_release(folder, dataset_id, release.sha256, release.checked_at, sheet.key)
     changes = (

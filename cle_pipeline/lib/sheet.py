@@ -8,6 +8,7 @@ dataset on data.gouv.fr and the `<dataset_id>.md` file beside the published CSV.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -113,9 +114,17 @@ class DatasetSheet:
             )
         )
 
-    def markdown(self, commune_name: str, commune_code: str, sample: bool = False) -> str:
+    def markdown(
+        self,
+        commune_name: str,
+        commune_code: str,
+        sample: bool = False,
+        notes: Sequence[str] = (),
+    ) -> str:
         """The sheet as the dataset's description on data.gouv.fr, in the UI and in
-        `<dataset_id>.md`; `sample` (built from the embedded snapshots) says so first."""
+        `<dataset_id>.md`; `sample` (built from the embedded snapshots) says so first; `notes`
+        are paragraphs about this release's values (e.g. neutralised formulas, see
+        `Release.sheet_notes`), after the limits."""
         sources = "\n".join(f"- [{link.title}]({link.url})" for link in self.sources)
         lines = [
             f"# {self.title} — {commune_name}",
@@ -134,6 +143,7 @@ class DatasetSheet:
             "",
             f"**Données personnelles et limites.** {self.personal_data}",
             "",
+            *[line for note in notes for line in (note, "")],
             f"**Usages possibles.** {self.uses}",
             "",
             "**En bref.**",

@@ -9,9 +9,9 @@ import dagster as dg
 import pytest
 from frictionless import Resource, Schema, system, validate
 
+from cle_pipeline.defs.publishing.sheets import dataset_ids, load_sheet
 from cle_pipeline.lib.changelog import read_published_csv
 from cle_pipeline.lib.geo import read_outline
-from cle_pipeline.lib.sheet import dataset_ids, load_sheet
 from cle_pipeline_tests.conftest import check_outcomes, materialize_into
 from cle_pipeline_tests.integration.test_build_commune import SNAPSHOTS
 
@@ -31,8 +31,7 @@ WITH_POSITIONS = ["bornes_recharge", "commerces", "defibrillateurs", "horaires_s
 @pytest.fixture(scope="module")
 def built(definitions, tmp_path_factory) -> tuple[Path, dg.ExecuteInProcessResult]:
     root = tmp_path_factory.mktemp("companions")
-    published = [load_sheet(dataset_id).dataset_id for dataset_id in dataset_ids()]
-    selection = dg.AssetSelection.assets(*published).upstream()
+    selection = dg.AssetSelection.assets(*dataset_ids()).upstream()
     result = materialize_into(definitions, root, selection)
     assert all(check_outcomes(result).values())
     return root / "published" / "76165", result
