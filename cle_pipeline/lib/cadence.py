@@ -1,8 +1,8 @@
 """How often a publisher updates what a source reads: the rhythms a `Source` declares.
 
-Each source module says its own rhythm (`Source(..., cadence=DAILY)`), from `../shared/SOURCES.md`
-(column "update"); `defs/automation/cadences.py` turns it into an automation condition, a
-freshness policy and a `cadence` tag.
+Each source module says its own rhythm (`Source(..., cadence=DAILY)`): how often its publisher
+updates the file, as the publisher's page says; `defs/automation/cadences.py` turns it into an
+automation condition, a freshness policy and a `cadence` tag.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ NEVER = Cadence("never", "jamais à date fixe (publication ponctuelle)")
 # The commune's own files: read when the inbox sensor sees a new or changed file.
 WHEN_SENT = Cadence(
     "when_sent",
-    "dès que la commune dépose un fichier nouveau ou modifié dans son dossier "
+    "dès que la commune dépose, modifie ou retire un fichier de son dossier "
     "(capteur `read_commune_inbox`)",
 )
 # Built from other sources only: rebuilt when they change.
