@@ -26,6 +26,7 @@ from typing import Any
 
 import dagster as dg
 
+from cle_pipeline.lib.abandoned_runs import ABANDONED_TAG
 from cle_pipeline.lib.alerts import (
     Alert,
     AlertChannels,
@@ -218,8 +219,10 @@ def alert_on_failed_checks_and_runs(
                 for step, cls, line in failures
                 if cls != CHECK_FAILURE_ERROR
             ]
-            if others or not failed_checks:
-                dagster_run = instance.get_run_by_id(run.run_id)
+            dagster_run = instance.get_run_by_id(run.run_id)
+            # A run failed for its lost process was told by whoever found it.
+            told = dagster_run is not None and ABANDONED_TAG in dagster_run.tags
+            if (others or not failed_checks) and not told:
                 job = dagster_run.job_name if dagster_run else "?"
                 sent.append(send(alerts, run_failed(commune, job, others, link), context))
         state.after = run.storage_id
