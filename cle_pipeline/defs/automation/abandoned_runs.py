@@ -16,9 +16,10 @@ from cle_pipeline.lib.settings import CommuneSettings
     name="fail_abandoned_runs",
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Marks failed each run of `make demo` or `make publish` on this machine whose "
-    "process no longer exists (killed, machine restarted), so that it no longer holds a place "
-    "in the run queue, and sends an alert for each. Starts no run.",
+    description="Marque en échec chaque exécution de `make demo` ou `make publish` sur cette "
+    "machine dont le processus n'existe plus (tué, machine redémarrée), pour qu'elle ne garde "
+    "plus de place dans la file des exécutions, et envoie une alerte pour chacune. Ne lance "
+    "aucune exécution.",
 )
 def fail_abandoned_runs(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings
