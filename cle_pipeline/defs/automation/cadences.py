@@ -177,8 +177,9 @@ build_sources_and_datasets = dg.AutomationConditionSensorDefinition(
     target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
-    description="Refreshes each national source on its publisher's rhythm (tag `cadence`: "
-    "daily, monthly, quarterly, yearly; elections never) and rebuilds each published dataset "
-    "when a source it reads changes and their blocking checks passed; a dataset's CSV is "
-    "written when its own checks pass. Publishes nothing to data.gouv.fr.",
+    description="Relit chaque source nationale au rythme de son producteur (tag `cadence` : "
+    "daily, monthly, quarterly, yearly ; jamais pour les élections) et reconstruit chaque jeu "
+    "publié quand une source qu'il lit change et que leurs contrôles bloquants ont passé ; le "
+    "CSV d'un jeu est écrit quand ses propres contrôles passent. Ne publie rien sur "
+    "data.gouv.fr.",
 )

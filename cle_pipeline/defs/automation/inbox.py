@@ -148,11 +148,12 @@ def sha256_of(path: Path) -> str:
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP),
-    description="Watches the commune's inbox (data/inbox/<commune>/, CLE_INBOX_DIR): a new, "
-    "changed (by content) or removed file rebuilds the assets that read it and the datasets "
-    "built from them (e.g. subventions*.csv|xlsx → subventions_inbox → subventions); an "
-    "unreadable file (wrong format, empty, password-protected workbook) is skipped with the "
-    "reason and one alert. Never changes the commune's files; publishes nothing.",
+    description="Surveille le dossier de dépôt de la commune (data/inbox/<commune>/, "
+    "CLE_INBOX_DIR) : un fichier nouveau, modifié (par son contenu) ou retiré fait reconstruire "
+    "les assets qui le lisent et les jeux qui en sont tirés (par exemple subventions*.csv|xlsx "
+    "→ subventions_inbox → subventions) ; un fichier illisible (mauvais format, vide, classeur "
+    "protégé par mot de passe) est écarté, avec son motif et une alerte. Ne modifie jamais les "
+    "fichiers de la commune ; ne publie rien.",
 )
 def read_commune_inbox(
     context: dg.SensorEvaluationContext, settings: CommuneSettings, alerts: AlertChannels
