@@ -13,6 +13,7 @@ sources.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections import defaultdict
@@ -21,10 +22,12 @@ import dagster as dg
 
 from cle_pipeline.definitions import defs
 from cle_pipeline.defs.sources.cog_communes import cog_table, current_commune_codes
-from cle_pipeline.lib.errors import SourceError, innermost_cause
+from cle_pipeline.lib.abandoned_runs import process_tags, tell_abandoned_runs
+from cle_pipeline.lib.errors import SourceError
+from cle_pipeline.lib.errors import step_failures as failures_of
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.partitions import (
-    COMMUNES_TAG,
+    COMMUNE_TAG,
     OVERRIDDEN_SOURCES_TAG,
     SOURCE_MODE_TAG,
     register_communes,
@@ -78,12 +81,7 @@ def summarize(result: dg.ExecuteInProcessResult, definitions: dg.Definitions) ->
 
 def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
     """Step key → the user's exception message (not Dagster's wrapper) for every failed step."""
-    failures = {}
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = innermost_cause(event.step_failure_data.error)
-            failures[event.step_key or ""] = error.message.strip() if error else ""
-    return failures
+    return {failure.step_key: failure.message.strip() for failure in failures_of(result.all_events)}
 
 
 def overridden_sources() -> list[str]:
@@ -118,7 +116,7 @@ def communes_to_build(settings: CommuneSettings, sources: SourceFetcher) -> list
 def run_tags(communes: list[str], sources: SourceFetcher) -> dict[str, str]:
     """What the Runs list shows about a run: for which communes, from which files."""
     return {
-        COMMUNES_TAG: ",".join(communes) if len(communes) <= 20 else f"{len(communes)} communes",
+        COMMUNE_TAG: ",".join(communes) if len(communes) <= 20 else f"{len(communes)} communes",
         SOURCE_MODE_TAG: sources.mode,
         OVERRIDDEN_SOURCES_TAG: ",".join(overridden_sources()) or "none",
     }
@@ -127,9 +125,10 @@ def run_tags(communes: list[str], sources: SourceFetcher) -> dict[str, str]:
 def main() -> int:
     definitions = defs()
     # Resolved as the run will resolve them (EnvVar values and defaults included).
-    needed = {name: definitions.resources[name] for name in ("settings", "sources")}
+    needed = {name: definitions.resources[name] for name in ("settings", "sources", "alerts")}
     with dg.build_resources(needed) as resources:
         settings, sources = resources.settings, resources.sources
+        alerts = resources.alerts
         try:
             communes = communes_to_build(settings, sources)
         except (CommuneError, SourceError) as error:
@@ -139,6 +138,9 @@ def main() -> int:
     if sources.mode == "snapshot":
         print("  (embedded snapshots: SAMPLE values, not official figures)")
     instance = dagster_instance()
+    # Runs of earlier commands killed before their end would hold places of the run queue.
+    for subject in tell_abandoned_runs(instance, alerts, communes[0], logging.getLogger(__name__)):
+        print(f"  {subject}")
     register_communes(instance, communes)
     job = definitions.resolve_job_def("build_commune")
     # Dagster's step-by-step log is for the UI; the terminal gets warnings and the summary.
@@ -149,7 +151,7 @@ def main() -> int:
             run_config=quiet,
             instance=instance,
             partition_key=commune,
-            tags=run_tags([commune], sources),
+            tags={**process_tags(), **run_tags([commune], sources)},
             raise_on_error=False,
         )
         print(f"\n== commune {commune}")

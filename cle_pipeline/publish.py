@@ -10,6 +10,7 @@ would be sent without sending anything.
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from typing import Any
@@ -20,6 +21,7 @@ from cle_pipeline.definitions import defs
 from cle_pipeline.defs.publishing.assets import publication_key
 from cle_pipeline.defs.publishing.sheets import dataset_ids
 from cle_pipeline.demo import dagster_instance, step_failures
+from cle_pipeline.lib.abandoned_runs import process_tags, tell_abandoned_runs
 from cle_pipeline.lib.partitions import register_communes
 from cle_pipeline.lib.release import released_datasets
 
@@ -42,11 +44,15 @@ def outcomes(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, Any]]:
 def main() -> int:
     definitions = defs()
     # Resolved as a run would resolve them (EnvVar values included).
-    needed = {name: definitions.resources[name] for name in ("settings", "datagouv")}
+    needed = {name: definitions.resources[name] for name in ("settings", "datagouv", "alerts")}
     with dg.build_resources(needed) as resources:
-        commune = resources.settings.insee_code()
+        commune, alerts = resources.settings.insee_code(), resources.alerts
         folder = resources.settings.published_folder(commune)
         target = resources.datagouv
+    instance = dagster_instance()
+    # Runs of earlier commands killed before their end would hold places of the run queue.
+    for subject in tell_abandoned_runs(instance, alerts, commune, logging.getLogger(__name__)):
+        print(f"  {subject}")
     checked = set(released_datasets(folder))
     ready = [dataset_id for dataset_id in dataset_ids() if dataset_id in checked]
     print(
@@ -61,7 +67,6 @@ def main() -> int:
     failed = not ready
     if ready:
         job = definitions.resolve_job_def("publish_datagouv")
-        instance = dagster_instance()
         register_communes(instance, [commune])
         # Dagster's step-by-step log (tracebacks included) is for the UI; the terminal gets the
         # summary, which quotes each failure.
@@ -72,6 +77,7 @@ def main() -> int:
             partition_key=commune,
             asset_selection=[publication_key(dataset_id) for dataset_id in ready],
             raise_on_error=False,
+            tags={**process_tags(), "commune": commune},
         )
         recorded, failures = outcomes(result), step_failures(result)
         failed = bool(failures)

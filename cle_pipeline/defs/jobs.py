@@ -8,8 +8,8 @@ build_commune = dg.define_asset_job(
     "build_commune",
     selection=dg.AssetSelection.groups("commune_reference", "sources", "published"),
     partitions_def=COMMUNES,
-    description="For one commune (the partition: its INSEE code), cuts the commune out of every "
-    "national source, builds every published dataset and runs their checks; each dataset's CSV "
-    "is written to data/published/<commune>/ when its checks pass. Publishes nothing to "
+    description="Pour une commune (la partition : son code INSEE), découpe la commune dans chaque "
+    "source nationale, construit chaque jeu publié et lance ses contrôles ; le CSV d'un jeu est "
+    "écrit dans data/published/<commune>/ quand ses contrôles passent. Ne publie rien sur "
     "data.gouv.fr.",
 )

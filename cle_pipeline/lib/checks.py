@@ -27,7 +27,9 @@ from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
 from cle_pipeline.lib.metadata import markdown_table
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import previous_rows, write_release
+from cle_pipeline.lib.release_companions import dataset_run_metadata, write_companions
 from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline.lib.sheet import DatasetSheet
 from cle_pipeline.lib.volume import (
@@ -262,7 +264,17 @@ def dataset_checks(
                 # Publication refuses to send a sample to www.data.gouv.fr.
                 "source_mode": release.source_mode,
                 "sample": "; ".join(release.sample_reasons) or "no: built from official files",
+                # Cells prefixed with an apostrophe so that no spreadsheet executes them.
+                "neutralised_cells": len(release.neutralised_cells),
             }
+            # Change log, quality report, Table Schema, GeoJSON: beside the CSV.
+            released |= write_companions(
+                release,
+                sheet,
+                model,
+                [CheckVerdict(o.name, o.description, o.passed, len(o.failures)) for o in outcomes],
+                dataset_run_metadata(context.instance, asset_key),
+            )
             context.log.info(f"{dataset_id}: every check passed, wrote {target}")
         else:
             failed = [outcome.name for outcome in outcomes if not outcome.passed]

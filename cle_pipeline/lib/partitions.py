@@ -33,8 +33,9 @@ COMMUNES = dg.DynamicPartitionsDefinition(name="commune")
 # Values of the unpartitioned assets (the national files), beside the communes' folders.
 NATIONAL_FOLDER = "_national"
 
-# Run tags, visible (and filterable) in the UI's Runs list.
-COMMUNES_TAG = "communes"
+# Run tags, visible (and filterable) in the UI's Runs list. `commune` also serialises the runs
+# of one commune (deploy/dagster.yaml, tag concurrency).
+COMMUNE_TAG = "commune"
 SOURCE_MODE_TAG = "source_mode"
 OVERRIDDEN_SOURCES_TAG = "overridden_sources"
 # Dagster's own tag for a run of one partition: the UI shows it on the run and the timeline.

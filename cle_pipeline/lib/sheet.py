@@ -8,6 +8,7 @@ dataset on data.gouv.fr and the `<dataset_id>.md` file beside the published CSV.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -90,6 +91,12 @@ class DatasetSheet:
     tags: tuple[str, ...]
     licence: str = "lov2"
     schema: tuple[str, str] | None = None  # (schema.data.gouv.fr name, version)
+    # The columns that name a row, so that two releases can be compared row by row (the change
+    # log, `lib/changelog.py`).
+    key: tuple[str, ...] = ()
+    # Where a row is: (longitude column, latitude column), or one `[lon,lat]` column; empty for
+    # a dataset without positions. Gives the dataset its GeoJSON file and its map layer.
+    coordinates: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     def asset_description(self, docstring: str | None) -> str:
@@ -107,9 +114,17 @@ class DatasetSheet:
             )
         )
 
-    def markdown(self, commune_name: str, commune_code: str, sample: bool = False) -> str:
+    def markdown(
+        self,
+        commune_name: str,
+        commune_code: str,
+        sample: bool = False,
+        notes: Sequence[str] = (),
+    ) -> str:
         """The sheet as the dataset's description on data.gouv.fr, in the UI and in
-        `<dataset_id>.md`; `sample` (built from the embedded snapshots) says so first."""
+        `<dataset_id>.md`; `sample` (built from the embedded snapshots) says so first; `notes`
+        are paragraphs about this release's values (e.g. neutralised formulas, see
+        `Release.sheet_notes`), after the limits."""
         sources = "\n".join(f"- [{link.title}]({link.url})" for link in self.sources)
         lines = [
             f"# {self.title} — {commune_name}",
@@ -128,6 +143,7 @@ class DatasetSheet:
             "",
             f"**Données personnelles et limites.** {self.personal_data}",
             "",
+            *[line for note in notes for line in (note, "")],
             f"**Usages possibles.** {self.uses}",
             "",
             "**En bref.**",
