@@ -232,11 +232,13 @@ def automate(spec: dg.AssetSpec) -> dg.AssetSpec:
 
 build_sources_and_datasets = dg.AutomationConditionSensorDefinition(
     "build_sources_and_datasets",
-    target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP),
+    # The charts, the map and the site (group valorisation) follow their datasets (eager).
+    target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP, "valorisation"),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
     description="Refreshes each national source on its publisher's rhythm (tag `cadence`: "
     "daily, monthly, quarterly, yearly; elections never) and rebuilds each published dataset "
     "when a source it reads changes and their blocking checks passed; a dataset's CSV is "
-    "written when its own checks pass. Publishes nothing to data.gouv.fr.",
+    "written when its own checks pass; redraws the charts, the map and the site after them. "
+    "Publishes nothing to data.gouv.fr.",
 )
