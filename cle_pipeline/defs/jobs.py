@@ -5,8 +5,8 @@ import dagster as dg
 build_commune = dg.define_asset_job(
     "build_commune",
     selection=dg.AssetSelection.groups("sources", "published", "valorisation"),
-    description="Cuts the commune out of every national source, builds every published dataset "
-    "and runs their checks; each dataset's CSV is written when its checks pass; then draws the "
-    "charts, the map and the site of the commune (group valorisation). Publishes "
-    "nothing to data.gouv.fr.",
+    description="Découpe la commune dans chaque source nationale, construit chaque jeu publié "
+    "et lance ses contrôles ; le CSV d'un jeu est écrit quand ses contrôles passent ; dessine "
+    "ensuite les graphiques, la carte et le site de la commune (groupe valorisation). Ne publie "
+    "rien sur data.gouv.fr.",
 )
