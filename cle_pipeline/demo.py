@@ -68,6 +68,7 @@ def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
 
 
 def main() -> int:
+    """`make demo`: builds every dataset of the commune, prints one line each; 1 on failure."""
     definitions = defs()
     # Resolved as the run will resolve them (EnvVar values and defaults included).
     needed = {name: definitions.resources[name] for name in ("settings", "sources", "alerts")}

@@ -19,6 +19,7 @@ def _env_or(name: str, default: str) -> dg.EnvVar | str:
 
 @dg.definitions
 def resources() -> dg.Definitions:
+    """The resources every asset shares, configured from the environment."""
     return dg.Definitions(
         resources={
             "settings": CommuneSettings(

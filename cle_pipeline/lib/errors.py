@@ -36,6 +36,7 @@ class StepFailure:
 
     @property
     def first_line(self) -> str:
+        """The message's first line: what an alert quotes."""
         lines = self.message.strip().splitlines()
         return lines[0] if lines else ""
 

@@ -44,6 +44,7 @@ def column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
 
 
 def published_metadata(frame: pd.DataFrame, model: type[pa.DataFrameModel]) -> dict[str, Any]:
+    """What a published dataset shows: row count and column schema (with descriptions)."""
     return {
         "dagster/row_count": len(frame),
         "dagster/column_schema": column_schema(model),

@@ -45,6 +45,7 @@ class RaggedLine:
     fields: int
 
     def describe(self) -> str:
+        """`line 12 (5 fields)`."""
         return f"line {self.number} ({self.fields} fields)"
 
 
@@ -189,10 +190,12 @@ def require_columns(
 
 
 def sql_string(value: str) -> str:
+    """`value` as an SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
 
 
 def sql_name(value: str) -> str:
+    """`value` as a quoted SQL identifier."""
     return '"' + value.replace('"', '""') + '"'
 
 

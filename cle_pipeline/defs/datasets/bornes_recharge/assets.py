@@ -82,6 +82,7 @@ def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFram
 
 
 def duplicated_points(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Charge points whose `id_pdc_itinerance` appears twice."""
     duplicated = frame["id_pdc_itinerance"].duplicated(keep=False)
     return frame.loc[duplicated, ["id_pdc_itinerance", "nom_station"]]
 
