@@ -16,7 +16,7 @@ import dagster as dg
 
 from cle_pipeline.definitions import defs
 from cle_pipeline.lib.abandoned_runs import process_tags, tell_abandoned_runs
-from cle_pipeline.lib.errors import innermost_cause
+from cle_pipeline.lib.errors import step_failures as failures_of
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -64,12 +64,7 @@ def summarize(result: dg.ExecuteInProcessResult, definitions: dg.Definitions) ->
 
 def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
     """Step key → the user's exception message (not Dagster's wrapper) for every failed step."""
-    failures = {}
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = innermost_cause(event.step_failure_data.error)
-            failures[event.step_key or ""] = error.message.strip() if error else ""
-    return failures
+    return {failure.step_key: failure.message.strip() for failure in failures_of(result.all_events)}
 
 
 def main() -> int:

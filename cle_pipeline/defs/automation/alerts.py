@@ -19,7 +19,6 @@ configured an alert is only written to the sensor's log. They never start a run.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,7 +36,7 @@ from cle_pipeline.lib.alerts import (
     gone_stale,
     run_failed,
 )
-from cle_pipeline.lib.errors import innermost_cause
+from cle_pipeline.lib.errors import StepFailure, step_failures
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
 
 # A tick reads at most this many finished runs of each status; the rest wait for the next one.
@@ -157,19 +156,10 @@ def check_results(instance: dg.DagsterInstance, run_id: str, graph: Any) -> list
     return list(latest.values())
 
 
-def step_failures(instance: dg.DagsterInstance, run_id: str) -> Iterator[tuple[str, str, str]]:
-    """(step, error class, first line of the user's error) of each failed step of the run."""
+def failures_of_run(instance: dg.DagsterInstance, run_id: str) -> list[StepFailure]:
+    """The failed steps of a finished run, read from the instance."""
     connection = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
-    for record in connection.records:
-        event = record.event_log_entry.dagster_event
-        if event is None or event.step_failure_data is None:
-            continue
-        error = innermost_cause(event.step_failure_data.error)
-        if error is None:
-            yield event.step_key or "?", "", "failed"
-            continue
-        first_line = error.message.strip().splitlines()[0] if error.message.strip() else ""
-        yield event.step_key or "?", error.cls_name or "", first_line
+    return step_failures(record.event_log_entry.dagster_event for record in connection.records)
 
 
 @dg.sensor(
@@ -213,11 +203,10 @@ def alert_on_failed_checks_and_runs(
                 sent.append(send(alerts, check_recovered(commune, result, link), context))
                 del state.failing[result.key]
         if run.failed:
-            failures = list(step_failures(instance, run.run_id))
             others = [
-                (step, f"{cls}: {line}")
-                for step, cls, line in failures
-                if cls != CHECK_FAILURE_ERROR
+                (failure.step_key, f"{failure.error_class}: {failure.first_line or 'failed'}")
+                for failure in failures_of_run(instance, run.run_id)
+                if failure.error_class != CHECK_FAILURE_ERROR
             ]
             dagster_run = instance.get_run_by_id(run.run_id)
             # A run failed for its lost process was told by whoever found it.
