@@ -147,7 +147,15 @@ class SourceFetcher(dg.ConfigurableResource):
         names = {"commune": commune, "department": department_of(commune)}
         override = os.environ.get(source.env_var, "").strip()
         if override:
-            return override.format(**names)
+            try:
+                return override.format(**names)
+            except (KeyError, IndexError, ValueError) as error:
+                # `{nope}`, `{0}`, a lone `{`: say what may be written.
+                raise SourceError(
+                    f"{source.env_var}={override!r}: unknown placeholder "
+                    f"{{{error.args[0] if isinstance(error, KeyError) else error}}}; only "
+                    "{commune} and {department} are replaced"
+                ) from error
         if self.mode == "snapshot":
             return str(self._snapshot_root() / source.id / source.snapshot.format(**names))
         if self.mode != "online":
