@@ -12,7 +12,7 @@ OWNERS = ["team:donnees-ouvertes"]
 
 
 def markdown_cell(value: object) -> object:
-    """A value as markdown shows it verbatim: a backslash doubled (`(\\.\\d+)` stays a
+    r"""A value as markdown shows it verbatim: a backslash doubled (`(\.\d+)` stays a
     pattern), a `|` escaped (else it splits the column), line breaks as spaces."""
     if not isinstance(value, str):
         return value
