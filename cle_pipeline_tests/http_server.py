@@ -16,7 +16,8 @@ class Route:
 
     `failures` answers 500 that many times first; `truncate_at` sends a full Content-Length but
     only that many bytes, then closes; `delay` waits before answering (for time-outs); `etag`
-    enables conditional requests (304)."""
+    enables conditional requests (304); `headers` are added to the answer (a redirect's
+    `Location`)."""
 
     body: bytes
     status: int = 200
@@ -26,6 +27,7 @@ class Route:
     delay: float = 0.0
     etag: str | None = None
     last_modified: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
     hits: int = 0
 
 
@@ -73,6 +75,8 @@ def _handler(server_state: LocalServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("ETag", route.etag)
             if route.last_modified:
                 self.send_header("Last-Modified", route.last_modified)
+            for name, value in route.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             if route.truncate_at is not None:
                 self.wfile.write(route.body[: route.truncate_at])

@@ -11,7 +11,7 @@ from cle_pipeline.lib.geo import Commune, PolygonRings
 def commune(
     cog_communes: dict[str, str], commune_contours: list[PolygonRings]
 ) -> dg.Output[Commune]:
-    """The configured commune (CLE_COMMUNE): INSEE code, name, department, region and outline."""
+    """La commune configurée (CLE_COMMUNE) : code INSEE, nom, département, région et contour."""
     place = Commune(polygons=commune_contours, **cog_communes)
     west, south, east, north = place.bounding_box()
     return dg.Output(

@@ -26,8 +26,9 @@ Facts of the real API it respects (observed on udata 17, see
   what it may have created, so a lost answer never makes a second dataset or resource;
 - 400/401/403/404 end the publication with an error naming the dataset and quoting the server.
 
-The API key is sent in `X-API-KEY` and nowhere else: never logged, never in metadata, and
-masked in any server text quoted in an error.
+The API key is sent in `X-API-KEY` and nowhere else: never logged, never in metadata, masked
+in any server text quoted in an error, and never sent to another host than `DATAGOUV_API_URL`'s
+(a redirect elsewhere is an error saying so; only a GET is followed, on the same host).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import dagster as dg
 import requests
@@ -62,6 +63,7 @@ PRODUCTION_HOSTS = frozenset({"www.data.gouv.fr", "data.gouv.fr"})
 EXTRAS_DATASET = "cle_pipeline:dataset"
 EXTRAS_COMMUNE = "cle_pipeline:commune"
 STATE_FILE_NAME = ".datagouv.json"
+MAX_REDIRECTS = 5
 
 T = TypeVar("T")
 
@@ -132,7 +134,10 @@ def dataset_payload(sheet: DatasetSheet, release: Release, organization_id: str)
     return {
         "title": dataset_title(sheet, release),
         "description": sheet.markdown(
-            release.commune_name, release.commune_code, sample=release.sample
+            release.commune_name,
+            release.commune_code,
+            sample=release.sample,
+            notes=release.sheet_notes(),
         ),
         "organization": organization_id,
         "license": sheet.licence,
@@ -486,19 +491,34 @@ class _Session:
             headers["X-API-KEY"] = self.config.api_key
         if self.config.dry_run and method != "GET":
             raise PublicationError(f"{self.name}: dry run, {method} {path} must not be sent")
-        try:
-            # A bare request, not a Session: no cookie survives to authenticate the next call.
-            response = requests.request(
-                method,
-                # udata's `next_page` links are absolute.
-                path if path.startswith(("http://", "https://")) else f"{self.api_url}{path}",
-                headers=headers,
-                json=body if files is None else None,
-                files=files,
-                timeout=self.config.timeout_seconds,
-            )
-        except (requests.Timeout, requests.ConnectionError) as error:
-            raise _Transient(f"{type(error).__name__}") from None
+        # udata's `next_page` links are absolute.
+        url = path if path.startswith(("http://", "https://")) else f"{self.api_url}{path}"
+        self._require_api_origin(url, f"pointed {method} {path} to {url}")
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                # A bare request, not a Session: no cookie survives to authenticate the next
+                # call. Redirects are followed here, not by requests: it would resend
+                # X-API-KEY to any host.
+                response = requests.request(
+                    method,
+                    url,
+                    headers=headers,
+                    json=body if files is None else None,
+                    files=files,
+                    timeout=self.config.timeout_seconds,
+                    allow_redirects=False,
+                )
+            except (requests.Timeout, requests.ConnectionError) as error:
+                raise _Transient(f"{type(error).__name__}") from None
+            if not response.is_redirect:
+                break
+            # A renamed organization's old slug redirects to the new one, on the same host.
+            location = urljoin(url, response.headers["Location"])
+            what = f"redirected {method} {path} to {location} (HTTP {response.status_code})"
+            self._require_api_origin(location, what)
+            if method != "GET":
+                raise PublicationError(f"{self.name}: {self.api_url} {what}: not followed")
+            url = location
         status = response.status_code
         if status >= 500 or status == 429:
             raise _Transient(f"HTTP {status} {self._quote(response)}")
@@ -510,6 +530,17 @@ class _Session:
                 f"HTTP {status}{_HINTS.get(status, '')}: {self._quote(response)}"
             )
         return response.json()
+
+    def _require_api_origin(self, url: str, what: str) -> None:
+        """The key goes to `DATAGOUV_API_URL`'s scheme, host and port only: neither a redirect
+        nor a `next_page` link (URLs the server chose) takes it elsewhere."""
+        api = urlsplit(self.api_url)
+        target = urlsplit(url)
+        if (target.scheme, target.netloc) != (api.scheme, api.netloc):
+            raise PublicationError(
+                f"{self.name}: {self.api_url} {what}: not followed, the API key is only sent to "
+                f"{api.netloc}; if the API has moved, set DATAGOUV_API_URL to its new address"
+            )
 
     def _quote(self, response: requests.Response) -> str:
         """The server's own words (its `message` and field `errors`), key masked."""

@@ -14,7 +14,8 @@ import hashlib
 import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,13 @@ import pandas as pd
 from cle_pipeline.lib.errors import SourceFormatError
 
 DEFAULT_MAX_UNZIPPED_BYTES = 8 * 1024**3  # a zip bomb guard far above any national file
+# Deflated CSV files expand 3 to 10 times (Sirene's stock: 3.5×); a bomb of one repeated byte
+# about 1,000 times, far under the size guard (5 GiB from 5 MB). Small members are spared the
+# ratio: a few kilobytes of repetitive text may compress better than any national file.
+MAX_EXPANSION_RATIO = 100
+RATIO_FREE_BYTES = 1024**2
+# A header line is a few kilobytes; a file without line breaks must not be read whole to find it.
+MAX_HEADER_BYTES = 1024**2
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,13 @@ def read_header(path: Path, csv_format: CsvFormat, label: str | None = None) -> 
     """The column names of the first line, with a UTF-8 BOM removed."""
     label = label or str(path)
     with path.open("rb") as stream:
-        first = stream.readline()
+        first = stream.readline(MAX_HEADER_BYTES + 1)
+    if len(first) > MAX_HEADER_BYTES:
+        raise SourceFormatError(
+            f"{label}: no line break in the first {MAX_HEADER_BYTES} bytes: not a CSV header"
+        )
+    if b"\0" in first:
+        raise nul_byte_error(path, first.index(b"\0"), label)
     if not first.strip():
         raise SourceFormatError(f"{label}: empty file (no header line)")
     encoding = encoding_of(path, csv_format.encoding)
@@ -94,6 +108,39 @@ def read_header(path: Path, csv_format: CsvFormat, label: str | None = None) -> 
             "is the file in another encoding?"
         ) from error
     return [name.strip().strip('"') for name in text.rstrip("\r\n").split(csv_format.separator)]
+
+
+def require_text(path: Path, label: str | None = None) -> None:
+    """Raises `SourceFormatError` naming the line when the file holds a NUL byte.
+
+    DuckDB reads NUL bytes as text: a header followed by megabytes of them (a zip bomb's
+    filling) gives zero rows and no error. A scan for them costs 0.2 s per GB."""
+    offset = 0
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            found = block.find(b"\0")
+            if found >= 0:
+                raise nul_byte_error(path, offset + found, label or str(path))
+            offset += len(block)
+
+
+def nul_byte_error(path: Path, offset: int, label: str) -> SourceFormatError:
+    """The error for a NUL byte at `offset` of the file, naming its line (counted only now: a
+    good file is never counted)."""
+    line, line_start, position = 1, 0, 0
+    with path.open("rb") as stream:
+        while position < offset:
+            block = stream.read(min(1 << 20, offset - position))
+            if not block:
+                break
+            if (breaks := block.count(b"\n")) > 0:
+                line += breaks
+                line_start = position + block.rindex(b"\n") + 1
+            position += len(block)
+    return SourceFormatError(
+        f"{label}: line {line} holds NUL bytes (byte {offset - line_start}): not a text file, "
+        "or not in the documented encoding"
+    )
 
 
 def require_columns(
@@ -172,6 +219,20 @@ def read_csv_relation(
     return f"(SELECT {renamed} FROM {relation})"
 
 
+@contextmanager
+def duckdb_connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection set up as every cut of a national file needs, closed on exit."""
+    connection = duckdb.connect()
+    try:
+        # Two cores on the target machines; a bounded memory so a cut never swaps.
+        connection.execute("SET threads = 2")
+        connection.execute("SET memory_limit = '1GB'")
+        connection.execute("SET enable_progress_bar = false")  # not on a run's stderr
+        yield connection
+    finally:
+        connection.close()
+
+
 def query_csv(
     path: Path,
     csv_format: CsvFormat,
@@ -196,6 +257,7 @@ def query_csv(
     csv_format = CsvFormat(csv_format.separator, encoding_of(path, csv_format.encoding))
     header = read_header(path, csv_format, label)
     names = require_columns(path, csv_format, required, label, labels)
+    require_text(path, label)
     relation = read_csv_relation(path, header, csv_format, names)
     if line_column:
         # `row_number() OVER ()` is DuckDB's streaming window: it numbers rows in file order.
@@ -203,13 +265,9 @@ def query_csv(
             f"(SELECT row_number() OVER () + 1 AS {sql_name(line_column)}, * FROM {relation})"
         )
     sql = f"SELECT {select} FROM {relation} WHERE {where}"
-    connection = duckdb.connect()
     try:
-        # Two cores on the target machines; a bounded memory so a cut never swaps.
-        connection.execute("SET threads = 2")
-        connection.execute("SET memory_limit = '1GB'")
-        connection.execute("SET enable_progress_bar = false")  # not on a run's stderr
-        frame = connection.execute(sql, parameters or []).df()
+        with duckdb_connection() as connection:
+            frame = connection.execute(sql, parameters or []).df()
     except duckdb.Error as error:
         if csv_format.encoding == "latin-1" and "not latin-1 encoded" in str(error):
             # DuckDB's latin-1 refuses bytes 0x80-0x9F, which Windows-1252 files use for `’`,
@@ -232,8 +290,6 @@ def query_csv(
         if ragged:
             raise RaggedLinesError(label, ragged, len(header)) from error
         raise SourceFormatError(f"{label}: {_first_lines(str(error))}") from error
-    finally:
-        connection.close()
     # Every value as text; an empty field is missing (NaN, like every pandas reader).
     return frame
 
@@ -292,8 +348,10 @@ def extract_member(
     """Extracts the one member of a zip whose name matches `member_pattern` into `into`.
 
     Never trusts the member's path (no traversal: the file is written under a name of ours),
-    bounds the uncompressed size, and lets zipfile verify the CRC. The extracted file is
-    keyed by the archive's content, so an unchanged archive is not extracted twice.
+    bounds the uncompressed size (`max_bytes`) and the expansion ratio (`MAX_EXPANSION_RATIO`)
+    as announced and as really written, stopping at the first byte over and removing what was
+    written, and lets zipfile verify the CRC. The extracted file is keyed by the archive's
+    content, so an unchanged archive is not extracted twice.
     """
     label = label or str(archive)
     try:
@@ -312,6 +370,9 @@ def extract_member(
                     f"{label}: member {member.filename} announces {member.file_size} bytes, "
                     f"over the {max_bytes} bytes allowed"
                 )
+            ratio_bound = max(MAX_EXPANSION_RATIO * member.compress_size, RATIO_FREE_BYTES)
+            if member.file_size > ratio_bound:
+                raise _expansion_error(label, member, member.file_size)
             key = hashlib.sha256(
                 f"{archive.resolve()}|{archive.stat().st_size}|{archive.stat().st_mtime_ns}|"
                 f"{member.filename}|{member.CRC}".encode()
@@ -322,7 +383,7 @@ def extract_member(
             into.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".part")
             try:
-                _copy_bounded(opened, member, partial, max_bytes, label)
+                _copy_bounded(opened, member, partial, min(max_bytes, ratio_bound), label)
                 partial.replace(target)
             finally:
                 partial.unlink(missing_ok=True)
@@ -331,16 +392,26 @@ def extract_member(
         raise SourceFormatError(f"{label}: corrupt or truncated zip archive ({error})") from error
 
 
+def _expansion_error(label: str, member: zipfile.ZipInfo, size: int) -> SourceFormatError:
+    return SourceFormatError(
+        f"{label}: member {member.filename} expands to {size} bytes from "
+        f"{member.compress_size} compressed, over the {MAX_EXPANSION_RATIO}× expansion "
+        "allowed: a zip bomb? Nothing was extracted"
+    )
+
+
 def _copy_bounded(
     opened: zipfile.ZipFile, member: zipfile.ZipInfo, partial: Path, max_bytes: int, label: str
 ) -> None:
-    # The announced size can lie: count what really comes out.
+    # The announced size can lie (zipfile stops at it, but other writers' sizes are not ours to
+    # trust): count what really comes out, and stop at the first block over the bound.
     written = 0
     with opened.open(member) as source, partial.open("wb") as out:
         for block in iter(lambda: source.read(1 << 20), b""):
             written += len(block)
             if written > max_bytes:
                 raise SourceFormatError(
-                    f"{label}: member {member.filename} expands beyond {max_bytes} bytes"
+                    f"{label}: member {member.filename} expands beyond {max_bytes} bytes "
+                    f"({member.compress_size} compressed); extraction stopped, nothing kept"
                 )
             out.write(block)

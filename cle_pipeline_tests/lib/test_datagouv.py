@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from cle_pipeline.defs.publishing.sheets import load_sheet
 from cle_pipeline.lib.datagouv import (
     DataGouvPublisher,
     PublicationError,
@@ -31,7 +32,7 @@ from cle_pipeline.lib.datagouv import (
 )
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.release import Release, write_release
-from cle_pipeline.lib.sheet import load_sheet
+from cle_pipeline_tests.http_server import local_server
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 SHEET = load_sheet("naissances_deces")
@@ -190,7 +191,7 @@ def release(tmp_path: Path) -> Release:
             "deces": [112],
         }
     )
-    return write_release(frame, tmp_path, "naissances_deces", CAUDEBEC, "online")
+    return write_release(frame, tmp_path, SHEET, CAUDEBEC, "online")
 
 
 def publisher(fake: FakeUdata, **options: Any) -> DataGouvPublisher:
@@ -232,7 +233,7 @@ def test_a_failed_post_is_retried_without_creating_twice(fake, release, fault):
 def test_a_same_second_collision_is_retried_in_the_next_second(fake, release, tmp_path):
     publisher(fake).publish(release, SHEET)
     frame = pd.read_csv(release.csv_path).assign(deces=113)
-    changed = write_release(frame, tmp_path, "naissances_deces", CAUDEBEC, "online")
+    changed = write_release(frame, tmp_path, SHEET, CAUDEBEC, "online")
     # What udata answers when the same file name was stored in this second.
     fake.faults.append(Fault("POST", r"/api/1/datasets/\w+/resources/[\w-]+/upload/", 500))
     outcome = publisher(fake).publish(changed, SHEET)
@@ -252,6 +253,48 @@ def test_a_server_down_for_good_is_a_clear_error(fake, release):
         f"naissances_deces: GET /organizations/commune/ on {fake.url}/api/1 failed after 4 "
         "attempts (HTTP 502 «Internal Server Error»)"
     )
+
+
+# -- the key stays with the API's host -----------------------------------------------------
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_the_api_key_never_follows_a_redirect_to_another_host(release, status):
+    with local_server() as elsewhere, local_server() as api:
+        moved = elsewhere.serve("/api/1/organizations/commune/", b'{"id": "org1"}')
+        api.serve("/api/1/organizations/commune/", b"", status=status, headers={"Location": moved})
+        with pytest.raises(PublicationError) as raised:
+            DataGouvPublisher(
+                api_url=f"{api.url}/api/1", api_key=KEY, organization="commune"
+            ).publish(release, SHEET)
+    assert [(path, headers["X-API-KEY"]) for path, headers in api.requests] == [
+        ("/api/1/organizations/commune/", KEY)
+    ]
+    assert elsewhere.requests == []
+    assert str(raised.value) == (
+        f"naissances_deces: {api.url}/api/1 redirected GET /organizations/commune/ to {moved} "
+        f"(HTTP {status}): not followed, the API key is only sent to {api.url.split('//')[1]}; "
+        "if the API has moved, set DATAGOUV_API_URL to its new address"
+    )
+
+
+def test_a_get_redirected_on_the_same_host_is_followed(release):
+    # udata redirects a renamed organization's old slug to the new one.
+    with local_server() as api:
+        api.serve("/api/1/organizations/commune/", b'{"id": "org1"}')
+        api.serve(
+            "/api/1/organizations/old-name/",
+            b"",
+            status=301,
+            headers={"Location": "/api/1/organizations/commune/"},
+        )
+        with pytest.raises(PublicationError, match=r"refused GET /organizations/org1/datasets/"):
+            DataGouvPublisher(
+                api_url=f"{api.url}/api/1", api_key=KEY, organization="old-name"
+            ).publish(release, SHEET)
+    assert [path for path, _ in api.requests] == [
+        "/api/1/organizations/old-name/",
+        "/api/1/organizations/commune/",
+        "/api/1/organizations/org1/datasets/?page_size=100",
+    ]
 
 
 # -- refusals ------------------------------------------------------------------------------
@@ -292,8 +335,9 @@ def test_a_deleted_dataset_is_created_again(fake, release):
 
 
 def test_without_its_state_a_dataset_is_found_again_in_the_organization(fake, release, tmp_path):
-    other = write_release(pd.DataFrame({"x": [1]}), tmp_path, "associations", CAUDEBEC, "online")
-    publisher(fake).publish(other, load_sheet("associations"))
+    associations = load_sheet("associations")
+    other = write_release(pd.DataFrame({"x": [1]}), tmp_path, associations, CAUDEBEC, "online")
+    publisher(fake).publish(other, associations)
     first = publisher(fake).publish(release, SHEET)
     (tmp_path / ".datagouv.json").unlink()
     again = publisher(fake).publish(release, SHEET)  # on the second page of the listing

@@ -169,3 +169,59 @@ def test_windows_1252_bytes_that_duckdb_refuses_as_latin1_are_read(tmp_path):
     table = write(tmp_path / "t.csv", b"CODGEO;LIB\n76165;L\x92\x9cuvre \xe9t\xe9\n")
     rows = query_csv(table, SEMICOLON_LATIN1, required=["LIB"], where="true")
     assert rows["LIB"].tolist() == ["L’œuvre été"]
+
+
+RNA_HEADER = b"id;id_ex;siret;gestion;date_creat;titre;objet;adrs_codeinsee;position\n"
+
+
+def test_a_zip_bomb_under_the_size_guard_is_stopped_by_its_expansion_ratio(tmp_path):
+    # The scenario scaled down: a header then NUL bytes, deflated about 1000 to 1; the
+    # size guard (8 GiB) alone let 5 GiB of it into the cache, read as 0 rows.
+    archive = zip_with(
+        tmp_path / "rna.zip", {"rna_waldec_20221101_dpt_76.csv": RNA_HEADER + bytes(20 * 1024**2)}
+    )
+    with pytest.raises(
+        SourceFormatError,
+        match=r"rna\.zip: member rna_waldec_20221101_dpt_76\.csv expands to \d+ bytes from "
+        r"\d+ compressed, over the 100× expansion allowed: a zip bomb\?",
+    ):
+        extract_member(archive, r"_dpt_76\.csv$", tmp_path / "out")
+    assert list(tmp_path.glob("out/*")) == []
+
+
+def test_a_member_announcing_less_than_it_holds_is_stopped_and_nothing_kept(tmp_path):
+    filling = RNA_HEADER + bytes(20 * 1024**2)
+    archive = zip_with(tmp_path / "liar.zip", {"base.csv": filling})
+    # The announced size (local header and central directory) rewritten to a harmless 1,000.
+    content = archive.read_bytes()
+    announced = len(filling).to_bytes(4, "little")
+    assert content.count(announced) == 2
+    write(archive, content.replace(announced, (1000).to_bytes(4, "little")))
+    with pytest.raises(SourceFormatError, match=r"liar\.zip: corrupt or truncated zip archive"):
+        extract_member(archive, r"base\.csv$", tmp_path / "out")
+    assert list(tmp_path.glob("out/*")) == []
+
+
+def test_nul_bytes_in_a_text_file_are_a_format_error_naming_the_line(tmp_path):
+    # Past DuckDB's line limit, NUL bytes after the header were read as zero rows, no error.
+    table = write(tmp_path / "nul.csv", RNA_HEADER + b"W1;;;;;T;O;76165;A\n" + bytes(10 * 1024**2))
+    with pytest.raises(
+        SourceFormatError, match=r"nul\.csv: line 3 holds NUL bytes \(byte 0\): not a text file"
+    ):
+        query_csv(table, SEMICOLON_UTF8, required=["id"], where="true")
+
+
+def test_a_nul_byte_inside_a_value_is_named_too(tmp_path):
+    table = write(tmp_path / "nul.csv", b"a;b\n1;2\n3;x\x00y\n")
+    with pytest.raises(SourceFormatError, match=r"nul\.csv: line 3 holds NUL bytes \(byte 3\)"):
+        query_csv(table, SEMICOLON_UTF8, required=["a"], where="true")
+
+
+def test_the_header_read_is_bounded(tmp_path):
+    # A file with no line break was read whole to check its first line (636 MB for 200 MB).
+    table = write(tmp_path / "one_line.csv", b"a;" * (1024**2))
+    with pytest.raises(
+        SourceFormatError,
+        match=r"one_line\.csv: no line break in the first 1048576 bytes: not a CSV header",
+    ):
+        read_header(table, SEMICOLON_UTF8)

@@ -54,9 +54,11 @@ def find_commune(table: Path, code: str, label: str) -> dict[str, str]:
     metadata=SOURCE.definition_metadata(),
 )
 def cog_communes(settings: CommuneSettings, sources: SourceFetcher) -> dg.Output[dict[str, str]]:
-    """The configured commune's line of the INSEE COG: name, department and region.
+    """La ligne de la commune configurée dans le Code officiel géographique (COG) de l'INSEE :
+    nom, département et région.
 
-    Fails with a clear message when CLE_COMMUNE is malformed or is not a current commune."""
+    Échoue avec un message clair quand CLE_COMMUNE est mal formé ou n'est pas une commune
+    actuelle."""
     code = settings.insee_code()
     archive = sources.fetch(SOURCE, code)
     record = find_commune(sources.extract(archive, MEMBER), code, archive.location)

@@ -105,9 +105,10 @@ def shop_file_sent(folder: Path) -> bool:
     },
 )
 def commerces_inbox(settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
-    """The commune's shop hours: the newest `commerces*.csv|xlsx` of its inbox, SIRET and
-    hours (OSM syntax) as text, index = the line of each row in the commune's file
-    (`ligne_source`). The file is optional (no file: no rows) and never modified."""
+    """Les horaires des commerces fournis par la commune : le plus récent `commerces*.csv|xlsx`
+    de son dépôt (inbox), SIRET et horaires (syntaxe OpenStreetMap) en texte, index = la ligne
+    de chaque rangée dans le fichier de la commune (`ligne_source`). Le fichier est facultatif
+    (pas de fichier : aucune ligne) et n'est jamais modifié."""
     folder = settings.inbox_folder()
     if not shop_file_sent(folder):
         return dg.Output(

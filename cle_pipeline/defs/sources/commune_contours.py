@@ -23,9 +23,9 @@ SOURCE = Source(
 def commune_contours(
     settings: CommuneSettings, sources: SourceFetcher
 ) -> dg.Output[list[PolygonRings]]:
-    """The commune's outline as GeoJSON polygons (lon/lat): coordinates of charging points,
-    defibrillators and services are checked against it, not against a box, because the
-    neighbouring communes' boxes overlap."""
+    """Le contour de la commune en polygones GeoJSON (lon/lat) : les coordonnées des bornes de
+    recharge, des défibrillateurs et des services sont contrôlées par rapport à lui, et non à
+    un rectangle englobant, car ceux des communes voisines se chevauchent."""
     code = settings.insee_code()
     fetched = sources.fetch(SOURCE, code)
     try:

@@ -163,9 +163,9 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
 def education_annuaire(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The directory rows that place the commune's schools: its establishments (column
-    `dans_la_commune` true), and every establishment numbered in its department, so that a UAI
-    the directory does not know can be told from one it places elsewhere."""
+    """Les lignes de l'annuaire de l'éducation qui placent les écoles de la commune : ses
+    établissements (colonne `dans_la_commune` vraie) et tous ceux numérotés dans son
+    département, pour distinguer un UAI inconnu de l'annuaire d'un UAI qu'il place ailleurs."""
     fetched = sources.fetch(SOURCE, commune.code)
     rows = cut_commune(fetched.path, commune, fetched.location)
     own = rows[rows["dans_la_commune"]]

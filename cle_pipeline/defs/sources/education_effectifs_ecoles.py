@@ -162,10 +162,11 @@ def cut_commune(table: Path, directory: pd.DataFrame, commune: Commune, label: s
 def education_effectifs_ecoles(
     commune: Commune, education_annuaire: pd.DataFrame, sources: SourceFetcher
 ) -> dg.Output[pd.DataFrame]:
-    """Enrolments of the commune's primary schools, every school year of the file, as published
-    (every column as text): schools placed by their UAI in the school directory, never by the
-    postal code of the file; closed schools, absent from the directory, by the commune name on
-    their rows (`place_par` = `nom_commune`)."""
+    """Les effectifs des écoles du premier degré de la commune, pour chaque rentrée du fichier,
+    tels que publiés (toutes les colonnes en texte) : écoles placées par leur UAI dans
+    l'annuaire de l'éducation, jamais par le code postal du fichier ; les écoles fermées,
+    absentes de l'annuaire, par le nom de commune de leurs lignes (`place_par` =
+    `nom_commune`)."""
     fetched = sources.fetch(SOURCE, commune.code)
     rows = cut_commune(fetched.path, education_annuaire, commune, fetched.location)
     by_name = rows[rows["place_par"] == "nom_commune"]

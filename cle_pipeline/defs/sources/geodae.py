@@ -119,9 +119,10 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
 def geodae(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The commune's defibrillators in Géo'DAE, every status (working or not, validated or
-    not, mobile, flagged duplicates), by `c_com_insee`, or by coordinates inside the commune's
-    outline when the code is empty; the contact columns are not read."""
+    """Les défibrillateurs de la commune dans Géo'DAE, quel que soit leur état (en
+    fonctionnement ou non, validés ou non, mobiles, signalés comme doublons) : par
+    `c_com_insee`, ou par leurs coordonnées dans le contour de la commune quand le code est
+    vide ; les colonnes de contact ne sont pas lues."""
     fetched = sources.fetch(SOURCE, commune.code)
     devices = cut_commune(fetched.path, commune, fetched.location)
     by_coordinates = int((devices["c_com_insee"].fillna("").str.strip() == "").sum())

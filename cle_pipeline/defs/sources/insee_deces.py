@@ -29,8 +29,8 @@ MEMBER = r"^(DS_ETAT_CIVIL_DECES_COMMUNES_data|base_deces_\d{4})\.csv$"
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
 def insee_deces(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """Deaths per year for the commune (`annee`, `valeur`; empty when INSEE declares the value
-    missing), from its `COM` rows of INSEE's état civil series."""
+    """Les décès par année de la commune (`annee`, `valeur` ; vide quand l'INSEE déclare la
+    valeur manquante), d'après ses lignes `COM` des séries d'état civil de l'INSEE."""
     archive = sources.fetch(SOURCE, commune.code)
     counts = commune_counts(
         sources.extract(archive, MEMBER), commune.code, DEATHS, archive.location

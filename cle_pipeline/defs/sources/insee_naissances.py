@@ -29,8 +29,9 @@ MEMBER = r"^(DS_ETAT_CIVIL_NAIS_COMMUNES_data|base_naissances_\d{4})\.csv$"
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
 def insee_naissances(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """Live births per year for the commune (`annee`, `valeur`; empty when INSEE declares the
-    value missing), from its `COM` rows of INSEE's état civil series."""
+    """Les naissances vivantes par année de la commune (`annee`, `valeur` ; vide quand l'INSEE
+    déclare la valeur manquante), d'après ses lignes `COM` des séries d'état civil de
+    l'INSEE."""
     archive = sources.fetch(SOURCE, commune.code)
     counts = commune_counts(
         sources.extract(archive, MEMBER), commune.code, BIRTHS, archive.location

@@ -118,8 +118,9 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
 def insee_populations_legales(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The commune's legal population rows (its arrondissements' for Paris, Lyon, Marseille),
-    as published: population municipale `PMUN`, comptée à part `PCAP`, totale `PTOT`."""
+    """Les lignes de population légale de la commune (celles de ses arrondissements pour Paris,
+    Lyon et Marseille), telles que publiées : population municipale `PMUN`, comptée à part
+    `PCAP`, totale `PTOT`."""
     archive = sources.fetch(SOURCE, commune.code)
     member = sources.extract(archive, MEMBER)
     rows = cut_commune(member, commune.code, f"{archive.location}!{member.name}")

@@ -87,9 +87,9 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
 def irve(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The commune's charging points in the national IRVE consolidation, as published (every
-    column as text, duplicates included): by `code_insee_commune`, or by coordinates inside
-    the commune's outline when the producer left the code empty."""
+    """Les points de recharge de la commune dans la consolidation nationale IRVE, tels que
+    publiés (toutes les colonnes en texte, doublons compris) : par `code_insee_commune`, ou par
+    leurs coordonnées dans le contour de la commune quand l'aménageur a laissé le code vide."""
     fetched = sources.fetch(SOURCE, commune.code)
     points = cut_commune(fetched.path, commune, fetched.location)
     by_coordinates = int((points["code_insee_commune"].fillna("").str.strip() == "").sum())

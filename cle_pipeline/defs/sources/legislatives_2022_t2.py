@@ -4,7 +4,7 @@ Ministry of the Interior, `resultats-par-niveau-burvot-t2-france-entiere.txt`, o
 polling station that voted again: `;`, latin-1, a header naming ONE candidate block while each
 row repeats it for each of the 2 (sometimes 3) candidates, each block with the candidate's
 `Nuance` (8 fields). A constituency whose deputy was elected in round 1 has no row. Read line
-by line by `lib.elections`: never whole, never by a reader that trusts the header.
+by line by `election_results.py`: never whole, never by a reader that trusts the header.
 """
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline.lib.elections import LEGISLATIVE, read_commune_results, results_metadata
+from cle_pipeline.defs.sources.election_results import (
+    LEGISLATIVE,
+    read_commune_results,
+    results_metadata,
+)
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 
@@ -37,8 +41,9 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"python", "csv"}, metadata=SOURCE.definition_metadata())
 def legislatives_2022_t2(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The legislative round 2 results of the commune, one row per polling station × candidate:
-    the station's fields (totals and percentages) and the candidate's block, as text."""
+    """Les résultats du 2d tour des législatives 2022 dans la commune, une ligne par bureau de
+    vote × candidat : les champs du bureau (totaux et pourcentages) et le bloc du candidat, en
+    texte."""
     fetched = sources.fetch(SOURCE, commune.code)
     rows = cut_commune(fetched.path, commune.code, fetched.location)
     return dg.Output(rows, metadata={**fetched.metadata(), **results_metadata(rows)})

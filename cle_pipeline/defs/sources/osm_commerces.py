@@ -126,8 +126,9 @@ def elements_frame(document: dict[str, Any], label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"json"}, metadata=SOURCE.definition_metadata())
 def osm_commerces(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """Named shops, cafés, restaurants and craftsmen mapped in OpenStreetMap inside the
-    commune's boundary, with their `opening_hours` when mappers gave them (ODbL)."""
+    """Les commerces, cafés, restaurants et artisans nommés cartographiés dans OpenStreetMap
+    dans les limites de la commune, avec leurs `opening_hours` quand les contributeurs les ont
+    renseignés (ODbL)."""
     fetched = sources.fetch(SOURCE, commune.code)
     try:
         text = fetched.path.read_text(encoding="utf-8")

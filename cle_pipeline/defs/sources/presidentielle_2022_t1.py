@@ -3,7 +3,7 @@
 Ministry of the Interior, `resultats-par-niveau-burvot-t1-france-entiere.txt` (about 36 MB),
 one row per polling station of France (about 69,700): `;`, latin-1, a header naming ONE
 candidate block while each row repeats it for each of the 12 candidates. Read line by line by
-`lib.elections`: never whole, never by a reader that trusts the header.
+`election_results.py`: never whole, never by a reader that trusts the header.
 """
 
 from __future__ import annotations
@@ -13,7 +13,11 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline.lib.elections import PRESIDENTIAL, read_commune_results, results_metadata
+from cle_pipeline.defs.sources.election_results import (
+    PRESIDENTIAL,
+    read_commune_results,
+    results_metadata,
+)
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 
@@ -36,8 +40,9 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"python", "csv"}, metadata=SOURCE.definition_metadata())
 def presidentielle_2022_t1(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The presidential round 1 results of the commune, one row per polling station × candidate:
-    the station's fields (totals and percentages) and the candidate's block, as text."""
+    """Les résultats du 1er tour de la présidentielle 2022 dans la commune, une ligne par bureau
+    de vote × candidat : les champs du bureau (totaux et pourcentages) et le bloc du candidat,
+    en texte."""
     fetched = sources.fetch(SOURCE, commune.code)
     rows = cut_commune(fetched.path, commune.code, fetched.location)
     return dg.Output(rows, metadata={**fetched.metadata(), **results_metadata(rows)})

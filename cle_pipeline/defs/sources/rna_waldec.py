@@ -54,9 +54,9 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
 def rna_waldec(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The associations whose seat is in the commune, all positions (active, dissolved,
-    deleted), read from the department's member of the RNA zip only; the manager's private
-    address (`adrg_*`) is left in the file."""
+    """Les associations dont le siège est dans la commune, toutes positions (active, dissoute,
+    supprimée), lues dans le seul fichier du département de l'archive RNA ; l'adresse privée
+    du gestionnaire (`adrg_*`) reste dans le fichier."""
     archive = sources.fetch(SOURCE, commune.code)
     member = sources.extract(archive, department_member(commune.department))
     associations = cut_commune(member, commune.code, f"{archive.location}!{member.name}")

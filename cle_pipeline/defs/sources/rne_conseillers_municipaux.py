@@ -213,9 +213,9 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
 def rne_conseillers_municipaux(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The commune's municipal councillors in the RNE, one row per councillor and function, as
-    published (text), without birth date, socio-professional category or nationality, which
-    are left in the national file."""
+    """Les conseillers municipaux de la commune dans le RNE, une ligne par élu et par fonction,
+    tels que publiés (texte), sans date de naissance, catégorie socio-professionnelle ni
+    nationalité, qui restent dans le fichier national."""
     fetched = sources.fetch(SOURCE, commune.code)
     read = read_councillors(fetched.path, commune.code, fetched.location)
     councillors = read.rows

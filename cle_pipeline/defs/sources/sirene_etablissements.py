@@ -94,8 +94,9 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
 
 @dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
 def sirene_etablissements(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
-    """The commune's active establishments in the Sirene stock (any activity), with their
-    diffusion status; closed establishments and unused columns are left in the file."""
+    """Les établissements actifs de la commune dans le stock Sirene (toute activité), avec leur
+    statut de diffusion ; les établissements fermés et les colonnes inutiles restent dans le
+    fichier."""
     archive = sources.fetch(SOURCE, commune.code)
     member = sources.extract(archive, MEMBER, max_bytes=MAX_EXTRACTED_BYTES)
     establishments = cut_commune(member, commune.code, f"{archive.location}!{member.name}")

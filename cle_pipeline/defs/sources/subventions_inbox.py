@@ -174,10 +174,11 @@ def read_subsidies(path: Path, label: str) -> tuple[pd.DataFrame, InboxTable, di
     },
 )
 def subventions_inbox(commune: Commune, settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
-    """The commune's table of subsidies: the newest `subventions*.csv|xlsx` of its inbox, every
-    value as text, columns renamed to the fields of scdl/subventions, index = the line of each
-    row in the commune's file (`ligne_source`), and the granting commune from `commune.json`.
-    Nothing is dropped but empty rows; the file is never modified."""
+    """Le tableau des subventions fourni par la commune : le plus récent
+    `subventions*.csv|xlsx` de son dépôt (inbox), toutes les valeurs en texte, colonnes
+    renommées d'après les champs de scdl/subventions, index = la ligne de chaque rangée dans le
+    fichier de la commune (`ligne_source`), et la commune attribuante d'après `commune.json`.
+    Seules les lignes vides sont écartées ; le fichier n'est jamais modifié."""
     folder = settings.inbox_folder()
     chosen = newest_file(folder, FILE_PATTERN)
     rows, table, mapping = read_subsidies(chosen.path, str(chosen.path))

@@ -1,6 +1,14 @@
 """`associations` from the RNA snapshot: active ones only, never the manager's address."""
 
-from cle_pipeline_tests.conftest import check_outcomes, published_csv
+import re
+import zipfile
+
+import pytest
+
+from cle_pipeline.defs.datasets.associations.schema import Associations
+from cle_pipeline.lib.fetch import SourceFetcher
+from cle_pipeline.lib.normalise import RNA_ID
+from cle_pipeline_tests.conftest import check_outcomes, failure_messages, published_csv
 
 
 def test_caudebec_active_associations(materialize, tmp_path):
@@ -8,6 +16,7 @@ def test_caudebec_active_associations(materialize, tmp_path):
     assert check_outcomes(result) == {
         "associations:schema": True,
         "associations:seat_in_commune": True,
+        "associations:rows_against_last_release": True,
     }
     published = published_csv(tmp_path, "76165", "associations")
     # W760000108 (dissolved, D) and W760000109 (deleted, S) are left out.
@@ -45,3 +54,49 @@ def test_corsican_and_overseas_ids_read_their_department_member(materialize, tmp
     assert published_csv(tmp_path, "2A004", "associations")["id"].tolist() == ["W2A0000001"]
     materialize("associations", commune="97411")
     assert published_csv(tmp_path, "97411", "associations")["id"].tolist() == ["W9R0000001"]
+
+
+def test_a_zip_bomb_never_replaces_the_published_associations(materialize, tmp_path, monkeypatch):
+    # The issue's scenario, scaled down: the department's member is the RNA header followed by
+    # NUL bytes (20 MiB from 20 KB); it was extracted whole and published as an empty file.
+    materialize("associations")
+    published = tmp_path / "published" / "76165" / "associations.csv"
+    good = published.read_bytes()
+    bomb = tmp_path / "rna_waldec_20221201.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        header = b"id;titre;objet;position;adrs_codeinsee;date_creat\n"
+        archive.writestr("rna_waldec_20221201_dpt_76.csv", header + bytes(20 * 1024**2))
+    monkeypatch.setenv("CLE_SOURCE_RNA_WALDEC", str(bomb))
+    result = materialize(
+        "associations",
+        sources=SourceFetcher(cache_dir=str(tmp_path / "cache")),
+        raise_on_error=False,
+    )
+    assert re.fullmatch(
+        rf"cle_pipeline\.lib\.errors\.SourceFormatError: {re.escape(str(bomb))}: member "
+        r"rna_waldec_20221201_dpt_76\.csv expands to 20971570 bytes from \d+ compressed, over "
+        r"the 100× expansion allowed: a zip bomb\? Nothing was extracted",
+        failure_messages(result)["rna_waldec"].strip(),
+    )
+    assert published.read_bytes() == good
+    assert list((tmp_path / "cache").glob("extracted/*20221201*")) == []
+
+
+@pytest.mark.parametrize(
+    ("rna_id", "valid"),
+    [
+        ("W761000101", True),
+        ("W2A0000001", True),  # Corsica
+        ("W9R0000001", True),  # La Réunion
+        ("W9T1000001", True),  # Mayotte (gestion 9T1P)
+        ("W76100010", False),
+        ("W9T100000A", False),
+        ("761000101", False),
+        ("w761000101", False),
+    ],
+)
+def test_rna_ids_of_every_department_are_accepted(rna_id, valid):
+    assert bool(re.fullmatch(RNA_ID, rna_id)) is valid
+    column = Associations.to_schema().columns["id"]
+    pattern = {check.name: check.statistics for check in column.checks}["str_matches"]["pattern"]
+    assert pattern == RNA_ID

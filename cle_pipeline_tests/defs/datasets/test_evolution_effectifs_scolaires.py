@@ -3,7 +3,6 @@
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline.defs.datasets.effectifs_scolaires_2022.assets import school_rows
 from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.assets import (
     totals_differing_from_schools,
     with_commune_totals,
@@ -11,6 +10,7 @@ from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.assets import (
 from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.schema import (
     EvolutionEffectifsScolaires,
 )
+from cle_pipeline.defs.datasets.school_enrolments import school_rows
 from cle_pipeline.lib.checks import evaluate
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune
@@ -25,6 +25,7 @@ CHECKS = {
     "evolution_effectifs_scolaires:levels_sum_to_total": True,
     "evolution_effectifs_scolaires:one_row_per_school_and_year": True,
     "evolution_effectifs_scolaires:commune_totals_equal_sum_of_schools": True,
+    "evolution_effectifs_scolaires:rows_against_last_release": True,
 }
 OLDER_EXPORT = (
     PROJECT_ROOT
@@ -247,4 +248,5 @@ def test_the_graph_places_enrolments_through_the_directory(definitions):
         "levels_sum_to_total",
         "one_row_per_school_and_year",
         "commune_totals_equal_sum_of_schools",
+        "rows_against_last_release",
     }

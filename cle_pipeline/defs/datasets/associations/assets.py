@@ -11,6 +11,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Associations.to_schema().columns)
 DATE_COLUMNS = ["date_creat", "date_decla", "date_publi"]
@@ -34,15 +35,16 @@ def outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return frame.loc[frame["adrs_codeinsee"] != commune.code, ["id", "titre", "adrs_codeinsee"]]
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
-    description=SHEET.content,
 )
 def associations(rna_waldec: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """Active associations with their seat in the commune; never the manager's address."""
+    """Construit depuis `rna_waldec` : les associations actives (position A) dont le siège est
+    dans la commune ; jamais l'adresse du gestionnaire."""
     table = active_associations(rna_waldec)
     metadata = published_metadata(table, Associations)
     metadata["left_out_not_active"] = len(rna_waldec) - len(table)
@@ -50,12 +52,17 @@ def associations(rna_waldec: pd.DataFrame) -> dg.Output[pd.DataFrame]:
 
 
 associations_checks = dataset_checks(
-    "associations",
+    SHEET,
     Associations,
+    volume=VolumeLimit(
+        0.2,
+        "quelques associations sont dissoutes chaque mois ; un cinquième disparu d'un extrait "
+        "mensuel du RNA au suivant, c'est une découpe ratée",
+    ),
     rules=[
         Rule(
             "seat_in_commune",
-            "Every association's seat (adrs_codeinsee) is the commune.",
+            "Le siège de chaque association (adrs_codeinsee) est dans la commune.",
             outside_commune,
         )
     ],

@@ -19,6 +19,7 @@ from cle_pipeline.lib.normalise import (
     number_text,
     schema_boolean,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(BornesRecharge.to_schema().columns)
 BOOLEAN_COLUMNS = [
@@ -85,16 +86,17 @@ def duplicated_points(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return frame.loc[duplicated, ["id_pdc_itinerance", "nom_station"]]
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "etalab-schema-irve-statique"},
-    description=SHEET.content,
 )
 def bornes_recharge(irve: pd.DataFrame, commune: Commune) -> dg.Output[pd.DataFrame]:
-    """The commune's charging points in schema IRVE statique 2.3.1: one row per point de
-    charge, duplicates removed, values in the schema's formats."""
+    """Construit depuis `irve` : une ligne par point de charge au schéma IRVE statique 2.3.1,
+    doublons retirés (la version la plus récente de chaque point), valeurs aux formats du
+    schéma ; le nombre de doublons retirés est dans les métadonnées."""
     table = to_schema(irve, commune)
     metadata = published_metadata(table, BornesRecharge)
     metadata["duplicates_removed"] = len(irve) - len(table)
@@ -102,18 +104,25 @@ def bornes_recharge(irve: pd.DataFrame, commune: Commune) -> dg.Output[pd.DataFr
 
 
 bornes_recharge_checks = dataset_checks(
-    "bornes_recharge",
+    SHEET,
     BornesRecharge,
+    volume=VolumeLimit(
+        0.5,
+        "les points sont retirés du service quelques-uns à la fois ; la moitié des points de la "
+        "commune disparus d'un coup, c'est une découpe ratée (format de la consolidation changé, "
+        "opérateur oublié)",
+    ),
     rules=[
         Rule(
             "coordinates_inside_commune",
-            "Every point's coordonneesXY lies inside the commune's outline: an address and "
-            "coordinates that do not match were the students' recurring problem.",
+            "Les coordonneesXY de chaque point sont dans le contour de la commune : une adresse "
+            "et des coordonnées qui ne concordent pas étaient le problème récurrent des "
+            "étudiants.",
             points_outside_commune,
         ),
         Rule(
             "one_row_per_point_de_charge",
-            "No id_pdc_itinerance appears twice.",
+            "Aucun id_pdc_itinerance n'apparaît deux fois.",
             duplicated_points,
         ),
     ],

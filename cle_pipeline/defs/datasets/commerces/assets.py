@@ -32,6 +32,7 @@ from cle_pipeline.lib.lambert import distance_metres, lambert93_to_lon_lat
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, name_key, siret_key_valid
 from cle_pipeline.lib.opening_hours import osm_syntax_error
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Commerces.to_schema().columns)
 NOT_DIFFUSED = "[ND]"  # what INSEE writes in the protected fields of partial diffusion
@@ -394,12 +395,12 @@ def commune_file_rows_not_published(
     return unknown.reset_index()[[LINE, "siret", "horaires"]]
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "licence": SHEET.licence},
-    description=SHEET.content,
 )
 def commerces(
     sirene_etablissements: pd.DataFrame,
@@ -407,8 +408,9 @@ def commerces(
     commerces_inbox: pd.DataFrame,
     commune: Commune,
 ) -> dg.Output[pd.DataFrame]:
-    """The commune's active shops, cafés, restaurants and personal services (Sirene), placed
-    and given opening hours by OpenStreetMap or by the commune's own file (ODbL)."""
+    """Construit depuis `sirene_etablissements` (commerces, cafés, restaurants et services à
+    la personne actifs), placés et dotés d'horaires par `osm_commerces` ou par le fichier de la
+    commune `commerces_inbox` (ODbL)."""
     table, report = shops_of_commune(sirene_etablissements, osm_commerces, commune, commerces_inbox)
     return dg.Output(table, metadata={**published_metadata(table, Commerces), **report})
 
@@ -416,32 +418,41 @@ def commerces(
 RULES = [
     Rule(
         "siret_key_valid",
-        "Every SIRET has 14 digits and a valid Luhn key (La Poste's establishments, SIREN "
-        "356000000 but its head office, follow INSEE's rule: digits summing to a "
-        "multiple of 5).",
+        "Chaque SIRET a 14 chiffres et une clé de Luhn valide (les établissements de La Poste, "
+        "SIREN 356000000 hors siège, suivent la règle de l'INSEE : somme des chiffres "
+        "multiple de 5).",
         invalid_siret_keys,
     ),
-    Rule("one_row_per_siret", "No SIRET appears twice.", duplicated_sirets),
+    Rule("one_row_per_siret", "Aucun SIRET n'apparaît deux fois.", duplicated_sirets),
     Rule(
         "opening_hours_syntax",
-        "Opening hours, when known, are accepted by a real parser of the OSM opening_hours "
-        "syntax (opening-hours-py; a failure shows its message), and source_horaires is "
-        "`none` exactly when they are unknown.",
+        "Les horaires, quand ils sont connus, sont acceptés par un véritable analyseur de la "
+        "syntaxe opening_hours d'OpenStreetMap (opening-hours-py ; un échec montre son "
+        "message), et source_horaires vaut `none` exactement quand ils sont inconnus.",
         invalid_hours,
     ),
     Rule(
         "coordinates_inside_commune",
-        "Every shop placed by OpenStreetMap lies inside the commune's outline.",
+        "Chaque commerce placé par OpenStreetMap est dans le contour de la commune.",
         points_outside_commune,
     ),
     Rule(
         "commune_file_rows_published",
-        "Every SIRET given hours in the commune's shop file (source commerces_inbox: "
-        "CLE_INBOX_DIR/<commune>/commerces*.csv|xlsx) is a published shop, so that no hours "
-        "the commune gave are dropped silently.",
+        "Chaque SIRET auquel le fichier des commerces de la commune donne des horaires (source "
+        "commerces_inbox : CLE_INBOX_DIR/<commune>/commerces*.csv|xlsx) est un commerce "
+        "publié : aucun horaire fourni par la commune n'est perdu en silence.",
         commune_file_rows_not_published,
         inputs=("commerces_inbox",),
     ),
 ]
 
-commerces_checks = dataset_checks("commerces", Commerces, rules=RULES)
+commerces_checks = dataset_checks(
+    SHEET,
+    Commerces,
+    volume=VolumeLimit(
+        0.3,
+        "les commerces ferment quelques-uns à la fois ; un tiers disparu d'un stock Sirene au "
+        "suivant, c'est une découpe ratée",
+    ),
+    rules=RULES,
+)

@@ -17,6 +17,7 @@ from cle_pipeline.lib.normalise import (
     oui_non,
     postgres_array,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Defibrillateurs.to_schema().columns)
 FRENCH_BOOLEANS = ["acc_lib", "acc_pcsec", "acc_acc", "dae_mobile", "lc_ped", "dispsurv"]
@@ -186,18 +187,19 @@ def personal_contacts_published(frame: pd.DataFrame, commune: Commune) -> pd.Dat
     )
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "atlasante-schema-dae"},
-    description=SHEET.content,
 )
 def defibrillateurs(
     context: dg.AssetExecutionContext, geodae: pd.DataFrame, commune: Commune
 ) -> dg.Output[pd.DataFrame]:
-    """The commune's defibrillators in schema DAE 1.0.7: devices in working order, validated,
-    fixed, not flagged as duplicates; the others are listed with their reason in the metadata."""
+    """Construit depuis `geodae` : les défibrillateurs au schéma DAE 1.0.7 en état de
+    fonctionnement, validés, fixes et non signalés comme doublons ; les autres sont listés avec
+    leur motif dans les métadonnées."""
     table, excluded = published_devices(geodae, commune)
     unexpected = excluded[excluded["reason"].str.startswith("unexpected value")]
     if len(unexpected):
@@ -220,24 +222,31 @@ def defibrillateurs(
 
 
 defibrillateurs_checks = dataset_checks(
-    "defibrillateurs",
+    SHEET,
     Defibrillateurs,
+    volume=VolumeLimit(
+        0.5,
+        "les appareils sont déclarés hors service un par un ; la moitié disparue d'un coup, c'est"
+        " un export Géo'DAE raté",
+    ),
     rules=[
         Rule(
             "coordinates_inside_commune",
-            "Every device's lat_coor1/long_coor1 lies inside the commune's outline: a wrong "
-            "position sends a rescuer to the wrong place.",
+            "Les lat_coor1/long_coor1 de chaque appareil sont dans le contour de la commune : une "
+            "position fausse envoie un secouriste au mauvais endroit.",
             devices_outside_commune,
         ),
         Rule(
             "one_row_per_num_serie",
-            "No serial number appears twice (the schema's unique key; empty in open data).",
+            "Aucun numéro de série n'apparaît deux fois (la clé unique du schéma ; vide en "
+            "données ouvertes).",
             duplicated_serial_numbers,
         ),
         Rule(
             "personal_contacts_withheld",
-            "The contact fields (tel1, tel2, site_email, expt_tel1, expt_tel2, expt_email) "
-            "are empty: they are a person's phone or e-mail and are not republished.",
+            "Les champs de contact (tel1, tel2, site_email, expt_tel1, expt_tel2, expt_email) "
+            "sont vides : ce sont le téléphone ou le courriel d'une personne, qui ne sont "
+            "pas republiés.",
             personal_contacts_published,
         ),
     ],

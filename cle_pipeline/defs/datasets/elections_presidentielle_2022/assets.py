@@ -5,14 +5,15 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.defs.datasets.elections import both_rounds, results_rules
 from cle_pipeline.defs.datasets.elections_presidentielle_2022.schema import (
     ElectionsPresidentielle2022,
 )
 from cle_pipeline.defs.datasets.elections_presidentielle_2022.sheet import SHEET
 from cle_pipeline.lib.checks import dataset_checks
-from cle_pipeline.lib.elections import both_rounds, results_rules
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(ElectionsPresidentielle2022.to_schema().columns)
 
@@ -25,24 +26,29 @@ def presidential_results(
     return both_rounds(round_1, round_2, commune, COLUMNS)
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
-    description=SHEET.content,
 )
 def elections_presidentielle_2022(
     presidentielle_2022_t1: pd.DataFrame, presidentielle_2022_t2: pd.DataFrame, commune: Commune
 ) -> dg.Output[pd.DataFrame]:
-    """The 2022 presidential results of the commune's polling stations, both rounds, one row
-    per round × station × candidate with the station's totals."""
+    """Construit depuis `presidentielle_2022_t1` et `presidentielle_2022_t2` : résultats des
+    bureaux de vote de la commune aux deux tours, une ligne par tour × bureau × candidat, avec
+    les totaux du bureau."""
     table = presidential_results(presidentielle_2022_t1, presidentielle_2022_t2, commune)
     return dg.Output(table, metadata=published_metadata(table, ElectionsPresidentielle2022))
 
 
 elections_presidentielle_2022_checks = dataset_checks(
-    "elections_presidentielle_2022",
+    SHEET,
     ElectionsPresidentielle2022,
+    volume=VolumeLimit(
+        0.0,
+        "les résultats d'une élection passée ne changent plus",
+    ),
     rules=results_rules(),
 )

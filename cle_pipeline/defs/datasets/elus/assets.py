@@ -25,6 +25,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, iso_date
+from cle_pipeline.lib.volume import VolumeLimit
 
 NO_FUNCTION = "Conseiller municipal"
 ADJOINT = re.compile(r"^(\d+)\s*(?:er|ère|re|ème|eme|e)\s+adjoint", re.IGNORECASE)
@@ -220,20 +221,22 @@ def council_size_off(
     )
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
-    description=SHEET.content,
 )
 def elus(
     rne_conseillers_municipaux: pd.DataFrame,
     insee_populations_legales: pd.DataFrame,
     commune: Commune,
 ) -> dg.Output[pd.DataFrame]:
-    """The commune's municipal council: one row per councillor and function, names, sex,
-    function and dates only (never birth date, profession or nationality)."""
+    """Construit depuis `rne_conseillers_municipaux` : le conseil municipal, une ligne par élu
+    et par fonction, noms, sexe, fonction et dates seulement (jamais la date de naissance, la
+    profession ni la nationalité) ; `insee_populations_legales` donne la population municipale
+    et la taille légale du conseil (dans les métadonnées), que vérifie un contrôle."""
     table = council(rne_conseillers_municipaux, commune)
     population, _ = population_municipale(insee_populations_legales)
     legal = legal_council_size(commune.code, population) if population is not None else None
@@ -249,20 +252,29 @@ def elus(
 
 
 RULES = [
-    Rule("one_maire", "Exactly one councillor has the function Maire.", not_one_maire),
+    Rule("one_maire", "Exactement un élu a la fonction Maire.", not_one_maire),
     Rule(
         "one_row_per_person_and_function",
-        "A person (name, first name, sex) has one row per function, and no "
-        "'Conseiller municipal' row when holding a function.",
+        "Une personne (nom, prénom, sexe) a une ligne par fonction, et pas de ligne "
+        "« Conseiller municipal » quand elle exerce une fonction.",
         repeated_person_and_function,
     ),
     Rule(
         "council_size_matches_population",
-        "The number of distinct councillors is the legal size for the commune's population "
-        "municipale (CGCT art. L. 2121-2: 33 for 10,000-19,999 inhabitants; below 1,000 "
-        "the council may be two short, art. L. 2121-2-1; Paris, Lyon, Marseille apart).",
+        "Le nombre d'élus distincts est l'effectif légal pour la population municipale de la "
+        "commune (CGCT art. L. 2121-2 : 33 de 10 000 à 19 999 habitants ; sous 1 000, il "
+        "peut manquer deux élus, art. L. 2121-2-1 ; Paris, Lyon, Marseille à part).",
         council_size_off,
         inputs=("insee_populations_legales",),
     ),
 ]
-elus_checks = dataset_checks("elus", Elus, rules=RULES)
+elus_checks = dataset_checks(
+    SHEET,
+    Elus,
+    volume=VolumeLimit(
+        0.2,
+        "la taille du conseil est fixée par la loi jusqu'à la prochaine élection ; au plus "
+        "quelques sièges vacants",
+    ),
+    rules=RULES,
+)

@@ -12,20 +12,21 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline.defs.datasets.effectifs_scolaires_2022.assets import (
+from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.schema import (
+    EvolutionEffectifsScolaires,
+)
+from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.sheet import SHEET
+from cle_pipeline.defs.datasets.school_enrolments import (
     COUNT_COLUMNS,
     LEVELS_SUM_TO_TOTAL,
     ONE_ROW_PER_SCHOOL_AND_YEAR,
     SCHOOL_COLUMNS,
     school_rows,
 )
-from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.schema import (
-    EvolutionEffectifsScolaires,
-)
-from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.volume import VolumeLimit
 
 TOTALLED = ["nombre_ecoles", *COUNT_COLUMNS]
 DESCRIPTIVE = [name for name in SCHOOL_COLUMNS if name not in COUNT_COLUMNS]
@@ -105,18 +106,19 @@ def totals_differing_from_schools(frame: pd.DataFrame, commune: Commune) -> pd.D
     )  # fmt: skip
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
-    description=SHEET.content,
 )
 def evolution_effectifs_scolaires(
     education_effectifs_ecoles: pd.DataFrame, commune: Commune
 ) -> dg.Output[pd.DataFrame]:
-    """Pupils per school and school year since 2019 (DEPP), with the commune's total per year
-    (`niveau_agregation` = `commune`); schools placed by UAI through the school directory."""
+    """Construit depuis `education_effectifs_ecoles` : élèves par école et par rentrée depuis
+    2019 (DEPP), avec le total de la commune par rentrée (`niveau_agregation` = `commune`) ;
+    écoles placées par leur UAI grâce à l'annuaire de l'éducation."""
     table = with_commune_totals(school_rows(education_effectifs_ecoles, commune), commune)
     totals = table[table["niveau_agregation"] == "commune"]
     return dg.Output(
@@ -135,15 +137,20 @@ def evolution_effectifs_scolaires(
 
 
 evolution_effectifs_scolaires_checks = dataset_checks(
-    "evolution_effectifs_scolaires",
+    SHEET,
     EvolutionEffectifsScolaires,
+    volume=VolumeLimit(
+        0.2,
+        "les chiffres des années passées restent ; une école qui ferme cesse seulement d'ajouter "
+        "des lignes",
+    ),
     rules=[
         LEVELS_SUM_TO_TOTAL,
         ONE_ROW_PER_SCHOOL_AND_YEAR,
         Rule(
             "commune_totals_equal_sum_of_schools",
-            "Each school year has one commune row, and each of its counts equals the sum of "
-            "that year's school rows.",
+            "Chaque rentrée a une ligne de la commune, et chacun de ses effectifs est la somme "
+            "des lignes des écoles de cette rentrée.",
             totals_differing_from_schools,
         ),
     ],

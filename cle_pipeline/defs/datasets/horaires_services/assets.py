@@ -29,6 +29,7 @@ from cle_pipeline.lib.opening_hours import (
     osm_opening_hours,
     osm_syntax_error,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(HorairesServices.to_schema().columns)
 
@@ -247,18 +248,19 @@ def missing_mairie(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return pd.DataFrame({"probleme": [f"aucune mairie pour {commune.name} ({commune.code})"]})
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "scdl-equipements"},
-    description=SHEET.content,
 )
 def horaires_services(
     annuaire_service_public: pd.DataFrame, commune: Commune
 ) -> dg.Output[pd.DataFrame]:
-    """The commune's services (mairie, CCAS, police municipale) in schema scdl/equipements
-    0.1.5, opening hours in OSM syntax, from the DILA directory."""
+    """Construit depuis `annuaire_service_public` (annuaire de la DILA) : les services de la
+    commune (mairie, CCAS, police municipale) au schéma scdl/equipements 0.1.5, horaires
+    d'ouverture en syntaxe OpenStreetMap."""
     table, left_out = to_schema(annuaire_service_public, commune)
     metadata = published_metadata(table, HorairesServices)
     metadata["offices_left_out"] = (
@@ -270,21 +272,31 @@ def horaires_services(
 RULES = [
     Rule(
         "opening_hours_parse",
-        "Every EQUIP_OUVERTURE parses as OpenStreetMap opening_hours with a real parser of that "
-        "grammar (opening-hours-py), not a regex.",
+        "Chaque EQUIP_OUVERTURE est accepté comme opening_hours d'OpenStreetMap par un "
+        "véritable analyseur de cette grammaire (opening-hours-py), pas une expression "
+        "régulière.",
         unparsable_opening_hours,
     ),
     Rule(
         "coordinates_inside_commune",
-        "Every office's EQUIP_LONG/EQUIP_LAT lies inside the commune's outline.",
+        "Les EQUIP_LONG/EQUIP_LAT de chaque service sont dans le contour de la commune.",
         points_outside_commune,
     ),
-    Rule("one_row_per_equipement", "No EQUIP_UID appears twice.", duplicated_uids),
+    Rule("one_row_per_equipement", "Aucun EQUIP_UID n'apparaît deux fois.", duplicated_uids),
     Rule(
         "mairie_present",
-        "The commune's mairie is in the dataset (every commune has one in the directory).",
+        "La mairie de la commune est dans le jeu (toute commune en a une dans l'annuaire).",
         missing_mairie,
     ),
 ]
 
-horaires_services_checks = dataset_checks("horaires_services", HorairesServices, rules=RULES)
+horaires_services_checks = dataset_checks(
+    SHEET,
+    HorairesServices,
+    volume=VolumeLimit(
+        0.5,
+        "une poignée de services municipaux : un service fermé est une vraie baisse, la moitié ne"
+        " l'est pas",
+    ),
+    rules=RULES,
+)

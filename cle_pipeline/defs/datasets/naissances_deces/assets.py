@@ -10,6 +10,7 @@ from cle_pipeline.defs.datasets.naissances_deces.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.volume import VolumeLimit
 
 
 def births_and_deaths(
@@ -57,29 +58,36 @@ def missing_years(
     return pd.DataFrame(absent, columns=["annee", "absente_de"])
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
-    description=SHEET.content,
 )
 def naissances_deces(
     insee_naissances: pd.DataFrame, insee_deces: pd.DataFrame, commune: Commune
 ) -> dg.Output[pd.DataFrame]:
-    """Births and deaths of the commune per year (INSEE état civil, aggregates only)."""
+    """Construit depuis `insee_naissances` et `insee_deces` : naissances et décès de la commune
+    par année (état civil de l'INSEE, agrégats seulement)."""
     table = births_and_deaths(insee_naissances, insee_deces, commune)
     return dg.Output(table, metadata=published_metadata(table, NaissancesDeces))
 
 
 naissances_deces_checks = dataset_checks(
-    "naissances_deces",
+    SHEET,
     NaissancesDeces,
+    volume=VolumeLimit(
+        0.0,
+        "une ligne par année depuis 2008 : une nouvelle publication de l'INSEE ajoute une année, "
+        "elle n'en retire jamais",
+    ),
     rules=[
         Rule(
             "every_year_present_once",
-            "Years are unique and contiguous, and each is in both sources: no year is missing "
-            "between the first and last, in births or in deaths.",
+            "Les années sont uniques et consécutives, et chacune est dans les deux sources : "
+            "aucune année ne manque entre la première et la dernière, ni pour les naissances "
+            "ni pour les décès.",
             missing_years,
             inputs=("insee_naissances", "insee_deces"),
         )

@@ -33,6 +33,7 @@ from cle_pipeline.lib.normalise import (
     single_line,
     siret_text,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Subventions.to_schema().columns)
 # Each row of a commune's table is one beneficiary's grant: the schema's own value for a
@@ -144,19 +145,20 @@ def duplicated_grants(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     ].reset_index()
 
 
+@SHEET.describes
 @dg.asset(
     group_name="published",
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "scdl-subventions"},
-    description=SHEET.content,
 )
 def subventions(
     subventions_inbox: pd.DataFrame, rna_waldec: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
-    """The commune's subsidies in schema scdl/subventions 2.1.1: one row per line of the
-    commune's table, in its order, values in the schema's formats, RNA numbers completed from
-    the RNA by name. The index is the line in the commune's file (not published)."""
+    """Construit depuis `subventions_inbox` (le tableau de la commune) : une ligne par ligne du
+    tableau, dans son ordre, au schéma scdl/subventions 2.1.1, valeurs aux formats du schéma,
+    numéros RNA complétés depuis `rna_waldec` par le nom. L'index est la ligne dans le fichier
+    de la commune (non publié)."""
     table = to_schema(subventions_inbox, rna_waldec)
     given = subventions_inbox.reindex(columns=["rnaBeneficiaire"])["rnaBeneficiaire"]
     completed = given.map(rna_text).isna() & table["rnaBeneficiaire"].notna()
@@ -175,12 +177,21 @@ def subventions(
 
 
 RULES = [
-    Rule("amount_above_zero", "Every montant is above zero.", amounts_not_positive),
+    Rule("amount_above_zero", "Chaque montant est supérieur à zéro.", amounts_not_positive),
     Rule(
         "no_line_repeated",
-        "No line of the commune's file repeats another one (a row pasted twice).",
+        "Aucune ligne du fichier de la commune n'en répète une autre (une ligne collée deux fois).",
         duplicated_grants,
     ),
 ]
 
-subventions_checks = dataset_checks("subventions", Subventions, rules=RULES)
+subventions_checks = dataset_checks(
+    SHEET,
+    Subventions,
+    volume=VolumeLimit(
+        0.9,
+        "chaque année le nouveau tableau de la commune remplace le précédent et peut compter bien"
+        " moins de subventions ; un tableau vidé reste refusé",
+    ),
+    rules=RULES,
+)
