@@ -79,7 +79,7 @@ def publication_sensor() -> dg.Definitions:
         default_status=dg.DefaultSensorStatus.RUNNING
         if running
         else dg.DefaultSensorStatus.STOPPED,
-        description="Publishes a dataset to data.gouv.fr when a new content of it has passed "
-        "its blocking checks (run key: dataset id + sha256 of the file).",
+        description="Publie un jeu sur data.gouv.fr quand un nouveau contenu a passé ses "
+        "contrôles bloquants (clé de run : identifiant du jeu + sha256 du fichier).",
     )(publication_requests)
     return dg.Definitions(sensors=[sensor])
