@@ -140,11 +140,13 @@ def invalid_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 
 
 def invalid_siret_keys(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Shops whose SIRET fails its check digit."""
     bad = ~frame["siret"].map(siret_key_valid).astype(bool)
     return frame.loc[bad, ["siret", "nom"]]
 
 
 def duplicated_sirets(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Shops whose SIRET appears twice."""
     duplicated = frame["siret"].duplicated(keep=False)
     return frame.loc[duplicated, ["siret", "nom"]]
 
