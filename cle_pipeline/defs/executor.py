@@ -24,6 +24,7 @@ CELERY_CONFIG = {
 
 @dg.definitions
 def executor() -> dg.Definitions:
+    """The executor chosen by CLE_EXECUTOR: none (Dagster's default), or Celery."""
     # Read when the definitions load (a deployment's choice), not at import.
     choice = os.environ.get("CLE_EXECUTOR", "").strip().lower()
     if choice in ("", "default"):
