@@ -15,6 +15,7 @@ from collections import defaultdict
 import dagster as dg
 
 from cle_pipeline.definitions import defs
+from cle_pipeline.defs.resources import empty_variables
 from cle_pipeline.lib.abandoned_runs import process_tags, tell_abandoned_runs
 from cle_pipeline.lib.errors import step_failures as failures_of
 
@@ -68,6 +69,7 @@ def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
 
 
 def main() -> int:
+    """`make demo`: builds every dataset of the commune, prints one line each; 1 on failure."""
     definitions = defs()
     # Resolved as the run will resolve them (EnvVar values and defaults included).
     needed = {name: definitions.resources[name] for name in ("settings", "sources", "alerts")}
@@ -75,6 +77,8 @@ def main() -> int:
         commune, mode = resources.settings.commune, resources.sources.mode
         alerts = resources.alerts
     print(f"cle-pipeline: commune {commune}, sources in {mode} mode")
+    for notice in empty_variables():
+        print(f"  ({notice})")
     if mode == "snapshot":
         print("  (embedded snapshots: SAMPLE values, not official figures)")
     instance = dagster_instance()
