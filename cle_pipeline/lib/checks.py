@@ -55,12 +55,15 @@ class Rule:
 
 @dataclass(frozen=True)
 class Outcome:
+    """One check's verdict: its name, the failing rows (empty when it passed), its rule."""
+
     name: str
     failures: pd.DataFrame
     description: str
 
     @property
     def passed(self) -> bool:
+        """No failing row."""
         return self.failures.empty
 
 

@@ -50,6 +50,7 @@ class Commune:
     polygons: list[PolygonRings] = field(default_factory=list, repr=False)
 
     def contains(self, lon: float, lat: float) -> bool:
+        """Whether (lon, lat) is inside the commune's outline."""
         return any(_inside_polygon(lon, lat, rings) for rings in self.polygons)
 
     def bounding_box(self) -> tuple[float, float, float, float]:

@@ -19,6 +19,7 @@ from cle_pipeline.lib.normalise import (
     number_text,
     schema_boolean,
 )
+from cle_pipeline.lib.tabular import require_frame_columns
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(BornesRecharge.to_schema().columns)
@@ -55,6 +56,7 @@ def latest_version_of_each_point(points: pd.DataFrame) -> pd.DataFrame:
 
 def to_schema(points: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     """The 40 columns of the schema, in its order, with values in its formats."""
+    require_frame_columns(points, COLUMNS, "schema IRVE statique 2.3.1")
     table = latest_version_of_each_point(points)[COLUMNS].copy()
     for column in BOOLEAN_COLUMNS:
         table[column] = table[column].map(schema_boolean)
@@ -82,6 +84,7 @@ def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFram
 
 
 def duplicated_points(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Charge points whose `id_pdc_itinerance` appears twice."""
     duplicated = frame["id_pdc_itinerance"].duplicated(keep=False)
     return frame.loc[duplicated, ["id_pdc_itinerance", "nom_station"]]
 

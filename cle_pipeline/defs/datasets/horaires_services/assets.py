@@ -120,6 +120,7 @@ def split_street(numero_voie: object) -> tuple[str | None, str | None]:
 
 
 def first_value(entries: list[dict[str, Any]]) -> object:
+    """The first non-blank `valeur` of the directory's list of entries."""
     for entry in entries:
         value = blank_to_none(entry.get("valeur"))
         if value is not None:
@@ -237,6 +238,7 @@ def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFram
 
 
 def duplicated_uids(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Services whose `EQUIP_UID` appears twice."""
     duplicated = frame["EQUIP_UID"].duplicated(keep=False)
     return frame.loc[duplicated, ["EQUIP_UID", "EQUIP_NOM"]]
 
