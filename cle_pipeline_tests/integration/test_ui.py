@@ -414,8 +414,8 @@ def test_a_failed_check_shows_its_failing_rows_in_the_browser(webserver, browser
 def test_a_source_without_a_row_for_the_commune_says_so_in_the_browser(
     webserver, browser, tmp_path
 ):
-    """irve's page: its French description ending with its next refresh, the link that opens
-    its code, and its last cut, from a file without a row of the commune: 0 rows."""
+    """The page of `irve`: its French description ending with its next refresh, the link that
+    opens its code, and its last cut, from a file without a row of the commune: 0 rows."""
     from selenium.webdriver.common.by import By
 
     browser.get(f"{webserver.url}/assets/irve")
