@@ -68,6 +68,8 @@ def field(name: str, kind: str, title: str | None = None, **options: Any) -> dic
 
 @dataclass(frozen=True)
 class RenderedChart:
+    """A chart and the files it was rendered to."""
+
     chart: Chart
     svg: Path
     png: Path

@@ -62,6 +62,7 @@ SOURCES = {
 
 
 def source_of(dataset_id: str) -> str:
+    """The line under a chart: who published the figures, and the dataset they come from."""
     return f"{SOURCES[dataset_id]} ({load_sheet(dataset_id).title.lower()}, cle-pipeline)"
 
 
@@ -70,6 +71,7 @@ def _numbers(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 
 def candidate_label(rows: pd.DataFrame, by: str) -> pd.Series:
+    """`Prénom NOM` of each row's candidate, or its nuance for the legislative elections."""
     if by == "nuance":
         return rows["nuance"]
     return rows["prenom"].str.strip() + " " + rows["nom"].str.strip()
