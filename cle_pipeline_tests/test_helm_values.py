@@ -1,7 +1,7 @@
 """The Helm values of deploy/helm-values.yaml agree with the project they deploy.
 
 Nothing here can start Kubernetes; what can drift silently is checked: the code location the
-code server loads, the run limits of deploy/dagster.yaml, the PostgreSQL driver, and that every
+code server loads, the run limits of dagster.yaml, the PostgreSQL driver, and that every
 folder a run writes is on the volume every pod shares.
 """
 
