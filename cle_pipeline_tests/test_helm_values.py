@@ -35,7 +35,7 @@ def test_the_code_server_loads_the_projects_code_location_from_a_fixed_image():
 
 
 def test_the_run_limits_are_those_of_the_instance_settings():
-    instance = yaml.safe_load((DEPLOY / "dagster.yaml").read_text())["concurrency"]
+    instance = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text())["concurrency"]
     chart = helm_values()["concurrency"]
     assert chart["enabled"] is True
     assert chart["pools"] == {"defaultLimit": instance["pools"]["default_limit"]}

@@ -38,7 +38,7 @@ def all_sources() -> list[Source]:
 
 
 def published_files(folder) -> dict[str, str]:
-    """The datasets' CSV files of a published folder (not their companions, `<id>.changements.csv`)."""
+    """The datasets' CSV files of a folder, not their companions (`<id>.changements.csv`)."""
     return {
         path.name: path.read_text(encoding="utf-8")
         for path in sorted(folder.glob("*.csv"))
