@@ -5,7 +5,14 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from cle_pipeline.lib.checks import Rule, _result, dataset_checks, evaluate, schema_failures
+from cle_pipeline.lib.checks import (
+    Rule,
+    _result,
+    coordinates_inside_commune,
+    dataset_checks,
+    evaluate,
+    schema_failures,
+)
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.sheet import DatasetSheet, SourceLink
 
@@ -126,3 +133,36 @@ def test_a_named_index_and_a_key_both_point_into_the_communes_file():
     assert failures.values.tolist() == [
         [7, "D-2", "montant", "str_matches('^\\d+\\.\\d{2}$')", "x"]
     ]
+
+
+# The one rule `coordinates_inside_commune`, on a square commune from (1, 49) to (2, 50).
+SQUARE = Commune("76165", "Carré", "76", "28", [[[[1, 49], [2, 49], [2, 50], [1, 50], [1, 49]]]])
+
+
+def test_points_outside_or_unreadable_fail_with_their_columns_and_row():
+    rule = coordinates_inside_commune("", ["id"], lon="lon", lat="lat", row_numbers=True)
+    frame = pd.DataFrame(
+        {"id": ["in", "out", "text", "empty"], "lon": ["1.5", "3", "x", ""], "lat": [49.5] * 4}
+    )
+    assert rule.name == "coordinates_inside_commune"
+    assert rule.failing_rows(frame, SQUARE).to_dict("records") == [
+        {"id": "out", "row": 2},
+        {"id": "text", "row": 3},
+        {"id": "empty", "row": 4},
+    ]
+
+
+def test_one_lon_lat_column_is_read_as_irve_writes_it():
+    rule = coordinates_inside_commune("", ["id"], lon_lat="coordonneesXY")
+    frame = pd.DataFrame(
+        {"id": ["in", "out", "none"], "coordonneesXY": ["[1.5, 49.5]", "[0.5,49.5]", None]}
+    )
+    assert rule.failing_rows(frame, SQUARE)["id"].tolist() == ["out", "none"]
+
+
+def test_unplaced_rows_pass_where_a_place_is_optional():
+    rule = coordinates_inside_commune("", ["id"], lon="lon", lat="lat", unplaced_pass=True)
+    frame = pd.DataFrame(
+        {"id": ["in", "out", "unplaced"], "lon": [1.5, 2.5, None], "lat": [49.5, 49.5, None]}
+    )
+    assert rule.failing_rows(frame, SQUARE)["id"].tolist() == ["out"]

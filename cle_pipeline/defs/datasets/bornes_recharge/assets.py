@@ -9,7 +9,7 @@ import pandas as pd
 
 from cle_pipeline.defs.datasets.bornes_recharge.schema import BornesRecharge
 from cle_pipeline.defs.datasets.bornes_recharge.sheet import SHEET
-from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks
 from cle_pipeline.lib.geo import Commune, parse_lon_lat
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import (
@@ -72,17 +72,6 @@ def to_schema(points: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return table.map(blank_to_none).astype(object)
 
 
-def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Rows whose `coordonneesXY` is not inside the commune's outline (or not readable)."""
-
-    def inside(text: object) -> bool:
-        point = parse_lon_lat(blank_to_none(text))  # type: ignore[arg-type]
-        return point is not None and commune.contains(*point)
-
-    outside = ~frame["coordonneesXY"].map(inside).astype(bool)
-    return frame.loc[outside, ["id_pdc_itinerance", "adresse_station", "coordonneesXY"]]
-
-
 def duplicated_points(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     """Charge points whose `id_pdc_itinerance` appears twice."""
     duplicated = frame["id_pdc_itinerance"].duplicated(keep=False)
@@ -116,12 +105,12 @@ bornes_recharge_checks = dataset_checks(
         "opérateur oublié)",
     ),
     rules=[
-        Rule(
-            "coordinates_inside_commune",
+        coordinates_inside_commune(
             "Les coordonneesXY de chaque point sont dans le contour de la commune : une adresse "
             "et des coordonnées qui ne concordent pas étaient le problème récurrent des "
             "étudiants.",
-            points_outside_commune,
+            ["id_pdc_itinerance", "adresse_station", "coordonneesXY"],
+            lon_lat="coordonneesXY",
         ),
         Rule(
             "one_row_per_point_de_charge",

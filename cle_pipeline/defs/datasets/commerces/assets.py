@@ -25,7 +25,7 @@ from cle_pipeline.defs.sources.sirene_etablissements import (
     sirene_address,
     sirene_names,
 )
-from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.inbox import LINE
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
@@ -151,16 +151,6 @@ def duplicated_sirets(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return frame.loc[duplicated, ["siret", "nom"]]
 
 
-def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Shops placed by OpenStreetMap outside the commune's outline (unplaced shops pass)."""
-    placed = frame.dropna(subset=["latitude", "longitude"])
-    outside = [
-        not commune.contains(lon, lat)
-        for lon, lat in zip(placed["longitude"], placed["latitude"], strict=True)
-    ]
-    return placed.loc[outside, ["siret", "nom", "latitude", "longitude"]]
-
-
 def commune_file_rows_not_published(
     frame: pd.DataFrame, commune: Commune, commerces_inbox: pd.DataFrame
 ) -> pd.DataFrame:
@@ -207,10 +197,12 @@ RULES = [
         "message), et source_horaires vaut `none` exactement quand ils sont inconnus.",
         invalid_hours,
     ),
-    Rule(
-        "coordinates_inside_commune",
+    coordinates_inside_commune(
         "Chaque commerce placé par OpenStreetMap est dans le contour de la commune.",
-        points_outside_commune,
+        ["siret", "nom", "latitude", "longitude"],
+        lon="longitude",
+        lat="latitude",
+        unplaced_pass=True,  # a shop OpenStreetMap does not know is published without a place
     ),
     Rule(
         "commune_file_rows_published",
