@@ -21,7 +21,8 @@ import pandera.pandas as pa
 
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune, outside_commune
-from cle_pipeline.lib.metadata import markdown_table
+from cle_pipeline.lib.inbox import SPREADSHEET_ROWS
+from cle_pipeline.lib.metadata import markdown_table, table_of_rows
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import previous_rows, write_release
@@ -125,8 +126,12 @@ class Outcome:
         return self.failures.empty
 
 
-def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
-    """Every failure of `frame` against `model`: column, rule, bad value and the row.
+def schema_failures(
+    model: type[pa.DataFrameModel], frame: pd.DataFrame, key: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Every failure of `frame` against `model`: the row, its `key` (the dataset's identifying
+    columns, e.g. `id_pdc_itinerance`, so that a person can find the row elsewhere than by its
+    number), column, rule and bad value.
 
     The row is its 1-based position, in a column `row`; when the frame's index is named (e.g.
     `ligne_source`, the line of each row in a file the commune supplied), it is the index
@@ -150,15 +155,31 @@ def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.D
             where = rows.astype("Int64")
         else:
             where = cases["index"]  # labels that are not numbers (e.g. identifiers)
+        labels = cases["index"].tolist()
+        found = [label_ is not None and label_ in frame.index for label_ in labels]
+        located: dict[str, pd.Series] = {}
+        # A file the commune supplied: the row its spreadsheet shows beside the text line.
+        spreadsheet_rows = frame.attrs.get(SPREADSHEET_ROWS) if named else None
+        if spreadsheet_rows:
+            located[SPREADSHEET_ROWS] = pd.Series(
+                [spreadsheet_rows.get(line) for line in where], index=cases.index, dtype="Int64"
+            )
+        for name in (name for name in key if name in frame.columns):
+            located[name] = pd.Series(
+                [frame.at[at, name] if ok else None for at, ok in zip(labels, found, strict=True)],
+                index=cases.index,
+                dtype=object,
+            )
         return pd.DataFrame(
             {
                 label: where,
+                **located,
                 "column": cases["column"],
                 "rule": cases["check"].astype(str),
                 "value": cases["failure_case"].astype(str),
             }
         ).reset_index(drop=True)
-    return pd.DataFrame(columns=[label, "column", "rule", "value"])
+    return pd.DataFrame(columns=[label, *key, "column", "rule", "value"])
 
 
 def evaluate(
@@ -167,9 +188,11 @@ def evaluate(
     rules: Sequence[Rule],
     commune: Commune,
     inputs: Mapping[str, Any] | None = None,
+    key: Sequence[str] = (),
 ) -> list[Outcome]:
-    """The schema and every rule against a frame; pure, so tests need no Dagster."""
-    outcomes = [Outcome("schema", schema_failures(model, frame), "pandera model")]
+    """The schema and every rule against a frame; pure, so tests need no Dagster. `key`: the
+    dataset's identifying columns, given with each row failing the schema."""
+    outcomes = [Outcome("schema", schema_failures(model, frame, key), "pandera model")]
     for rule in rules:
         # A rule on a frame that already fails its schema may meet unexpected values.
         try:
@@ -184,6 +207,9 @@ def evaluate(
 def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> dg.AssetCheckResult:
     metadata: dict[str, Any] = {"failing_rows": len(outcome.failures), **extra}
     if not outcome.passed:
+        # Shown inline by the UI, values exactly as they are; the markdown copy is what the
+        # alerts quote.
+        metadata["failing_rows_sample"] = table_of_rows(outcome.failures, SAMPLE_SIZE)
         metadata["failure_sample"] = dg.MetadataValue.md(
             markdown_table(outcome.failures, SAMPLE_SIZE)
         )
@@ -258,7 +284,7 @@ def dataset_checks(
             accepted_datasets(settings.accept_drop),
         )
         outcomes = [
-            *evaluate(frame, model, rules, commune, inputs),
+            *evaluate(frame, model, rules, commune, inputs, key=sheet.key),
             Outcome(VOLUME_CHECK, verdict.failures, descriptions[VOLUME_CHECK]),
         ]
         if all(outcome.passed for outcome in outcomes):
