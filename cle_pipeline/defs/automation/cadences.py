@@ -112,6 +112,7 @@ CADENCE_OF_SOURCE: dict[str, Cadence] = {
     "legislatives_2022_t2": NEVER,
     "subventions_inbox": WHEN_SENT,
     "commerces_inbox": WHEN_SENT,
+    "defibrillateurs_inbox": WHEN_SENT,
 }
 INBOX_SUFFIX = "_inbox"
 # From most to least frequent: a dataset takes the first cadence among its sources'.

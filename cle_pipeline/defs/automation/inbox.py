@@ -29,7 +29,7 @@ import dagster as dg
 
 from cle_pipeline.defs.automation.alerts import commune_label
 from cle_pipeline.defs.automation.cadences import PUBLISHED_GROUP, SOURCES_GROUP
-from cle_pipeline.defs.sources import commerces_inbox, subventions_inbox
+from cle_pipeline.defs.sources import commerces_inbox, defibrillateurs_inbox, subventions_inbox
 from cle_pipeline.lib.alerts import AlertChannels, inbox_unreadable
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import checksum_of
@@ -54,6 +54,11 @@ def read_shop_hours(path: Path) -> None:
     commerces_inbox.read_shop_hours(path, path.name)
 
 
+def read_defibrillator_completion(path: Path) -> None:
+    """The defibrillators' completion, read as `defibrillateurs_inbox` will read it."""
+    defibrillateurs_inbox.read_completion(path, path.name)
+
+
 @dataclass(frozen=True)
 class InboxFile:
     """A kind of file the commune sends: its name (`pattern`, a regex on the name without its
@@ -76,6 +81,12 @@ INBOX_FILES: tuple[InboxFile, ...] = (
         commerces_inbox.SUFFIXES,
         ("commerces_inbox",),
         read_shop_hours,
+    ),
+    InboxFile(
+        defibrillateurs_inbox.FILE_PATTERN,
+        defibrillateurs_inbox.SUFFIXES,
+        ("defibrillateurs_inbox",),
+        read_defibrillator_completion,
     ),
     InboxFile(r"commune", (".json",), ("subventions_inbox",), read_json),
 )
@@ -165,7 +176,8 @@ def sha256_of(path: Path) -> str:
     target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP),
     description="Watches the commune's inbox (data/inbox/<commune>/, CLE_INBOX_DIR): a new, "
     "changed (by content) or removed file rebuilds the assets that read it and the datasets "
-    "built from them (e.g. subventions*.csv|xlsx → subventions_inbox → subventions); an "
+    "built from them (e.g. subventions*.csv|xlsx → subventions_inbox → subventions, "
+    "defibrillateurs*.csv|xlsx → defibrillateurs_inbox → defibrillateurs); an "
     "unreadable file (wrong format, empty, password-protected workbook) is skipped with the "
     "reason and one alert. Never changes the commune's files; publishes nothing.",
 )
