@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cle_pipeline.lib.cadence import DAILY, MONTHLY
 from cle_pipeline.lib.errors import SourceError
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline_tests.http_server import local_server
@@ -104,6 +105,7 @@ def test_a_resolved_resource_is_verified_against_its_announced_checksum(tmp_path
             page="",
             snapshot="",
             resolve=datagouv_latest_resource("rna", r"rna_waldec_\d{8}\.zip"),
+            cadence=MONTHLY,
         )
         online = fetcher(tmp_path, url_rewrites={"https://www.data.gouv.fr": server.url})
         assert online.fetch(source, "76165").path.read_bytes() == BODY
@@ -115,7 +117,9 @@ def test_a_resolved_resource_is_verified_against_its_announced_checksum(tmp_path
 def test_an_override_variable_wins_in_every_mode(tmp_path, monkeypatch):
     local = tmp_path / "mine.csv"
     local.write_bytes(BODY)
-    source = Source(id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x")
+    source = Source(
+        id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x", cadence=DAILY
+    )
     monkeypatch.setenv("CLE_SOURCE_IRVE", f"file://{local}")
     for mode in ("snapshot", "online"):
         fetched = SourceFetcher(mode=mode).fetch(source, "76165")
@@ -124,7 +128,9 @@ def test_an_override_variable_wins_in_every_mode(tmp_path, monkeypatch):
 
 
 def test_an_unknown_mode_is_a_clear_error():
-    source = Source(id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x")
+    source = Source(
+        id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x", cadence=DAILY
+    )
     with pytest.raises(SourceError, match="CLE_SOURCE_MODE is 'offline'"):
         SourceFetcher(mode="offline").fetch(source, "76165")
 
@@ -137,6 +143,7 @@ def test_the_origin_of_a_file_says_when_it_is_a_sample(tmp_path, monkeypatch):
         page="",
         snapshot="consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv",
         url="https://x",
+        cadence=DAILY,
     )
     assert "SAMPLE" in SourceFetcher().fetch(source, "76165").metadata()["origin"]
     local = tmp_path / "irve.csv"

@@ -19,13 +19,13 @@ configured an alert is only written to the sensor's log. They never start a run.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
 
+from cle_pipeline.lib.abandoned_runs import ABANDONED_TAG
 from cle_pipeline.lib.alerts import (
     Alert,
     AlertChannels,
@@ -36,7 +36,7 @@ from cle_pipeline.lib.alerts import (
     gone_stale,
     run_failed,
 )
-from cle_pipeline.lib.errors import innermost_cause
+from cle_pipeline.lib.errors import StepFailure, step_failures
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
 
 # A tick reads at most this many finished runs of each status; the rest wait for the next one.
@@ -156,30 +156,21 @@ def check_results(instance: dg.DagsterInstance, run_id: str, graph: Any) -> list
     return list(latest.values())
 
 
-def step_failures(instance: dg.DagsterInstance, run_id: str) -> Iterator[tuple[str, str, str]]:
-    """(step, error class, first line of the user's error) of each failed step of the run."""
+def failures_of_run(instance: dg.DagsterInstance, run_id: str) -> list[StepFailure]:
+    """The failed steps of a finished run, read from the instance."""
     connection = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
-    for record in connection.records:
-        event = record.event_log_entry.dagster_event
-        if event is None or event.step_failure_data is None:
-            continue
-        error = innermost_cause(event.step_failure_data.error)
-        if error is None:
-            yield event.step_key or "?", "", "failed"
-            continue
-        first_line = error.message.strip().splitlines()[0] if error.message.strip() else ""
-        yield event.step_key or "?", error.cls_name or "", first_line
+    return step_failures(record.event_log_entry.dagster_event for record in connection.records)
 
 
 @dg.sensor(
     name="alert_on_failed_checks_and_runs",
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Sends an alert (chat webhook, e-mail) when a check of a published dataset "
-    "fails (the commune, dataset, check, number of failing rows with a sample, a link to the "
-    "run), once per failure, and a notice when it passes again; and when a run fails for "
-    "another reason (a source that cannot be read). Configured by CLE_ALERT_WEBHOOK_URL, "
-    "CLE_SMTP_* and CLE_ALERT_EMAIL_*; without them, alerts are only logged here.",
+    description="Envoie une alerte (webhook de messagerie, courriel) quand un contrôle d'un jeu "
+    "publié échoue (commune, jeu, contrôle, nombre de lignes en échec avec un échantillon, lien "
+    "vers le run), une fois par échec, et un avis quand il repasse ; et quand un run échoue "
+    "pour une autre raison (une source illisible). Réglé par CLE_ALERT_WEBHOOK_URL, CLE_SMTP_* "
+    "et CLE_ALERT_EMAIL_* ; sans eux, les alertes sont seulement journalisées ici.",
 )
 def alert_on_failed_checks_and_runs(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings
@@ -212,14 +203,15 @@ def alert_on_failed_checks_and_runs(
                 sent.append(send(alerts, check_recovered(commune, result, link), context))
                 del state.failing[result.key]
         if run.failed:
-            failures = list(step_failures(instance, run.run_id))
             others = [
-                (step, f"{cls}: {line}")
-                for step, cls, line in failures
-                if cls != CHECK_FAILURE_ERROR
+                (failure.step_key, f"{failure.error_class}: {failure.first_line or 'failed'}")
+                for failure in failures_of_run(instance, run.run_id)
+                if failure.error_class != CHECK_FAILURE_ERROR
             ]
-            if others or not failed_checks:
-                dagster_run = instance.get_run_by_id(run.run_id)
+            dagster_run = instance.get_run_by_id(run.run_id)
+            # A run failed for its lost process was told by whoever found it.
+            told = dagster_run is not None and ABANDONED_TAG in dagster_run.tags
+            if (others or not failed_checks) and not told:
                 job = dagster_run.job_name if dagster_run else "?"
                 sent.append(send(alerts, run_failed(commune, job, others, link), context))
         state.after = run.storage_id
@@ -231,9 +223,10 @@ def alert_on_failed_checks_and_runs(
     name="alert_on_stale_assets",
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Sends an alert when a source or published dataset goes stale (its freshness "
-    "policy fails: not rebuilt for longer than its publisher's rhythm allows, tag `cadence`), "
-    "and a notice when it is fresh again. Reads the states of the freshness daemon.",
+    description="Envoie une alerte quand une source ou un jeu publié n'est plus à jour (sa "
+    "politique de fraîcheur échoue : pas reconstruit depuis plus longtemps que le rythme de "
+    "son producteur ne le permet, tag `cadence`), et un avis quand il l'est de nouveau. Lit "
+    "les états du démon de fraîcheur.",
 )
 def alert_on_stale_assets(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings

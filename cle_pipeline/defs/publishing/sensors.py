@@ -18,7 +18,7 @@ import os
 import dagster as dg
 
 from cle_pipeline.defs.publishing.assets import publication_key
-from cle_pipeline.lib.sheet import dataset_ids
+from cle_pipeline.defs.publishing.sheets import dataset_ids
 
 
 def checked_content(
@@ -79,7 +79,7 @@ def publication_sensor() -> dg.Definitions:
         default_status=dg.DefaultSensorStatus.RUNNING
         if running
         else dg.DefaultSensorStatus.STOPPED,
-        description="Publishes a dataset to data.gouv.fr when a new content of it has passed "
-        "its blocking checks (run key: dataset id + sha256 of the file).",
+        description="Publie un jeu sur data.gouv.fr quand un nouveau contenu a passé ses "
+        "contrôles bloquants (clé de run : identifiant du jeu + sha256 du fichier).",
     )(publication_requests)
     return dg.Definitions(sensors=[sensor])

@@ -31,12 +31,28 @@ import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.errors import SourceFormatError
-from cle_pipeline.lib.inbox import LINE, InboxTable, newest_file, read_table
+from cle_pipeline.lib.inbox import (
+    LINE,
+    CommuneFileKind,
+    InboxSource,
+    InboxTable,
+    newest_file,
+    read_table,
+)
 from cle_pipeline.lib.normalise import name_key
 from cle_pipeline.lib.settings import CommuneSettings
 
 FILE_PATTERN = r"defibrillateurs.*"
 SUFFIXES = (".csv", ".xlsx")
+# What the inbox sensor watches for this source: the completion table.
+SOURCE = InboxSource(
+    id="defibrillateurs_inbox",
+    files=(
+        CommuneFileKind(
+            FILE_PATTERN, SUFFIXES, check=lambda path: read_completion(path, path.name)
+        ),
+    ),
+)
 # How far (in metres) a position given by the commune may be from the register's: the same
 # device, its coordinates rounded or read off a map.
 POSITION_TOLERANCE_METRES = 15.0

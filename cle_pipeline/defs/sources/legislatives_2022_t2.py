@@ -4,7 +4,7 @@ Ministry of the Interior, `resultats-par-niveau-burvot-t2-france-entiere.txt`, o
 polling station that voted again: `;`, latin-1, a header naming ONE candidate block while each
 row repeats it for each of the 2 (sometimes 3) candidates, each block with the candidate's
 `Nuance` (8 fields). A constituency whose deputy was elected in round 1 has no row. Read line
-by line by `lib.elections`: never whole, never by a reader that trusts the header.
+by line by `election_results.py`: never whole, never by a reader that trusts the header.
 """
 
 from __future__ import annotations
@@ -14,7 +14,12 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline.lib.elections import LEGISLATIVE, read_commune_results, results_metadata
+from cle_pipeline.defs.sources.election_results import (
+    LEGISLATIVE,
+    read_commune_results,
+    results_metadata,
+)
+from cle_pipeline.lib.cadence import NEVER
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 
@@ -26,6 +31,7 @@ SOURCE = Source(
     page="https://www.data.gouv.fr/fr/datasets/elections-legislatives-des-12-et-19-juin-2022-resultats-definitifs-du-second-tour/",
     url="https://www.data.gouv.fr/fr/datasets/r/cada247a-6528-44e7-8308-30c0c335a4b2",
     snapshot="resultats-par-niveau-burvot-t2-france-entiere.txt",
+    cadence=NEVER,
 )
 
 
