@@ -13,6 +13,7 @@ import pytest
 from cle_pipeline.defs.datasets.defibrillateurs.assets import (
     PERSONAL_CONTACTS,
     availability,
+    completion_not_finished,
     completion_of,
     defibrillateurs_checks,
     devices_outside_commune,
@@ -21,7 +22,6 @@ from cle_pipeline.defs.datasets.defibrillateurs.assets import (
     exclusion_reasons,
     personal_contacts_published,
     published_devices,
-    withheld_fields_completed,
 )
 from cle_pipeline.defs.datasets.defibrillateurs.schema import (
     WITHHELD_REQUIRED,
@@ -48,10 +48,9 @@ CHECKS = [
     "coordinates_inside_commune",
     "one_row_per_num_serie",
     "personal_contacts_withheld",
+    "withheld_fields_completed",  # a warning: never holds the file back
     "rows_against_last_release",
 ]
-# Every check of the dataset: its blocking checks, and the WARN check of the completed fields.
-ALL_CHECKS = [*CHECKS, "withheld_fields_completed"]
 COMPLETION = PROJECT_ROOT / "data" / "inbox" / "76165" / "defibrillateurs.csv"
 RULES = [
     Rule("coordinates_inside_commune", "", devices_outside_commune),
@@ -84,7 +83,7 @@ def outcomes(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def test_caudebec_defibrillators(materialize, tmp_path):
     result = materialize("defibrillateurs")
-    assert check_outcomes(result) == {f"defibrillateurs:{name}": True for name in ALL_CHECKS}
+    assert check_outcomes(result) == {f"defibrillateurs:{name}": True for name in CHECKS}
     published = published_csv(tmp_path, "76165", "defibrillateurs")
     assert list(published.columns) == list(Defibrillateurs.to_schema().columns)
     assert published["nom"].tolist() == [
@@ -169,11 +168,9 @@ def test_without_completion_the_six_withheld_fields_are_missing_and_a_warning_li
     shutil.copytree(COMPLETION.parent, inbox / "76165")
     (inbox / "76165" / COMPLETION.name).unlink()
     result = materialize("defibrillateurs", inbox_dir=inbox)
-    outcomes = check_outcomes(result)
     # Non-blocking: the file is published all the same.
-    assert outcomes == {
-        **{f"defibrillateurs:{name}": True for name in CHECKS},
-        "defibrillateurs:withheld_fields_completed": False,
+    assert check_outcomes(result) == {
+        f"defibrillateurs:{name}": name != "withheld_fields_completed" for name in CHECKS
     }
     (warning,) = [
         e
@@ -181,22 +178,48 @@ def test_without_completion_the_six_withheld_fields_are_missing_and_a_warning_li
         if e.check_name == "withheld_fields_completed"
     ]
     assert warning.severity == dg.AssetCheckSeverity.WARN
-    assert warning.metadata["devices_missing_fields"].value == 3
-    missing = [
-        [cell.strip() for cell in line.strip("|").split("|")]
-        for line in warning.metadata["missing"].value.splitlines()[2:]
-    ]
-    six = "tel1, fab_rais, modele, num_serie, expt_tel1, expt_email"
-    assert missing == [
-        ["1", "Mairie de Caudebec-lès-Elbeuf", six],
-        ["2", "Salle des sports Exemple", six],
-        ["3", "Pharmacie Exemple", six],
-    ]
+    assert warning.metadata["failing_rows"].value == 3
     errors = validata_errors(tmp_path / "published" / "76165" / "defibrillateurs.csv")
     assert len(errors) == 18  # what Validata reported on the published file (issue 9)
     assert {(field, kind) for _, field, kind in errors} == {
         (field, "constraint-error") for field in WITHHELD_REQUIRED
     }
+
+
+def test_the_warning_lists_devices_with_fields_missing_and_lines_that_complete_nothing(tmp_path):
+    geodae = cut_commune(SNAPSHOT, CAUDEBEC, "x")
+    completion = completion_file(
+        tmp_path, "c_gid;num_serie;modele\n30412;A1;M\n61233;A2;M\n121905;;M\n"
+    )
+    table = published_devices(geodae, CAUDEBEC, completion)[0]
+    failures = completion_not_finished(table, CAUDEBEC, geodae, completion)
+    assert failures.to_dict("records") == [
+        {
+            "row": 1,
+            "nom": "Mairie de Caudebec-lès-Elbeuf",
+            "ligne_source": None,
+            "problem": "missing tel1, fab_rais, expt_tel1, expt_email",
+        },
+        {
+            "row": 2,
+            "nom": "Salle des sports Exemple",
+            "ligne_source": None,
+            "problem": "missing tel1, fab_rais, modele, num_serie, expt_tel1, expt_email",
+        },
+        {
+            "row": 3,
+            "nom": "Pharmacie Exemple",
+            "ligne_source": None,
+            "problem": "missing tel1, fab_rais, num_serie, expt_tel1, expt_email",
+        },
+        {
+            "row": None,
+            "nom": None,
+            "ligne_source": 3,
+            "problem": "device 61233 is left out of the dataset (not in working order "
+            "(Hors service))",
+        },
+    ]
 
 
 def completion_file(tmp_path, text: str) -> pd.DataFrame:
@@ -296,8 +319,7 @@ def test_elbeuf_passes_with_its_own_devices(materialize, tmp_path):
     result = materialize("defibrillateurs", commune="76231")
     # Elbeuf sent no completion file: only the warning fails.
     assert check_outcomes(result) == {
-        **{f"defibrillateurs:{name}": True for name in CHECKS},
-        "defibrillateurs:withheld_fields_completed": False,
+        f"defibrillateurs:{name}": name != "withheld_fields_completed" for name in CHECKS
     }
     published = published_csv(tmp_path, "76231", "defibrillateurs")
     assert published["nom"].tolist() == ["Hôtel de ville d'Elbeuf", "Piscine Exemple"]
@@ -513,9 +535,7 @@ def test_a_duplicated_serial_number_fails_and_empty_ones_do_not():
 def test_the_checks_definition_runs_the_rules_in_this_order():
     specs = list(defibrillateurs_checks.check_specs)
     assert [spec.name for spec in specs] == CHECKS
-    assert all(spec.blocking for spec in specs)
-    (warning,) = withheld_fields_completed.check_specs
-    assert (warning.name, warning.blocking) == ("withheld_fields_completed", False)
+    assert [spec.name for spec in specs if not spec.blocking] == ["withheld_fields_completed"]
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 Géo'DAE's open data withholds six fields the schema requires (`WITHHELD_REQUIRED`); the commune,
 operator of its own devices, completes them with its file (source `defibrillateurs_inbox`),
 matched to the register's devices by Géo'DAE id or by position. Without it they stay empty and
-the WARN check `withheld_fields_completed` lists them.
+the warning (non-blocking rule) `withheld_fields_completed` lists them.
 """
 
 import math
@@ -321,17 +321,28 @@ def personal_contacts_published(frame: pd.DataFrame, commune: Commune) -> pd.Dat
     return pd.DataFrame(found, columns=["row", "nom", "column", "value"])
 
 
-def withheld_fields_missing(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per published device with a field of `WITHHELD_REQUIRED` empty: which ones."""
+def completion_not_finished(
+    frame: pd.DataFrame,
+    commune: Commune,
+    geodae: pd.DataFrame,
+    defibrillateurs_inbox: pd.DataFrame,
+) -> pd.DataFrame:
+    """What the commune's completion leaves undone: one row per published device with a field
+    of `WITHHELD_REQUIRED` empty (`row`, `nom`, the fields), then one per line of its file that
+    completes no published device (`ligne_source`, why)."""
     empty = frame[list(WITHHELD_REQUIRED)].map(blank_to_none).isna()
-    missing = empty.apply(lambda flags: ", ".join(flags.index[flags]), axis=1)
-    return (
-        pd.DataFrame(
-            {"row": frame.index[empty.any(axis=1)] + 1, "nom": frame.loc[empty.any(axis=1), "nom"]}
-        )
-        .assign(missing=missing[empty.any(axis=1)])
-        .reset_index(drop=True)
-    )
+    found = [
+        {"row": position + 1, "nom": frame.iloc[position]["nom"], "ligne_source": None,
+         "problem": "missing " + ", ".join(empty.columns[flags])}
+        for position, flags in enumerate(empty.to_numpy())
+        if flags.any()
+    ]  # fmt: skip
+    _, unused = completion_of(geodae, exclusion_reasons(geodae), defibrillateurs_inbox)
+    found += [
+        {"row": None, "nom": None, "ligne_source": line, "problem": reason}
+        for line, reason in zip(unused["ligne_source"], unused["reason"], strict=True)
+    ]
+    return pd.DataFrame(found, columns=["row", "nom", "ligne_source", "problem"], dtype=object)
 
 
 @SHEET.describes
@@ -404,43 +415,16 @@ defibrillateurs_checks = dataset_checks(
             "« p.nom@ »).",
             personal_contacts_published,
         ),
+        Rule(
+            "withheld_fields_completed",
+            "Avertissement, non bloquant : chaque appareil publié a les six champs exigés par le "
+            "schéma DAE que Géo'DAE ne diffuse pas (tel1, fab_rais, modele, num_serie, "
+            "expt_tel1, expt_email), complétés par le fichier defibrillateurs*.csv|xlsx de la "
+            "commune, et chaque ligne de ce fichier complète un appareil publié. Sans ce "
+            "fichier, le jeu est publié mais n'est pas entièrement conforme au schéma.",
+            completion_not_finished,
+            inputs=("geodae", "defibrillateurs_inbox"),
+            blocking=False,
+        ),
     ],
 )
-
-
-@dg.asset_check(
-    asset=defibrillateurs,
-    name="withheld_fields_completed",
-    blocking=False,
-    additional_ins={
-        "geodae": dg.AssetIn("geodae"),
-        "defibrillateurs_inbox": dg.AssetIn("defibrillateurs_inbox"),
-    },
-    description="Avertissement, non bloquant : chaque appareil publié a les six champs exigés "
-    "par le schéma DAE que Géo'DAE ne diffuse pas (tel1, fab_rais, modele, num_serie, "
-    "expt_tel1, expt_email), complétés par le fichier defibrillateurs*.csv|xlsx de la "
-    "commune ; chaque ligne de ce fichier complète un appareil publié.",
-)
-def withheld_fields_completed(
-    defibrillateurs: pd.DataFrame, geodae: pd.DataFrame, defibrillateurs_inbox: pd.DataFrame
-) -> dg.AssetCheckResult:
-    missing = withheld_fields_missing(defibrillateurs)
-    _, unused = completion_of(geodae, exclusion_reasons(geodae), defibrillateurs_inbox)
-    metadata: dict[str, object] = {
-        "devices_missing_fields": len(missing),
-        "commune_lines_unused": len(unused),
-    }
-    if len(missing):
-        metadata["missing"] = dg.MetadataValue.md(markdown_table(missing, 50))
-    if len(unused):
-        metadata["unused_lines"] = dg.MetadataValue.md(markdown_table(unused, 50))
-    return dg.AssetCheckResult(
-        passed=missing.empty and unused.empty,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata=metadata,
-        description=None
-        if missing.empty
-        else "Le fichier n'est pas entièrement conforme au schéma DAE : déposez "
-        "defibrillateurs.csv (identifiant Géo'DAE ou position, et les six champs) dans le "
-        "dossier de la commune.",
-    )
