@@ -69,6 +69,8 @@ def process_alive(pid: int, started: str | None) -> bool:
 
 @dataclass(frozen=True)
 class AbandonedRun:
+    """A run still marked started whose process is gone."""
+
     run_id: str
     job_name: str
     pid: int

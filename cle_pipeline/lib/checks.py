@@ -22,8 +22,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from cle_pipeline.lib.fetch import SourceFetcher
-from cle_pipeline.lib.geo import Commune
-from cle_pipeline.lib.metadata import markdown_table
+from cle_pipeline.lib.geo import Commune, outside_commune
+from cle_pipeline.lib.inbox import SPREADSHEET_ROWS
+from cle_pipeline.lib.metadata import markdown_table, table_of_rows
 from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import previous_rows, write_release
 from cle_pipeline.lib.release_companions import dataset_run_metadata, write_companions
@@ -57,8 +58,35 @@ class Rule:
     blocking: bool = True
 
 
+def coordinates_inside_commune(
+    description: str,
+    shown: Sequence[str],
+    *,
+    lon: str | None = None,
+    lat: str | None = None,
+    lon_lat: str | None = None,
+    unplaced_pass: bool = False,
+    row_numbers: bool = False,
+) -> Rule:
+    """The one rule `coordinates_inside_commune` of every dataset with positions: the rows whose
+    point (`lon`/`lat` columns, or one `lon_lat` column) is outside the commune's outline or
+    unreadable (see `geo.outside_commune`), with their `shown` columns, and their 1-based
+    `row` when `row_numbers`."""
+
+    def points_outside(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+        outside = outside_commune(
+            frame, commune, lon, lat, lon_lat=lon_lat, unplaced_pass=unplaced_pass
+        )
+        failing = frame.loc[outside, list(shown)]
+        return failing.assign(row=frame.index[outside] + 1) if row_numbers else failing
+
+    return Rule("coordinates_inside_commune", description, points_outside)
+
+
 @dataclass(frozen=True)
 class Outcome:
+    """One check's verdict: its name, the failing rows (empty when it passed), its rule."""
+
     name: str
     failures: pd.DataFrame
     description: str
@@ -66,11 +94,16 @@ class Outcome:
 
     @property
     def passed(self) -> bool:
+        """No failing row."""
         return self.failures.empty
 
 
-def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
-    """Every failure of `frame` against `model`: column, rule, bad value and the row.
+def schema_failures(
+    model: type[pa.DataFrameModel], frame: pd.DataFrame, key: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Every failure of `frame` against `model`: the row, its `key` (the dataset's identifying
+    columns, e.g. `id_pdc_itinerance`, so that a person can find the row elsewhere than by its
+    number), column, rule and bad value.
 
     The row is its 1-based position, in a column `row`; when the frame's index is named (e.g.
     `ligne_source`, the line of each row in a file the commune supplied), it is the index
@@ -94,15 +127,31 @@ def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.D
             where = rows.astype("Int64")
         else:
             where = cases["index"]  # labels that are not numbers (e.g. identifiers)
+        labels = cases["index"].tolist()
+        found = [label_ is not None and label_ in frame.index for label_ in labels]
+        located: dict[str, pd.Series] = {}
+        # A file the commune supplied: the row its spreadsheet shows beside the text line.
+        spreadsheet_rows = frame.attrs.get(SPREADSHEET_ROWS) if named else None
+        if spreadsheet_rows:
+            located[SPREADSHEET_ROWS] = pd.Series(
+                [spreadsheet_rows.get(line) for line in where], index=cases.index, dtype="Int64"
+            )
+        for name in (name for name in key if name in frame.columns):
+            located[name] = pd.Series(
+                [frame.at[at, name] if ok else None for at, ok in zip(labels, found, strict=True)],
+                index=cases.index,
+                dtype=object,
+            )
         return pd.DataFrame(
             {
                 label: where,
+                **located,
                 "column": cases["column"],
                 "rule": cases["check"].astype(str),
                 "value": cases["failure_case"].astype(str),
             }
         ).reset_index(drop=True)
-    return pd.DataFrame(columns=[label, "column", "rule", "value"])
+    return pd.DataFrame(columns=[label, *key, "column", "rule", "value"])
 
 
 def evaluate(
@@ -111,9 +160,11 @@ def evaluate(
     rules: Sequence[Rule],
     commune: Commune,
     inputs: Mapping[str, Any] | None = None,
+    key: Sequence[str] = (),
 ) -> list[Outcome]:
-    """The schema and every rule against a frame; pure, so tests need no Dagster."""
-    outcomes = [Outcome("schema", schema_failures(model, frame), "pandera model")]
+    """The schema and every rule against a frame; pure, so tests need no Dagster. `key`: the
+    dataset's identifying columns, given with each row failing the schema."""
+    outcomes = [Outcome("schema", schema_failures(model, frame, key), "pandera model")]
     for rule in rules:
         # A rule on a frame that already fails its schema may meet unexpected values.
         try:
@@ -128,6 +179,9 @@ def evaluate(
 def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> dg.AssetCheckResult:
     metadata: dict[str, Any] = {"failing_rows": len(outcome.failures), **extra}
     if not outcome.passed:
+        # Shown inline by the UI, values exactly as they are; the markdown copy is what the
+        # alerts quote.
+        metadata["failing_rows_sample"] = table_of_rows(outcome.failures, SAMPLE_SIZE)
         metadata["failure_sample"] = dg.MetadataValue.md(
             markdown_table(outcome.failures, SAMPLE_SIZE)
         )
@@ -203,7 +257,7 @@ def dataset_checks(
             accepted_datasets(settings.accept_drop),
         )
         outcomes = [
-            *evaluate(frame, model, rules, commune, inputs),
+            *evaluate(frame, model, rules, commune, inputs, key=sheet.key),
             Outcome(VOLUME_CHECK, verdict.failures, descriptions[VOLUME_CHECK]),
         ]
         if all(outcome.passed for outcome in outcomes if outcome.blocking):

@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 
 from cle_pipeline.defs.datasets.defibrillateurs.assets import (
+    COORDINATES_INSIDE_COMMUNE,
     PERSONAL_CONTACTS,
     availability,
     completion_not_finished,
     completion_of,
     defibrillateurs_checks,
-    devices_outside_commune,
     duplicated_serial_numbers,
     exclusion_reason,
     exclusion_reasons,
@@ -53,7 +53,7 @@ CHECKS = [
 ]
 COMPLETION = PROJECT_ROOT / "data" / "inbox" / "76165" / "defibrillateurs.csv"
 RULES = [
-    Rule("coordinates_inside_commune", "", devices_outside_commune),
+    COORDINATES_INSIDE_COMMUNE,
     Rule("one_row_per_num_serie", "", duplicated_serial_numbers),
     Rule("personal_contacts_withheld", "", personal_contacts_published),
 ]
