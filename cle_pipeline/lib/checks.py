@@ -25,6 +25,7 @@ from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune, outside_commune
 from cle_pipeline.lib.inbox import SPREADSHEET_ROWS
 from cle_pipeline.lib.metadata import markdown_table, table_of_rows
+from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import previous_rows, write_release
 from cle_pipeline.lib.release_companions import dataset_run_metadata, write_companions
@@ -81,6 +82,38 @@ def coordinates_inside_commune(
         return failing.assign(row=frame.index[outside] + 1) if row_numbers else failing
 
     return Rule("coordinates_inside_commune", description, points_outside)
+
+
+def one_row_per(
+    name: str,
+    description: str,
+    keys: Sequence[str] | None,
+    shown: Sequence[str],
+    *,
+    blank_keys_pass: bool = False,
+    line_column: str | None = None,
+    with_index: bool = False,
+) -> Rule:
+    """The one uniqueness rule of the datasets: the rows whose `keys` (those of them the frame
+    has; every column when None) repeat another row's, with their `shown` columns.
+
+    `blank_keys_pass`: a row with a blank key is no duplicate (a key the open data may leave
+    empty); `line_column`: the row's 1-based number under that name; `with_index`: the frame's
+    index as a column (e.g. `ligne_source`, the line in the commune's file).
+    """
+
+    def repeated_rows(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+        present = [key for key in keys if key in frame] if keys is not None else list(frame)
+        values = frame[present].map(blank_to_none) if blank_keys_pass else frame[present]
+        repeated = values.duplicated(keep=False)
+        if blank_keys_pass:
+            repeated &= values.notna().all(axis=1)
+        failing = frame.loc[repeated, [column for column in shown if column in frame]]
+        if line_column:
+            failing = failing.assign(**{line_column: frame.index[repeated.to_numpy()] + 1})
+        return failing.reset_index() if with_index else failing
+
+    return Rule(name, description, repeated_rows)
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ import pytest
 
 from cle_pipeline.defs.datasets.defibrillateurs.assets import (
     COORDINATES_INSIDE_COMMUNE,
+    ONE_ROW_PER_NUM_SERIE,
     PERSONAL_CONTACTS,
     availability,
     completion_not_finished,
     completion_of,
     defibrillateurs_checks,
-    duplicated_serial_numbers,
     exclusion_reason,
     exclusion_reasons,
     personal_contacts_published,
@@ -54,7 +54,7 @@ CHECKS = [
 COMPLETION = PROJECT_ROOT / "data" / "inbox" / "76165" / "defibrillateurs.csv"
 RULES = [
     COORDINATES_INSIDE_COMMUNE,
-    Rule("one_row_per_num_serie", "", duplicated_serial_numbers),
+    ONE_ROW_PER_NUM_SERIE,
     Rule("personal_contacts_withheld", "", personal_contacts_published),
 ]
 
