@@ -17,10 +17,12 @@ import logging
 import os
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 import dagster as dg
 
 from cle_pipeline.definitions import defs
+from cle_pipeline.defs.resources import empty_variables
 from cle_pipeline.defs.sources.cog_communes import cog_table, current_commune_codes
 from cle_pipeline.lib.abandoned_runs import process_tags, tell_abandoned_runs
 from cle_pipeline.lib.errors import SourceError
@@ -33,6 +35,7 @@ from cle_pipeline.lib.partitions import (
     register_communes,
     requested_communes,
 )
+from cle_pipeline.lib.run_summary import failure_lines, write_traces
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
 
 
@@ -43,6 +46,11 @@ def dagster_instance() -> dg.DagsterInstance:
         if os.environ.get("DAGSTER_HOME")
         else dg.DagsterInstance.ephemeral()
     )
+
+
+def run_log_path(instance: dg.DagsterInstance, run_id: str) -> Path:
+    """Where the full errors of a run go: `logs/<run id>.log` in the instance's folder."""
+    return Path(instance.root_directory) / "logs" / f"{run_id}.log"
 
 
 def summarize(result: dg.ExecuteInProcessResult, definitions: dg.Definitions) -> list[str]:
@@ -123,6 +131,7 @@ def run_tags(communes: list[str], sources: SourceFetcher) -> dict[str, str]:
 
 
 def main() -> int:
+    """`make demo`: builds every dataset of the commune, prints one line each; 1 on failure."""
     definitions = defs()
     # Resolved as the run will resolve them (EnvVar values and defaults included).
     needed = {name: definitions.resources[name] for name in ("settings", "sources", "alerts")}
@@ -135,6 +144,8 @@ def main() -> int:
             print(f"cle-pipeline: {error}", file=sys.stderr)
             return 2
     print(f"cle-pipeline: commune(s) {', '.join(communes)}, sources in {sources.mode} mode")
+    for notice in empty_variables():
+        print(f"  ({notice})")
     if sources.mode == "snapshot":
         print("  (embedded snapshots: SAMPLE values, not official figures)")
     instance = dagster_instance()
@@ -143,8 +154,9 @@ def main() -> int:
         print(f"  {subject}")
     register_communes(instance, communes)
     job = definitions.resolve_job_def("build_commune")
-    # Dagster's step-by-step log is for the UI; the terminal gets warnings and the summary.
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    # Dagster's step-by-step log (tracebacks included) is for the UI and the log file; the
+    # terminal gets the summary and one line per failure.
+    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     succeeded = True
     for commune in communes:
         result = job.execute_in_process(
@@ -155,9 +167,14 @@ def main() -> int:
             raise_on_error=False,
         )
         print(f"\n== commune {commune}")
-        for step_key, message in step_failures(result).items():
-            print(f"FAILED {step_key}: {message}")
         print("\n".join(summarize(result, definitions)))
+        failures = failure_lines(result.all_events, alerts.run_url(result.run_id))
+        if failures:
+            print()
+            print("\n".join(failures))
+        traces = write_traces(result.all_events, run_log_path(instance, result.run_id))
+        if traces:
+            print(f"Full errors (stack traces): {traces}")
         succeeded &= result.success and all(
             evaluation.passed for evaluation in result.get_asset_check_evaluations()
         )

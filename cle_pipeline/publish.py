@@ -42,6 +42,7 @@ def outcomes(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, Any]]:
 
 
 def main() -> int:
+    """`make publish`: publishes every checked dataset, prints one line each; 1 on failure."""
     definitions = defs()
     # Resolved as a run would resolve them (EnvVar values included).
     needed = {name: definitions.resources[name] for name in ("settings", "datagouv", "alerts")}

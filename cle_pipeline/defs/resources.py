@@ -18,18 +18,39 @@ def _env_or(name: str, default: str) -> dg.EnvVar | str:
     return dg.EnvVar(name) if os.environ.get(name) else default
 
 
+# What an empty variable falls back to (`CLE_COMMUNE=""` builds 76165): said to the user by
+# `empty_variables`, since a shell script exporting an unset value is easy to miss.
+DEFAULTS_OF_EMPTY = {
+    "CLE_COMMUNE": "76165",
+    "CLE_SOURCE_MODE": "snapshot",
+    "CLE_OUTPUT_DIR": "data/published",
+    "CLE_INBOX_DIR": "data/inbox",
+    "CLE_CACHE_DIR": "data/cache",
+}
+
+
+def empty_variables() -> list[str]:
+    """One line per variable that is set but empty, saying which default it means."""
+    return [
+        f"{name} is set but empty: the default, {default}, is used"
+        for name, default in DEFAULTS_OF_EMPTY.items()
+        if name in os.environ and not os.environ[name].strip()
+    ]
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
+    """The resources every asset shares, configured from the environment."""
     return dg.Definitions(
         resources={
             "settings": CommuneSettings(
-                commune=_env_or("CLE_COMMUNE", "76165"),
+                commune=_env_or("CLE_COMMUNE", DEFAULTS_OF_EMPTY["CLE_COMMUNE"]),
                 output_dir=_env_or("CLE_OUTPUT_DIR", ""),
                 inbox_dir=_env_or("CLE_INBOX_DIR", ""),
                 accept_drop=_env_or("CLE_ACCEPT_DROP", ""),
             ),
             "sources": SourceFetcher(
-                mode=_env_or("CLE_SOURCE_MODE", "snapshot"),
+                mode=_env_or("CLE_SOURCE_MODE", DEFAULTS_OF_EMPTY["CLE_SOURCE_MODE"]),
                 cache_dir=_env_or("CLE_CACHE_DIR", ""),
             ),
             # Values between steps, one folder per commune (CLE_STORAGE_DIR, default the

@@ -94,6 +94,7 @@ class Publication:
     sample: bool
 
     def metadata(self) -> dict[str, Any]:
+        """What the publication asset shows: the action taken, where, and the dataset's page."""
         metadata: dict[str, Any] = {
             "action": self.action,
             "target": self.api_url,
@@ -114,6 +115,7 @@ class Publication:
 
 # -- what is sent (pure) ---------------------------------------------------------------------
 def is_production(api_url: str) -> bool:
+    """Whether `api_url` is the real www.data.gouv.fr."""
     return (urlsplit(api_url).hostname or "").lower() in PRODUCTION_HOSTS
 
 
@@ -124,6 +126,7 @@ def slugify(text: str) -> str:
 
 
 def dataset_title(sheet: DatasetSheet, release: Release) -> str:
+    """The dataset's title on data.gouv.fr, marked as a sample when it is one."""
     title = f"{sheet.title} — {release.commune_name}"
     return f"{title} (échantillon)" if release.sample else title
 
@@ -150,6 +153,7 @@ def dataset_payload(sheet: DatasetSheet, release: Release, organization_id: str)
 
 
 def resource_payload(sheet: DatasetSheet) -> dict[str, Any]:
+    """The CSV resource's fields as data.gouv.fr receives them."""
     schema = {"name": sheet.schema[0], "version": sheet.schema[1]} if sheet.schema else None
     return {
         "title": f"{sheet.title} (CSV)",
@@ -185,6 +189,7 @@ def dataset_differences(remote: dict[str, Any], payload: dict[str, Any]) -> list
 
 
 def resource_differences(remote: dict[str, Any], payload: dict[str, Any]) -> list[str]:
+    """The fields of the remote resource that differ from `payload`."""
     schema = remote.get("schema") or None
     remote_schema = (
         {"name": schema.get("name"), "version": schema.get("version")} if schema else None

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+# Dagster's wrappers of a user's exception: DagsterExecutionStepExecutionError, …
+DAGSTER_ERROR_PREFIX = "Dagster"
+
 
 class SourceError(RuntimeError):
     """A national file could not be obtained."""
@@ -18,9 +21,16 @@ class SourceFormatError(SourceError):
 
 
 def innermost_cause(error):
-    """Dagster wraps the user's exception in its own: the innermost cause is the one that
-    explains (the file, column or line the source error names)."""
-    while error is not None and error.cause is not None:
+    """The user's exception behind Dagster's wrappers (a `SerializableErrorInfo` chain): the
+    first error of the chain that is not Dagster's own. That is the project's error, which
+    names the file, column or line; the library error it was raised from (`BadZipFile`,
+    DuckDB's `CSV Error on Line`, `UnicodeDecodeError`) is its cause and says less, so the walk
+    stops before it. A step that failed with Dagster's own error (a blocking check) gives it."""
+    while (
+        error is not None
+        and error.cause is not None
+        and (error.cls_name or "").startswith(DAGSTER_ERROR_PREFIX)
+    ):
         error = error.cause
     return error
 
@@ -36,6 +46,7 @@ class StepFailure:
 
     @property
     def first_line(self) -> str:
+        """The message's first line: what an alert quotes."""
         lines = self.message.strip().splitlines()
         return lines[0] if lines else ""
 

@@ -65,6 +65,7 @@ class Source:
 
     @property
     def env_var(self) -> str:
+        """The variable that overrides the source's location: `CLE_SOURCE_<ID>`."""
         return f"CLE_SOURCE_{self.id.upper()}"
 
     def definition_metadata(self) -> dict[str, Any]:
@@ -80,6 +81,8 @@ class Source:
 
 @dataclass(frozen=True)
 class ResolvedUrl:
+    """Where a resolver found the current file, with the checksum the publisher announces."""
+
     url: str
     checksum_type: str | None = None
     checksum: str | None = None
@@ -99,6 +102,7 @@ class FetchedFile:
     origin: str = "downloaded from the location below"
 
     def metadata(self) -> dict[str, Any]:
+        """What the source asset shows about the file: origin, location, size, sha256, date."""
         return {
             "origin": self.origin,
             "location": dg.MetadataValue.url(self.location)
@@ -143,7 +147,15 @@ class SourceFetcher(dg.ConfigurableResource):
         names = {"commune": commune, "department": department_of(commune)}
         override = os.environ.get(source.env_var, "").strip()
         if override:
-            return override.format(**names)
+            try:
+                return override.format(**names)
+            except (KeyError, IndexError, ValueError) as error:
+                # `{nope}`, `{0}`, a lone `{`: say what may be written.
+                raise SourceError(
+                    f"{source.env_var}={override!r}: unknown placeholder "
+                    f"{{{error.args[0] if isinstance(error, KeyError) else error}}}; only "
+                    "{commune} and {department} are replaced"
+                ) from error
         if self.mode == "snapshot":
             return str(self._snapshot_root() / source.id / source.snapshot.format(**names))
         if self.mode != "online":

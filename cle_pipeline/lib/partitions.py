@@ -98,6 +98,7 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
         return [root / key / name for key in context.asset_partition_keys]
 
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
+        """Pickles the value under its commune's folder (one value per commune of the run)."""
         paths = self._paths(context)
         # A run over several communes returns one value per commune, keyed by its code.
         values = [obj] if len(paths) == 1 else [obj[path.parent.name] for path in paths]
@@ -105,6 +106,7 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
             write_atomically(path, pickle.dumps(value))
 
     def load_input(self, context: dg.InputContext) -> Any:
+        """The value of the run's commune; a clear error when it was never built for it."""
         paths = self._paths(context)
         for path in paths:
             if not path.is_file():

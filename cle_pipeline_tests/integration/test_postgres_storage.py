@@ -41,7 +41,7 @@ def postgres_home(
 
 
 def test_the_postgres_variant_differs_from_dagster_yaml_only_by_its_storage():
-    embedded = yaml.safe_load((PROJECT_ROOT / "deploy" / "dagster.yaml").read_text())
+    embedded = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text())
     variant = yaml.safe_load(POSTGRES_INSTANCE.read_text())
     assert "storage" not in embedded  # SQLite under DAGSTER_HOME: the default of `make demo`
     assert variant.pop("storage")["postgres"]["postgres_db"]["password"] == {
@@ -95,15 +95,13 @@ def test_runs_and_event_log_go_to_postgres_and_a_second_instance_reads_them(
                 result.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
             ).records
         ]
-        assert (
-            {f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed for e in evaluations}
-            == (check_outcomes(result))
-            == {
-                "naissances_deces:schema": True,
-                "naissances_deces:every_year_present_once": True,
-                "naissances_deces:rows_against_last_release": True,
-            }
-        )
+        stored = {f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed for e in evaluations}
+        assert stored == check_outcomes(result)
+        assert stored == {
+            "naissances_deces:schema": True,
+            "naissances_deces:every_year_present_once": True,
+            "naissances_deces:rows_against_last_release": True,
+        }
 
 
 def test_a_sensor_started_on_postgres_is_running_for_every_instance(

@@ -1,5 +1,5 @@
 """The Dagster UI as a user sees it: a real `dagster-webserver` on 127.0.0.1 over a temporary
-DAGSTER_HOME (the project's deploy/dagster.yaml) holding a run of `build_commune` and a run whose
+DAGSTER_HOME (the project's dagster.yaml) holding a run of `build_commune` and a run whose
 check failed; its GraphQL API, and its pages in headless Chromium driven by Selenium.
 
 The browser is Debian's (`/usr/bin/chromium` with `/usr/bin/chromedriver`), which `make test`
@@ -47,6 +47,7 @@ STARTUP_SECONDS = 90
 # What the job build_commune runs.
 BUILT_GROUPS = ("commune_reference", "sources", "published")
 # Caudebec's table, the grant of the Comité des fêtes at 0 €: the check amount_above_zero fails.
+IRVE_SNAPSHOT = "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
 GRANT = "8\u00a0000,00\u00a0€".encode()
 
 ASSET_NODES = """{
@@ -133,8 +134,12 @@ def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
 
 def build_in(instance: dg.DagsterInstance, home: Path, output: Path, inbox: Path) -> str:
     """`build_commune` for 76165 on `instance` (in `home`), then `subventions` again from a
-    table whose grant is 0 €; returns the id of that failed run."""
+    table whose grant is 0 €, and `irve` again from a national file without a row of the
+    commune; returns the id of the failed run."""
     table = inbox / "76165" / "subventions_2022.csv"
+    national_irve = PROJECT_ROOT / "data" / "sources" / "irve" / IRVE_SNAPSHOT
+    header_only = home.parent / "irve_without_the_commune.csv"
+    header_only.write_text(national_irve.read_text(encoding="utf-8").splitlines()[0] + "\n")
     with pytest.MonkeyPatch.context() as patch:
         for name in [name for name in os.environ if name.startswith("CLE_")]:
             patch.delenv(name)
@@ -154,6 +159,13 @@ def build_in(instance: dg.DagsterInstance, home: Path, output: Path, inbox: Path
             asset_selection=[dg.AssetKey("subventions_inbox"), dg.AssetKey("subventions")],
             raise_on_error=False,
         )
+        patch.setenv("CLE_SOURCE_IRVE", str(header_only))
+        assert (
+            defs()
+            .resolve_job_def("build_commune")
+            .execute_in_process(instance=instance, asset_selection=[dg.AssetKey("irve")])
+            .success
+        )
     assert not failed.success
     return failed.run_id
 
@@ -163,7 +175,7 @@ def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webserver]:
     root = tmp_path_factory.mktemp("ui")
     home, output, inbox = root / "dagster_home", root / "published", root / "inbox"
     home.mkdir()
-    shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
     shutil.copytree(PROJECT_ROOT / "data" / "inbox" / "76165", inbox / "76165")
     port = free_port()
     environment = {name: value for name, value in os.environ.items() if not name.startswith("CLE_")}
@@ -247,6 +259,10 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
         assert shown["dagster/column_schema"]["schema"]["columns"], name
         assert shown["preview"]["mdStr"].startswith("|"), name
 
+    # irve, cut last from a national file without the commune: no row, and it says so.
+    [cut] = nodes["irve"]["assetMaterializations"]
+    assert metadata(cut["metadataEntries"])["rows_for_commune"]["intValue"] == 0
+
     [failed] = [
         check
         for check in nodes["subventions"]["assetChecksOrError"]["checks"]
@@ -275,20 +291,21 @@ def test_graphql_shows_the_sensors_and_jobs_with_their_descriptions(webserver):
     assert "Ne publie rien" in jobs["build_commune"]["description"]
 
 
-def test_make_ui_runs_dg_dev():
-    """`dagster dev` prints at every start that `dg dev` supersedes it."""
+def test_make_ui_runs_dg_dev_and_explains_its_warning():
+    """`dagster dev` prints at every start that `dg dev` supersedes it; `dg dev` warns that the
+    top-level `dagster.yaml` "will not be used" (DAGSTER_HOME is `.dagster/`, where the Makefile
+    copies it): `make ui` says so before."""
     dry_run = subprocess.run(
-        ["make", "-n", "ui"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "ui"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert dry_run.stdout.splitlines()[-1] == ".venv/bin/dg dev --host 127.0.0.1 --port 3000"
-
-
-def test_no_instance_settings_where_dg_dev_warns_about_them():
-    """`dg dev` warns that a `dagster.yaml` (or `.yml`) in the folder it runs from "will not be
-    used" when DAGSTER_HOME is elsewhere (`.dagster/`): the settings sit in `deploy/`, and the
-    Makefile copies them into DAGSTER_HOME."""
-    assert not [name for name in ("dagster.yaml", "dagster.yml") if (PROJECT_ROOT / name).exists()]
-    assert (PROJECT_ROOT / "deploy" / "dagster.yaml").is_file()
+    lines = dry_run.stdout.splitlines()
+    assert lines[-1] == ".venv/bin/dg dev --host 127.0.0.1 --port 3000"
+    assert "'will not be used': it is, as copied into DAGSTER_HOME=.dagster" in lines[-2]
+    assert (PROJECT_ROOT / "dagster.yaml").is_file()
 
 
 @pytest.fixture(scope="module")
@@ -371,7 +388,11 @@ def test_the_asset_graph_shows_every_published_dataset(webserver, browser, defin
     shot = tmp_path / "asset_graph_published.png"
     browser.save_screenshot(str(shot))
     assert names_in_view(browser) == set(datasets), f"see {shot}"
-    assert "3 / 4 Passed" in body.text  # subventions, whose amount_above_zero failed
+    subventions_checks = [
+        key for key in graph.asset_check_keys if key.asset_key.path == ["subventions"]
+    ]
+    passed = len(subventions_checks) - 1  # amount_above_zero failed
+    assert f"{passed} / {len(subventions_checks)} Passed" in body.text
     assert shot.stat().st_size > 50_000
 
 
@@ -392,3 +413,31 @@ def test_a_failed_check_shows_its_failing_rows_in_the_browser(webserver, browser
         browser.save_screenshot(str(shot))
     body = page_text(browser)
     assert "Failed" in body and "failing_rows" in body
+
+
+def test_a_source_without_a_row_for_the_commune_says_so_in_the_browser(
+    webserver, browser, tmp_path
+):
+    """The page of `irve`: its French description ending with its next refresh, the link that
+    opens its code, and its last cut, from a file without a row of the commune: 0 rows."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{webserver.url}/assets/irve")
+    shot = tmp_path / "source_without_rows.png"
+    row = "//tr[td[normalize-space()='rows_for_commune']]"
+    try:
+        wait_until(browser, lambda d: d.find_elements(By.XPATH, row))
+    finally:
+        browser.save_screenshot(str(shot))
+    assert browser.find_element(By.XPATH, row).find_elements(By.TAG_NAME, "td")[-1].text == "0"
+    shown = [
+        "Les points de recharge de la commune dans la consolidation nationale IRVE",
+        "Prochaine actualisation : chaque jour à 6 h (heure de Paris",
+        "Source code\nOpen\nirve.py\nin editor",  # the code reference of definitions.py
+    ]
+    body = browser.find_element(By.TAG_NAME, "body")
+    try:
+        wait_until(browser, lambda d: all(text in body.text for text in shown), seconds=10)
+    except Exception:
+        (tmp_path / "source_without_rows.txt").write_text(body.text)
+        raise

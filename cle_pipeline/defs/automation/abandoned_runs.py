@@ -24,6 +24,7 @@ from cle_pipeline.lib.settings import CommuneSettings
 def fail_abandoned_runs(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings
 ) -> dg.SkipReason:
+    """Marks failed the runs whose process is gone, and tells the alert channels once."""
     commune = commune_label(context.instance, settings)
     told = tell_abandoned_runs(context.instance, alerts, commune, context.log)
     return dg.SkipReason(

@@ -48,11 +48,13 @@ FRESH = ("PASS", "WARN")
 
 
 def send(alerts: AlertChannels, alert: Alert, context: dg.SensorEvaluationContext) -> str:
+    """Sends `alert` on every configured channel; its subject, for the tick's summary."""
     alerts.send(alert, context.log)
     return alert.subject
 
 
 def summary(runs: int, sent: list[str]) -> str:
+    """The tick's skip reason: how many finished runs were read, and the alerts sent."""
     read = f"{runs} finished run{'s' if runs != 1 else ''} read"
     return f"{read}; alerts: {'; '.join(sent)}" if sent else f"{read}, nothing to tell"
 
@@ -83,17 +85,21 @@ class RunAlertState:
 
     @classmethod
     def load(cls, cursor: str | None) -> RunAlertState:
+        """The state saved in the sensor's cursor (an empty state without one)."""
         if not cursor:
             return cls()
         saved = json.loads(cursor)
         return cls(after=saved.get("after"), failing=dict(saved.get("failing", {})))
 
     def dump(self) -> str:
+        """The state as the sensor's cursor."""
         return json.dumps({"after": self.after, "failing": self.failing}, sort_keys=True)
 
 
 @dataclass(frozen=True)
 class FinishedRun:
+    """A run that finished after the cursor: its place in the event log, id and outcome."""
+
     storage_id: int
     run_id: str
     failed: bool
@@ -175,6 +181,7 @@ def failures_of_run(instance: dg.DagsterInstance, run_id: str) -> list[StepFailu
 def alert_on_failed_checks_and_runs(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings
 ) -> dg.SensorResult:
+    """One alert per newly failing check or failed run, a notice when a check passes again."""
     state = RunAlertState.load(context.cursor)
     instance = context.instance
     if state.after is None:
@@ -231,6 +238,7 @@ def alert_on_failed_checks_and_runs(
 def alert_on_stale_assets(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings
 ) -> dg.SensorResult:
+    """One alert when an asset's freshness policy fails, a notice when it is fresh again."""
     stale = set(json.loads(context.cursor)["stale"]) if context.cursor else set()
     sent: list[str] = []
     graph = context.repository_def.asset_graph if context.repository_def else None

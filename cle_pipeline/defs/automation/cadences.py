@@ -17,7 +17,7 @@ source or dataset needs nothing here. It gives:
   catalog, asset page): there are no Dagster schedules to look at;
 - a `cadence` tag (filter the asset catalog with `tag:cadence=daily`) and a `FreshnessPolicy`
   (a published dataset is as fresh as its most frequently updated source), shown in the UI and
-  watched by the freshness daemon (`deploy/dagster.yaml`) and the stale-source alert.
+  watched by the freshness daemon (`dagster.yaml`) and the stale-source alert.
 
 Assets of other groups (the publication to data.gouv.fr) get nothing: what publishes is not
 automated here, and stays off until configured. An asset whose module sets its own
@@ -177,12 +177,15 @@ def automate(spec: dg.AssetSpec) -> dg.AssetSpec:
 
 build_sources_and_datasets = dg.AutomationConditionSensorDefinition(
     "build_sources_and_datasets",
-    target=dg.AssetSelection.groups(COMMUNE_REFERENCE_GROUP, SOURCES_GROUP, PUBLISHED_GROUP),
+    # The charts, the map and the site (group valorisation) follow their datasets (eager).
+    target=dg.AssetSelection.groups(
+        COMMUNE_REFERENCE_GROUP, SOURCES_GROUP, PUBLISHED_GROUP, "valorisation"
+    ),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
     description="Relit chaque source nationale au rythme de son producteur (tag `cadence` : "
     "daily, monthly, quarterly, yearly ; jamais pour les élections) et reconstruit chaque jeu "
     "publié quand une source qu'il lit change et que leurs contrôles bloquants ont passé ; le "
-    "CSV d'un jeu est écrit quand ses propres contrôles passent. Ne publie rien sur "
-    "data.gouv.fr.",
+    "CSV d'un jeu est écrit quand ses propres contrôles passent ; redessine ensuite les "
+    "graphiques, la carte et le site. Ne publie rien sur data.gouv.fr.",
 )

@@ -16,6 +16,7 @@ from cle_pipeline.lib.alerts import DEFAULT_UI_URL, AlertChannels
 
 @dg.definitions
 def alert_channels() -> dg.Definitions:
+    """The `alerts` resource: chat webhook and e-mail, as configured by `CLE_*` variables."""
     port = os.environ.get("CLE_SMTP_PORT")
     return dg.Definitions(
         resources={

@@ -59,6 +59,7 @@ def checked_content(
 def publication_requests(
     context: dg.SensorEvaluationContext,
 ) -> dg.SensorResult | dg.SkipReason:
+    """A publication run for each dataset whose checked content changed since its last one."""
     requested: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     graph = context.repository_def.asset_graph  # type: ignore[union-attr]
     run_requests = []
@@ -86,6 +87,7 @@ def publication_requests(
 
 @dg.definitions
 def publication_sensor() -> dg.Definitions:
+    """The publication sensor, running by default only where an API key is configured."""
     # Read when the definitions load, not at import: a deployment without a key never publishes
     # on its own; the UI can still start the sensor.
     running = bool(os.environ.get("DATAGOUV_API_KEY"))

@@ -25,7 +25,7 @@ from cle_pipeline.defs.sources.sirene_etablissements import (
     sirene_address,
     sirene_names,
 )
-from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks, one_row_per
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.inbox import LINE
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
@@ -141,23 +141,9 @@ def invalid_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 
 
 def invalid_siret_keys(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Shops whose SIRET fails its check digit."""
     bad = ~frame["siret"].map(siret_key_valid).astype(bool)
     return frame.loc[bad, ["siret", "nom"]]
-
-
-def duplicated_sirets(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    duplicated = frame["siret"].duplicated(keep=False)
-    return frame.loc[duplicated, ["siret", "nom"]]
-
-
-def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Shops placed by OpenStreetMap outside the commune's outline (unplaced shops pass)."""
-    placed = frame.dropna(subset=["latitude", "longitude"])
-    outside = [
-        not commune.contains(lon, lat)
-        for lon, lat in zip(placed["longitude"], placed["latitude"], strict=True)
-    ]
-    return placed.loc[outside, ["siret", "nom", "latitude", "longitude"]]
 
 
 def commune_file_rows_not_published(
@@ -199,7 +185,9 @@ RULES = [
         "multiple de 5).",
         invalid_siret_keys,
     ),
-    Rule("one_row_per_siret", "Aucun SIRET n'apparaît deux fois.", duplicated_sirets),
+    one_row_per(
+        "one_row_per_siret", "Aucun SIRET n'apparaît deux fois.", ["siret"], ["siret", "nom"]
+    ),
     Rule(
         "opening_hours_syntax",
         "Les horaires, quand ils sont connus, sont acceptés par un véritable analyseur de la "
@@ -207,10 +195,12 @@ RULES = [
         "message), et source_horaires vaut `none` exactement quand ils sont inconnus.",
         invalid_hours,
     ),
-    Rule(
-        "coordinates_inside_commune",
+    coordinates_inside_commune(
         "Chaque commerce placé par OpenStreetMap est dans le contour de la commune.",
-        points_outside_commune,
+        ["siret", "nom", "latitude", "longitude"],
+        lon="longitude",
+        lat="latitude",
+        unplaced_pass=True,  # a shop OpenStreetMap does not know is published without a place
     ),
     Rule(
         "commune_file_rows_published",

@@ -1,5 +1,5 @@
 """How `commerces` pairs each Sirene shop with at most one OpenStreetMap element, and each
-element with at most one shop, in three parts:
+element with at most one shop, in three parts.
 
 - the candidate index: only plausible pairs are compared (a city has tens of thousands of
   shops): elements near the shop when Sirene places it, else elements of the same name, and
@@ -58,6 +58,7 @@ class NameComparer:
         self.matcher = difflib.SequenceMatcher(None, "", name)
 
     def __call__(self, other: str) -> float:
+        """The similarity of `other` to this comparer's name, from 0 to 1."""
         if not self.name or not other:
             return 0.0
         if other == self.name:
@@ -93,6 +94,7 @@ class Places:
 
     @property
     def addresses(self) -> list[Address]:
+        """(street, house number) of each row."""
         return list(zip(self.streets, self.numbers, strict=True))
 
 
@@ -243,7 +245,7 @@ def assign(candidates: list[Match]) -> list[Match]:
 
 
 def match_osm(shops: pd.DataFrame, elements: pd.DataFrame, commune: Commune) -> list[Match]:
-    """Pairs (Sirene shop, OSM element), one-to-one, best evidence first:
+    """Pairs (Sirene shop, OSM element), one-to-one, best evidence first.
 
     - `adresse`: similar names, same street and house number;
     - `distance`: similar names, OSM place within 150 m of Sirene's geocoded address;
