@@ -70,9 +70,10 @@ def test_the_check_declares_the_input_as_an_upstream_asset():
 
 def test_a_warning_rule_is_a_non_blocking_check_and_its_outcome_says_so():
     warning = Rule("few_rows", "a warning", lambda frame, commune: frame, blocking=False)
-    checks = dataset_checks(COUNTED, Counted, [RULE, warning])
+    checks = dataset_checks(COUNTED, Counted, [RULE, warning], commune_of_rows="code")
     assert {spec.name: spec.blocking for spec in checks.check_specs} == {
         "schema": True,
+        "rows_belong_to_commune": True,
         "under_limit": True,
         "few_rows": False,
         "rows_against_last_release": True,
