@@ -11,6 +11,7 @@ from cle_pipeline.lib.checks import (
     coordinates_inside_commune,
     dataset_checks,
     evaluate,
+    one_row_per,
     schema_failures,
 )
 from cle_pipeline.lib.geo import Commune
@@ -63,6 +64,22 @@ def test_the_check_declares_the_input_as_an_upstream_asset():
         dg.AssetKey("commune"),
         dg.AssetKey("limit"),
     }
+
+
+def test_a_warning_rule_is_a_non_blocking_check_and_its_outcome_says_so():
+    warning = Rule("few_rows", "a warning", lambda frame, commune: frame, blocking=False)
+    checks = dataset_checks(COUNTED, Counted, [RULE, warning])
+    assert {spec.name: spec.blocking for spec in checks.check_specs} == {
+        "schema": True,
+        "under_limit": True,
+        "few_rows": False,
+        "rows_against_last_release": True,
+    }
+    outcomes = evaluate(pd.DataFrame({"n": [1]}), Counted, [warning], CAUDEBEC)
+    assert [(o.name, o.passed, o.blocking) for o in outcomes] == [
+        ("schema", True, True),
+        ("few_rows", False, False),
+    ]
 
 
 class Amounts(pa.DataFrameModel):
@@ -166,3 +183,32 @@ def test_unplaced_rows_pass_where_a_place_is_optional():
         {"id": ["in", "out", "unplaced"], "lon": [1.5, 2.5, None], "lat": [49.5, 49.5, None]}
     )
     assert rule.failing_rows(frame, SQUARE)["id"].tolist() == ["out"]
+
+
+# The one uniqueness rule `one_row_per`.
+
+
+def test_rows_repeating_a_key_fail_and_blank_keys_pass_when_the_key_is_optional():
+    frame = pd.DataFrame({"serial": ["A", " ", "A", None, "B"], "name": ["a", "b", "c", "d", "e"]})
+    rule = one_row_per("one_row_per_serial", "", ["serial"], ["serial", "name"], line_column="row")
+    assert rule.failing_rows(frame, SQUARE).to_dict("records") == [
+        {"serial": "A", "name": "a", "row": 1},
+        {"serial": "A", "name": "c", "row": 3},
+    ]
+    strict = one_row_per("one_row_per_serial", "", ["serial"], ["name"])
+    assert strict.failing_rows(frame, SQUARE)["name"].tolist() == ["a", "c"]
+    blanks = one_row_per("x", "", ["serial"], ["name"], blank_keys_pass=True)
+    both = frame.assign(serial=["A", " ", "A", " ", "B"])
+    assert blanks.failing_rows(both, SQUARE)["name"].tolist() == ["a", "c"]
+
+
+def test_a_line_pasted_twice_is_named_by_its_line_in_the_communes_file():
+    frame = pd.DataFrame(
+        {"who": ["X", "Y", "X"], "amount": ["1", "2", "1"]},
+        index=pd.Index([2, 3, 5], name="ligne_source"),
+    )
+    rule = one_row_per("no_line_repeated", "", None, ["who"], with_index=True)
+    assert rule.failing_rows(frame, SQUARE).to_dict("records") == [
+        {"ligne_source": 2, "who": "X"},
+        {"ligne_source": 5, "who": "X"},
+    ]
