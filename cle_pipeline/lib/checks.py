@@ -2,8 +2,10 @@
 
 `dataset_checks` turns a dataset's pandera model and its business rules into one Dagster
 multi-asset check whose results (`schema`, then one per rule) are blocking: when one fails,
-nothing downstream of the dataset runs (no publication of unchecked data). A failed result
-carries the number of failing rows and a sample of them as a markdown table.
+nothing downstream of the dataset runs (no publication of unchecked data). A rule may instead
+be a warning (`Rule(blocking=False)`, severity WARN), reported the same way but never holding
+the file back. A failed result carries the number of failing rows and a sample of them as a
+markdown table.
 
 The checks are also the gate to `data/published/<commune>/`: the dataset's CSV, its rendered
 sheet and its release record (`lib/release.py`) are written there (atomically) only when every
@@ -21,7 +23,9 @@ import pandera.pandas as pa
 
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune, outside_commune
-from cle_pipeline.lib.metadata import markdown_table
+from cle_pipeline.lib.inbox import SPREADSHEET_ROWS
+from cle_pipeline.lib.metadata import markdown_table, table_of_rows
+from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import previous_rows, write_release
 from cle_pipeline.lib.release_companions import dataset_run_metadata, write_companions
@@ -44,13 +48,15 @@ class Rule:
     `failing_rows(frame, commune)` returns the rows (or per-group summaries) that break it; an
     empty frame means the rule holds. A rule that needs another upstream asset (the commune's
     legal population, say) names it in `inputs`: it is passed as a keyword argument of the
-    same name.
+    same name. A rule with `blocking=False` is a warning (severity WARN): it is reported like
+    the others, in the run and the quality report, but the file is written even when it fails.
     """
 
     name: str
     description: str
     failing_rows: Callable[..., pd.DataFrame]
     inputs: tuple[str, ...] = ()
+    blocking: bool = True
 
 
 def coordinates_inside_commune(
@@ -78,6 +84,38 @@ def coordinates_inside_commune(
     return Rule("coordinates_inside_commune", description, points_outside)
 
 
+def one_row_per(
+    name: str,
+    description: str,
+    keys: Sequence[str] | None,
+    shown: Sequence[str],
+    *,
+    blank_keys_pass: bool = False,
+    line_column: str | None = None,
+    with_index: bool = False,
+) -> Rule:
+    """The one uniqueness rule of the datasets: the rows whose `keys` (those of them the frame
+    has; every column when None) repeat another row's, with their `shown` columns.
+
+    `blank_keys_pass`: a row with a blank key is no duplicate (a key the open data may leave
+    empty); `line_column`: the row's 1-based number under that name; `with_index`: the frame's
+    index as a column (e.g. `ligne_source`, the line in the commune's file).
+    """
+
+    def repeated_rows(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+        present = [key for key in keys if key in frame] if keys is not None else list(frame)
+        values = frame[present].map(blank_to_none) if blank_keys_pass else frame[present]
+        repeated = values.duplicated(keep=False)
+        if blank_keys_pass:
+            repeated &= values.notna().all(axis=1)
+        failing = frame.loc[repeated, [column for column in shown if column in frame]]
+        if line_column:
+            failing = failing.assign(**{line_column: frame.index[repeated.to_numpy()] + 1})
+        return failing.reset_index() if with_index else failing
+
+    return Rule(name, description, repeated_rows)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """One check's verdict: its name, the failing rows (empty when it passed), its rule."""
@@ -85,6 +123,7 @@ class Outcome:
     name: str
     failures: pd.DataFrame
     description: str
+    blocking: bool = True
 
     @property
     def passed(self) -> bool:
@@ -92,8 +131,12 @@ class Outcome:
         return self.failures.empty
 
 
-def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
-    """Every failure of `frame` against `model`: column, rule, bad value and the row.
+def schema_failures(
+    model: type[pa.DataFrameModel], frame: pd.DataFrame, key: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Every failure of `frame` against `model`: the row, its `key` (the dataset's identifying
+    columns, e.g. `id_pdc_itinerance`, so that a person can find the row elsewhere than by its
+    number), column, rule and bad value.
 
     The row is its 1-based position, in a column `row`; when the frame's index is named (e.g.
     `ligne_source`, the line of each row in a file the commune supplied), it is the index
@@ -117,15 +160,31 @@ def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.D
             where = rows.astype("Int64")
         else:
             where = cases["index"]  # labels that are not numbers (e.g. identifiers)
+        labels = cases["index"].tolist()
+        found = [label_ is not None and label_ in frame.index for label_ in labels]
+        located: dict[str, pd.Series] = {}
+        # A file the commune supplied: the row its spreadsheet shows beside the text line.
+        spreadsheet_rows = frame.attrs.get(SPREADSHEET_ROWS) if named else None
+        if spreadsheet_rows:
+            located[SPREADSHEET_ROWS] = pd.Series(
+                [spreadsheet_rows.get(line) for line in where], index=cases.index, dtype="Int64"
+            )
+        for name in (name for name in key if name in frame.columns):
+            located[name] = pd.Series(
+                [frame.at[at, name] if ok else None for at, ok in zip(labels, found, strict=True)],
+                index=cases.index,
+                dtype=object,
+            )
         return pd.DataFrame(
             {
                 label: where,
+                **located,
                 "column": cases["column"],
                 "rule": cases["check"].astype(str),
                 "value": cases["failure_case"].astype(str),
             }
         ).reset_index(drop=True)
-    return pd.DataFrame(columns=[label, "column", "rule", "value"])
+    return pd.DataFrame(columns=[label, *key, "column", "rule", "value"])
 
 
 def evaluate(
@@ -134,9 +193,11 @@ def evaluate(
     rules: Sequence[Rule],
     commune: Commune,
     inputs: Mapping[str, Any] | None = None,
+    key: Sequence[str] = (),
 ) -> list[Outcome]:
-    """The schema and every rule against a frame; pure, so tests need no Dagster."""
-    outcomes = [Outcome("schema", schema_failures(model, frame), "pandera model")]
+    """The schema and every rule against a frame; pure, so tests need no Dagster. `key`: the
+    dataset's identifying columns, given with each row failing the schema."""
+    outcomes = [Outcome("schema", schema_failures(model, frame, key), "pandera model")]
     for rule in rules:
         # A rule on a frame that already fails its schema may meet unexpected values.
         try:
@@ -144,13 +205,16 @@ def evaluate(
             failures = rule.failing_rows(frame, commune, **extra)
         except (KeyError, ValueError, TypeError) as error:
             failures = pd.DataFrame({"error": [f"{type(error).__name__}: {error}"]})
-        outcomes.append(Outcome(rule.name, failures, rule.description))
+        outcomes.append(Outcome(rule.name, failures, rule.description, rule.blocking))
     return outcomes
 
 
 def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> dg.AssetCheckResult:
     metadata: dict[str, Any] = {"failing_rows": len(outcome.failures), **extra}
     if not outcome.passed:
+        # Shown inline by the UI, values exactly as they are; the markdown copy is what the
+        # alerts quote.
+        metadata["failing_rows_sample"] = table_of_rows(outcome.failures, SAMPLE_SIZE)
         metadata["failure_sample"] = dg.MetadataValue.md(
             markdown_table(outcome.failures, SAMPLE_SIZE)
         )
@@ -158,7 +222,7 @@ def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> 
         asset_key=asset_key,
         check_name=outcome.name,
         passed=outcome.passed,
-        severity=dg.AssetCheckSeverity.ERROR,
+        severity=dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN,
         metadata=metadata,
     )
 
@@ -186,11 +250,12 @@ def dataset_checks(
         f"{volume.max_drop:.0%} des lignes de sa dernière publication ({volume.reason}), sauf "
         "si `CLE_ACCEPT_DROP` le nomme.",
     }
+    warnings = {rule.name for rule in rules if not rule.blocking}
     specs = [
         dg.AssetCheckSpec(
             name,
             asset=asset_key,
-            blocking=True,
+            blocking=name not in warnings,
             description=text,
             additional_deps=["commune", *extra_inputs],
         )
@@ -225,10 +290,10 @@ def dataset_checks(
             accepted_datasets(settings.accept_drop),
         )
         outcomes = [
-            *evaluate(frame, model, rules, commune, inputs),
+            *evaluate(frame, model, rules, commune, inputs, key=sheet.key),
             Outcome(VOLUME_CHECK, verdict.failures, descriptions[VOLUME_CHECK]),
         ]
-        if all(outcome.passed for outcome in outcomes):
+        if all(outcome.passed for outcome in outcomes if outcome.blocking):
             reasons = sources.sample_reasons()
             if inbox := settings.inbox_sample_reason():
                 reasons.append(inbox)
@@ -261,7 +326,7 @@ def dataset_checks(
             )
             context.log.info(f"{dataset_id}: every check passed, wrote {target}")
         else:
-            failed = [outcome.name for outcome in outcomes if not outcome.passed]
+            failed = [o.name for o in outcomes if o.blocking and not o.passed]
             released = {
                 "published_file": f"not written (failed: {', '.join(failed)}); "
                 f"the previous {target.name}, if any, is kept"
