@@ -8,7 +8,7 @@ import dagster as dg
 
 from cle_pipeline.lib.datagouv import DEMO_API, DataGouvPublisher
 from cle_pipeline.lib.fetch import SourceFetcher
-from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
 
 
 def _env_or(name: str, default: str) -> dg.EnvVar | str:
@@ -51,6 +51,10 @@ def resources() -> dg.Definitions:
             "sources": SourceFetcher(
                 mode=_env_or("CLE_SOURCE_MODE", DEFAULTS_OF_EMPTY["CLE_SOURCE_MODE"]),
                 cache_dir=_env_or("CLE_CACHE_DIR", ""),
+            ),
+            "site": SiteSettings(
+                map_tiles=_env_or("CLE_MAP_TILES", SiteSettings().map_tiles),
+                site_url=_env_or("CLE_SITE_URL", ""),
             ),
             "datagouv": DataGouvPublisher(
                 api_url=_env_or("DATAGOUV_API_URL", DEMO_API),

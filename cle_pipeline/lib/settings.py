@@ -70,3 +70,19 @@ class CommuneSettings(dg.ConfigurableResource):
             if marker.exists()
             else None
         )
+
+
+class SiteSettings(dg.ConfigurableResource):
+    """How the commune's site and map are made and where they are hosted.
+    `map_tiles`: the background tiles' URL template of the map page and the uMap file
+    (CLE_MAP_TILES, default OpenStreetMap's public server; `off`: no background, as in tests).
+    `site_url`: the address where `data/published/<commune>/site/` is served (CLE_SITE_URL,
+    empty: not hosted, so not declared to data.gouv.fr as a reuse)."""
+
+    map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    site_url: str = ""
+
+    def tiles_url(self) -> str:
+        """The tiles' URL template, empty when the background is off."""
+        value = self.map_tiles.strip()
+        return "" if value.lower() in {"", "off", "none"} else value
