@@ -48,6 +48,7 @@ def materialize_into(
     inbox_dir: Path | None = None,
     raise_on_error: bool = True,
     instance: dg.DagsterInstance | None = None,
+    accept_drop: str = "",
 ) -> dg.ExecuteInProcessResult:
     """Runs `selection` and its checks in-process, publishing under `root/published`.
 
@@ -61,6 +62,7 @@ def materialize_into(
                 commune=commune,
                 output_dir=str(root / "published"),
                 inbox_dir=str(inbox_dir) if inbox_dir else "",
+                accept_drop=accept_drop,
             ),
             "sources": sources or SourceFetcher(cache_dir=str(root / "cache")),
             "datagouv": datagouv or DataGouvPublisher(api_url="http://127.0.0.1:9/api/1"),

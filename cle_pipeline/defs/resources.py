@@ -25,6 +25,7 @@ def resources() -> dg.Definitions:
                 commune=_env_or("CLE_COMMUNE", "76165"),
                 output_dir=_env_or("CLE_OUTPUT_DIR", ""),
                 inbox_dir=_env_or("CLE_INBOX_DIR", ""),
+                accept_drop=_env_or("CLE_ACCEPT_DROP", ""),
             ),
             "sources": SourceFetcher(
                 mode=_env_or("CLE_SOURCE_MODE", "snapshot"),

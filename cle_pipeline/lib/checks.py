@@ -22,8 +22,14 @@ import pandera.pandas as pa
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import markdown_table
-from cle_pipeline.lib.release import write_release
+from cle_pipeline.lib.release import previous_rows, write_release
 from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.volume import (
+    DEFAULT_VOLUME_LIMIT,
+    VolumeLimit,
+    accepted_datasets,
+    volume_verdict,
+)
 
 SAMPLE_SIZE = 10
 
@@ -126,16 +132,26 @@ def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> 
     )
 
 
+VOLUME_CHECK = "rows_against_last_release"
+
+
 def dataset_checks(
-    dataset_id: str, model: type[pa.DataFrameModel], rules: Sequence[Rule] = ()
+    dataset_id: str,
+    model: type[pa.DataFrameModel],
+    rules: Sequence[Rule] = (),
+    volume: VolumeLimit = DEFAULT_VOLUME_LIMIT,
 ) -> dg.AssetChecksDefinition:
-    """The blocking checks of a published dataset, which write its CSV when they all pass."""
+    """The blocking checks of a published dataset, which write its CSV when they all pass:
+    the schema, the dataset's rules, and its row count against its last release (`volume`)."""
     asset_key = dg.AssetKey(dataset_id)
     extra_inputs = sorted({name for rule in rules for name in rule.inputs})
     descriptions = {
         "schema": f"Chaque ligne respecte le modèle pandera {model.__name__} (types, champs "
         "obligatoires, valeurs permises, motifs).",
         **{rule.name: rule.description for rule in rules},
+        VOLUME_CHECK: "Le jeu n'est pas vidé et ne perd pas plus de "
+        f"{volume.max_drop:.0%} des lignes de sa dernière publication ({volume.reason}), sauf "
+        "si `CLE_ACCEPT_DROP` le nomme.",
     }
     specs = [
         dg.AssetCheckSpec(
@@ -167,14 +183,30 @@ def dataset_checks(
         commune: Commune,
         **inputs: Any,
     ):
-        outcomes = evaluate(frame, model, rules, commune, inputs)
         target = settings.published_folder() / f"{dataset_id}.csv"
+        verdict = volume_verdict(
+            dataset_id,
+            len(frame),
+            previous_rows(target.parent, dataset_id),
+            volume,
+            accepted_datasets(settings.accept_drop),
+        )
+        outcomes = [
+            *evaluate(frame, model, rules, commune, inputs),
+            Outcome(VOLUME_CHECK, verdict.failures, descriptions[VOLUME_CHECK]),
+        ]
         if all(outcome.passed for outcome in outcomes):
             reasons = sources.sample_reasons()
             if inbox := settings.inbox_sample_reason():
                 reasons.append(inbox)
             release = write_release(
-                frame, target.parent, dataset_id, commune, sources.mode, tuple(reasons)
+                frame,
+                target.parent,
+                dataset_id,
+                commune,
+                sources.mode,
+                tuple(reasons),
+                accepted_drop=verdict.accepted_drop,
             )
             released = {
                 "published_file": dg.MetadataValue.path(str(target)),
@@ -192,7 +224,8 @@ def dataset_checks(
                 f"the previous {target.name}, if any, is kept"
             }
             context.log.error(f"{dataset_id}: checks failed ({', '.join(failed)}); {target} kept")
+        extra = {"schema": released, VOLUME_CHECK: verdict.metadata()}
         for outcome in outcomes:
-            yield _result(asset_key, outcome, released if outcome.name == "schema" else {})
+            yield _result(asset_key, outcome, extra.get(outcome.name, {}))
 
     return _checks

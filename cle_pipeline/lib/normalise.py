@@ -304,6 +304,13 @@ def siret_text(value: object) -> object:
     return compact if compact.isdigit() else value
 
 
+# An RNA id as the register writes it: `W`, the first three characters of the prefecture that
+# manages it (`gestion`), seven digits. Mainland ids are all digits (W761000101); Corsica's and
+# the overseas departments' carry a letter (W2A…, W9R… La Réunion, W9T1000001 Mayotte, whose
+# `gestion` is `9T1P`).
+RNA_ID = r"^W[0-9][0-9A-Z]\d{7}$"
+
+
 def rna_text(value: object) -> object:
     """`w 761 000 101` → `W761000101` (RNA id); `N/A`… → None; others unchanged."""
     value = blank_to_none(value)

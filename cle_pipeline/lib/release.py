@@ -50,6 +50,9 @@ class Release:
     # Why the file is a sample, when it is: snapshot mode, an override pointing into the
     # snapshots, or the commune's inbox still holding the shipped sample files.
     sample_reasons: tuple[str, ...] = ()
+    # A drop in rows past the dataset's volume limit that a person accepted (CLE_ACCEPT_DROP,
+    # see lib/volume.py), said here because the next build compares with this release.
+    accepted_drop: str = ""
 
     @property
     def sample(self) -> bool:
@@ -72,6 +75,7 @@ def write_release(
     commune: Commune,
     source_mode: str,
     sample_reasons: tuple[str, ...] = (),
+    accepted_drop: str = "",
 ) -> Release:
     """Writes the CSV, its rendered sheet and its release record (in that order)."""
     sheet = load_sheet(dataset_id)
@@ -86,6 +90,7 @@ def write_release(
         checked_at=datetime.now(UTC).isoformat(timespec="seconds"),
         folder=folder,
         sample_reasons=tuple(sample_reasons),
+        accepted_drop=accepted_drop,
     )
     markdown = sheet.markdown(commune.name, commune.code, sample=release.sample)
     write_atomically(release.sheet_path, markdown.encode("utf-8"))
@@ -112,6 +117,16 @@ def read_release(folder: Path, dataset_id: str) -> Release:
             f"{actual}, recorded {release.sha256}); rebuild the dataset"
         )
     return release
+
+
+def previous_rows(folder: Path, dataset_id: str) -> int | None:
+    """The row count of the last release of `dataset_id` in `folder` (None when there is none),
+    read from its record alone: a CSV changed since is still compared with what was released."""
+    record_path = folder / f"{dataset_id}.json"
+    if not record_path.is_file():
+        return None
+    rows = json.loads(record_path.read_text(encoding="utf-8")).get("rows")
+    return rows if isinstance(rows, int) else None
 
 
 def released_datasets(folder: Path) -> list[str]:

@@ -25,11 +25,14 @@ class CommuneSettings(dg.ConfigurableResource):
     `output_dir`: where published CSV files are written (CLE_OUTPUT_DIR, default data/published),
     one folder per commune.
     `inbox_dir`: where the files the commune supplies are read (CLE_INBOX_DIR, default
-    data/inbox), one folder per commune."""
+    data/inbox), one folder per commune.
+    `accept_drop`: ids of the datasets whose loss of rows since their last release a person
+    accepts for this run (CLE_ACCEPT_DROP, comma-separated; see lib/volume.py)."""
 
     commune: str = "76165"
     output_dir: str = ""
     inbox_dir: str = ""
+    accept_drop: str = ""
 
     def insee_code(self) -> str:
         code = self.commune.strip().upper()

@@ -90,14 +90,20 @@ def french_siret_value(text: str) -> bool:
 # -- Pandera checks ---------------------------------------------------------------------------
 
 
-def cell_check(*columns: str, valid: Callable[[str], bool], name: str | None = None) -> classmethod:
+def cell_check(
+    *columns: str,
+    valid: Callable[[str], bool],
+    name: str | None = None,
+    error: str | None = None,
+) -> classmethod:
     """A pandera check of `columns`: each non-empty cell, as text, must satisfy `valid`.
 
     Named `name`, by default the predicate's own name (`real_date`, `french_siret_value`), so
-    that a failure names the rule. Assign it in the model's class body:
-    `real_dates = cell_check("date_maj", valid=real_date)`."""
+    that a failure names the rule; `error`, when given, is what a failure says instead (a
+    sentence for the commune, where a rule's name is not enough). Assign it in the model's
+    class body: `real_dates = cell_check("date_maj", valid=real_date)`."""
 
-    @pa.check(*columns, name=name or valid.__name__)
+    @pa.check(*columns, name=name or valid.__name__, error=error)
     def check(cls, values: Series[str]) -> Series[bool]:
         return values.map(lambda text: valid(str(text))).astype(bool)
 

@@ -240,7 +240,7 @@ def test_siret_check_digit(siret, valid):
 @pytest.mark.parametrize(
     ("written", "expected"),
     [("W760000101", "W760000101"), ("w 760 000 105", "W760000105"), ("N/A", None),
-     ("760000101", "760000101")],
+     ("760000101", "760000101"), ("w9t 100 0001", "W9T1000001")],
 )  # fmt: skip
 def test_rna_text(written, expected):
     assert rna_text(written) == expected

@@ -11,9 +11,10 @@ The quirks of the real file are here on purpose: PostgreSQL booleans `t`/`f` and
 without `c_com_insee` placed only by its coordinates inside Caudebec-lès-Elbeuf, one in
 Saint-Pierre (same postal code 76320) inside Caudebec's bounding box but outside its outline,
 and, for Caudebec, one device of each kind the dataset must leave out: mobile, flagged
-duplicate, out of service, awaiting validation, to be deleted, and one whose `c_dae_mobile` is
-empty. Devices, names, identifiers, photos and dates are SAMPLES (Caudebec-lès-Elbeuf had one
-registered device in 2022: the town hall's).
+duplicate, out of service, awaiting validation, to be deleted. Every status is one Géo'DAE is
+known to use (a device with another value is left out with a warning; that case is a test
+fixture, so that the demo shows no warning). Devices, names, identifiers, photos and dates
+are SAMPLES (Caudebec-lès-Elbeuf had one registered device in 2022: the town hall's).
 """
 
 from __future__ import annotations
@@ -201,8 +202,6 @@ def rows() -> list[dict[str, str]]:
         _device(
             "52004", "Ancienne école Exemple", 49.28703, 1.01954, CAUDEBEC, c_etat="A supprimer"
         ),
-        _device("99871", "Maison des associations Exemple", 49.28233, 1.02745, CAUDEBEC)
-        | {"c_dae_mobile": ""},
         # Elbeuf: two devices, free text with a `;` and a line break inside quotes.
         _device(
             "28841",

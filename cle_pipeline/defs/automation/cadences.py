@@ -10,6 +10,9 @@ line. It gives:
   the commune's own files (`*_inbox`) are read when the inbox sensor sees a new file;
 - a published dataset: `eager()` (rebuilt when a source it reads changes) and only once the
   blocking checks of everything it reads have passed;
+- a last paragraph of its description, "Prochaine actualisation : …" (in French, like every
+  description), saying when it is next refreshed, where the UI shows it (asset graph sidebar,
+  catalog, asset page): there are no Dagster schedules to look at;
 - a `cadence` tag (filter the asset catalog with `tag:cadence=daily`) and a `FreshnessPolicy`
   (a published dataset is as fresh as its most frequently updated source), shown in the UI and
   watched by the freshness daemon (`dagster.yaml`) and the stale-source alert.
@@ -39,9 +42,9 @@ COMMUNE_ASSET = "commune"
 
 @dataclass(frozen=True)
 class Cadence:
-    """How often a publisher updates a source: when to look again (`cron`, None for never),
-    and how old the last successful read may get before it is stale (`warn_after`,
-    `fail_after`)."""
+    """How often a publisher updates a source: when to look again (`cron`, None for never, and
+    `description`, in French, shown in the UI), and how old the last successful read may get
+    before it is stale (`warn_after`, `fail_after`)."""
 
     name: str
     description: str
@@ -58,28 +61,32 @@ class Cadence:
 
 
 # A day's refresh at 06:00; a missed one shows as WARN after 26 h and FAIL after two days.
-DAILY = Cadence("daily", "every day at 06:00", "0 6 * * *", timedelta(hours=26), timedelta(days=2))
+DAILY = Cadence("daily", "chaque jour à 6 h", "0 6 * * *", timedelta(hours=26), timedelta(days=2))
 MONTHLY = Cadence(
-    "monthly", "the 2nd of each month", "0 6 2 * *", timedelta(days=32), timedelta(days=40)
+    "monthly", "le 2 de chaque mois à 6 h", "0 6 2 * *", timedelta(days=32), timedelta(days=40)
 )
 QUARTERLY = Cadence(
     "quarterly",
-    "the 2nd of January, April, July and October",
+    "le 2 janvier, le 2 avril, le 2 juillet et le 2 octobre à 6 h",
     "0 6 2 1,4,7,10 *",
     timedelta(days=93),
     timedelta(days=100),
 )
 YEARLY = Cadence(
-    "yearly", "the 15th of January", "0 6 15 1 *", timedelta(days=367), timedelta(days=380)
+    "yearly", "chaque 15 janvier à 6 h", "0 6 15 1 *", timedelta(days=367), timedelta(days=380)
 )
 # Results of past elections: cut once, and again only if the commune changes.
-NEVER = Cadence("never", "never refreshed (a one-off publication)")
+NEVER = Cadence("never", "jamais à date fixe (publication ponctuelle)")
 # The commune's own files: read when the inbox sensor sees a new or changed file.
-WHEN_SENT = Cadence("when_sent", "when the commune sends a new file (inbox sensor)")
+WHEN_SENT = Cadence(
+    "when_sent",
+    "dès que la commune dépose un fichier nouveau ou modifié dans son dossier "
+    "(capteur `read_commune_inbox`)",
+)
 # Built from other sources only: rebuilt when they change.
-DERIVED = Cadence("derived", "rebuilt when the sources it is built from change")
+DERIVED = Cadence("derived", "dès que les sources dont il est tiré changent")
 # A source missing from the table below: built when missing, re-cut when its inputs change.
-UNLISTED = Cadence("unlisted", "not in CADENCE_OF_SOURCE: add it there")
+UNLISTED = Cadence("unlisted", "aucune : source absente de `CADENCE_OF_SOURCE`")
 
 CADENCE_OF_SOURCE: dict[str, Cadence] = {
     "cog_communes": YEARLY,
@@ -167,20 +174,59 @@ def dataset_condition() -> dg.AutomationCondition:
     ) & dg.AutomationCondition.all_deps_blocking_checks_passed()
 
 
+def source_refresh(cadence: Cadence, inputs: list[str]) -> str:
+    """When a source is next read, in French, for the UI: on its cadence, and as soon as what
+    it is cut with (`inputs`, e.g. the commune) changes."""
+    changed = " ou ".join(f"`{name}`" for name in sorted(inputs))
+    if cadence is DERIVED and changed:
+        return f"dès que {changed} change."
+    when = cadence.description
+    if cadence.cron is not None:
+        when += f" (heure de Paris, cron `{cadence.cron}`)"
+    # The commune's files have no automation condition: only the inbox sensor reads them.
+    if cadence is WHEN_SENT or not changed:
+        return f"{when}."
+    return f"{when}, et dès que {changed} change."
+
+
+def dataset_refresh(cadence: Cadence) -> str:
+    """When a dataset is next rebuilt, in French, for the UI: when a source it reads changes."""
+    if cadence.cron is None:
+        when = "aucune n'est relue à date fixe (publication ponctuelle)"
+    else:
+        when = f"la plus fréquente est relue {cadence.description} (heure de Paris)"
+    return (
+        "dès qu'une source qu'il lit change, une fois passés les contrôles bloquants de ce "
+        f"qu'il lit ; parmi ses sources, {when}."
+    )
+
+
+def with_refresh(description: str | None, refresh: str) -> str:
+    """The description followed by when the asset is next refreshed, where the UI shows it."""
+    paragraph = f"**Prochaine actualisation** : {refresh}"
+    return f"{description}\n\n{paragraph}" if description else paragraph
+
+
 def automate(spec: dg.AssetSpec) -> dg.AssetSpec:
     """The spec with its cadence tag, automation condition and freshness policy, from the
-    table; specs outside the `sources` and `published` groups are returned unchanged."""
+    table, and its description ending with when it is next refreshed (unless its module chose
+    its own condition); specs outside the `sources` and `published` groups are unchanged."""
     if spec.group_name == SOURCES_GROUP:
         cadence = cadence_of_source(spec.key.to_user_string())
         condition = source_condition(cadence)
+        refresh = source_refresh(cadence, [dep.asset_key.to_user_string() for dep in spec.deps])
     elif spec.group_name == PUBLISHED_GROUP:
         cadence = cadence_of_dataset([dep.asset_key.to_user_string() for dep in spec.deps])
         condition = dataset_condition()
+        refresh = dataset_refresh(cadence)
     else:
         return spec
     return spec.merge_attributes(tags={"cadence": cadence.name}).replace_attributes(
         automation_condition=spec.automation_condition or condition,
         freshness_policy=spec.freshness_policy or cadence.freshness_policy(),
+        description=spec.description
+        if spec.automation_condition
+        else with_refresh(spec.description, refresh),
     )
 
 

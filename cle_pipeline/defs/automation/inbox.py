@@ -10,6 +10,9 @@ cursor: a new or changed file is first read the way its asset will read it, and 
   known header): no run, a skip reason that says why, and one alert; the file stays in the
   cursor, so the next ticks neither alert again nor run, until the commune sends another file.
 
+A file removed from the inbox is a change as well: the assets that read it run again, on the
+files left (or without any, for an optional file such as `commerces*.csv`).
+
 The sensor only reads: it never renames, moves or deletes what the commune sent.
 """
 
@@ -160,11 +163,11 @@ def sha256_of(path: Path) -> str:
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP),
-    description="Watches the commune's inbox (data/inbox/<commune>/, CLE_INBOX_DIR): a new or "
-    "changed file (by content) rebuilds the assets that read it and the datasets built from "
-    "them (e.g. subventions*.csv|xlsx → subventions_inbox → subventions); an unreadable file "
-    "(wrong format, empty, password-protected workbook) is skipped with the reason and one "
-    "alert. Never changes the commune's files; publishes nothing.",
+    description="Watches the commune's inbox (data/inbox/<commune>/, CLE_INBOX_DIR): a new, "
+    "changed (by content) or removed file rebuilds the assets that read it and the datasets "
+    "built from them (e.g. subventions*.csv|xlsx → subventions_inbox → subventions); an "
+    "unreadable file (wrong format, empty, password-protected workbook) is skipped with the "
+    "reason and one alert. Never changes the commune's files; publishes nothing.",
 )
 def read_commune_inbox(
     context: dg.SensorEvaluationContext, settings: CommuneSettings, alerts: AlertChannels
@@ -194,7 +197,14 @@ def read_commune_inbox(
             to_read.update(kind.assets)
         else:
             new_problems[path.name] = state.unreadable[path.name] = problem
-    # Files the commune removed are forgotten (sent again, they are new).
+    # A file the commune removed is a change too (a bad table taken back): the assets that read
+    # it run again on what is left. One that was unreadable never fed a run; removing it only
+    # lifts the hold. Removed files are forgotten (sent again, they are new).
+    for name in sorted(set(state.files) - set(seen)):
+        kind = kind_of(folder / name)
+        if kind is not None and name not in state.unreadable:
+            changed.append(f"{name} (removed)")
+            to_read.update(kind.assets)
     state.unreadable = {name: why for name, why in state.unreadable.items() if name in seen}
     state.files = seen
     # An asset reads the newest file of its kind: while an unreadable one is there, a run of

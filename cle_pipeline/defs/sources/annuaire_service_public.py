@@ -38,7 +38,8 @@ from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 
-# service-public.fr moved to service-public.gouv.fr in October 2025; the old host redirects.
+# The directory's host since October 2025, when service-public moved to service-public.gouv.fr
+# (the former host only redirects here).
 API_ROOT = "https://api-lannuaire.service-public.gouv.fr"
 RECORDS_ENDPOINT = (
     f"{API_ROOT}/api/explore/v2.1/catalog/datasets/api-lannuaire-administration/records"

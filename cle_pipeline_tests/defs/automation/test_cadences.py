@@ -316,3 +316,60 @@ def test_the_table_names_real_cadences():
         "when_sent",
         "derived",
     }
+
+
+@pytest.mark.parametrize(
+    ("asset", "refresh"),
+    [
+        (
+            "irve",
+            "chaque jour à 6 h (heure de Paris, cron `0 6 * * *`), et dès que `commune` change.",
+        ),
+        ("cog_communes", "chaque 15 janvier à 6 h (heure de Paris, cron `0 6 15 1 *`)."),
+        ("commune", "dès que `cog_communes` ou `commune_contours` change."),
+        (
+            "presidentielle_2022_t1",
+            "jamais à date fixe (publication ponctuelle), et dès que `commune` change.",
+        ),
+        (
+            "subventions_inbox",
+            "dès que la commune dépose un fichier nouveau ou modifié dans son dossier (capteur "
+            "`read_commune_inbox`).",
+        ),
+        (
+            "elus",
+            "dès qu'une source qu'il lit change, une fois passés les contrôles bloquants de ce "
+            "qu'il lit ; parmi ses sources, la plus fréquente est relue le 2 janvier, le 2 avril, "
+            "le 2 juillet et le 2 octobre à 6 h (heure de Paris).",
+        ),
+        (
+            "elections_presidentielle_2022",
+            "dès qu'une source qu'il lit change, une fois passés les contrôles bloquants de ce "
+            "qu'il lit ; parmi ses sources, aucune n'est relue à date fixe (publication "
+            "ponctuelle).",
+        ),
+    ],
+)
+def test_the_description_ends_with_the_next_planned_refresh(definitions, asset, refresh):
+    description = node(definitions, asset).description
+    assert description.endswith(f"\n\n**Prochaine actualisation** : {refresh}"), description
+    assert description.count("**Prochaine actualisation**") == 1
+
+
+def test_every_source_and_dataset_says_when_it_is_next_refreshed(definitions):
+    for group in ("sources", "published"):
+        for name in keys_in_group(definitions, group):
+            assert "\n\n**Prochaine actualisation** : " in node(definitions, name).description, name
+
+
+def test_an_asset_with_its_own_condition_keeps_its_description():
+    own = dg.AssetSpec(
+        "irve",
+        group_name="sources",
+        description="Lue à la demande.",
+        automation_condition=dg.AutomationCondition.on_missing(),
+    )
+    assert automate(own).description == "Lue à la demande."
+    assert automate(dg.AssetSpec("irve", group_name="sources")).description == (
+        "**Prochaine actualisation** : chaque jour à 6 h (heure de Paris, cron `0 6 * * *`)."
+    )

@@ -156,6 +156,39 @@ def test_a_change_held_back_by_an_unreadable_file_runs_once_it_is_gone(inbox):
     assert selections(inbox.tick()) == [["subventions", "subventions_inbox"]]
 
 
+def test_removing_a_file_rebuilds_what_read_it(inbox):
+    inbox.tick()
+    inbox.built(*FIRST_BUILD)
+    # A newer table, readable but wrong (no SIRET nor RNA id: the checks will fail on it).
+    wrong = inbox.folder / "subventions_2023.csv"
+    wrong.write_bytes(
+        "Nom du bénéficiaire;SIRET;Objet;Montant;Date de la convention;Nature;"
+        "Conditions de versement;Date(s) de versement;Notification UE\r\n"
+        "Club;N/A;Tournoi;100;01/02/2023;numéraire;unique;01/03/2023;non\r\n".encode()
+    )
+    assert selections(inbox.tick()) == [["subventions", "subventions_inbox"]]
+    wrong.unlink()  # the commune takes it back: subventions_2022.csv is read again
+    removed = inbox.tick()
+    assert selections(removed) == [["subventions", "subventions_inbox"]]
+    assert removed.run_requests[0].tags == {"cle/inbox_files": "subventions_2023.csv (removed)"}
+    assert selections(inbox.tick()) == []
+    (inbox.folder / "commerces.csv").unlink()  # an optional file: commerces from OSM alone
+    assert selections(inbox.tick()) == [["commerces", "commerces_inbox"]]
+    assert inbox.alerts_sent() == []
+
+
+def test_removing_an_unreadable_file_alone_rebuilds_nothing(inbox):
+    inbox.tick()
+    inbox.built(*FIRST_BUILD)
+    broken = inbox.folder / "subventions_2023.csv"
+    broken.write_bytes(b"")
+    inbox.tick()
+    broken.unlink()  # it never fed a run: what was built from subventions_2022.csv stands
+    result = inbox.tick()
+    assert selections(result) == []
+    assert result.skip_reason.skip_message == f"no new or changed file in {inbox.folder}"
+
+
 def test_a_fixed_file_runs(inbox):
     inbox.tick()
     inbox.built(*FIRST_BUILD)

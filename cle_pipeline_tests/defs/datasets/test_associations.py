@@ -3,7 +3,11 @@
 import re
 import zipfile
 
+import pytest
+
+from cle_pipeline.defs.datasets.associations.schema import Associations
 from cle_pipeline.lib.fetch import SourceFetcher
+from cle_pipeline.lib.normalise import RNA_ID
 from cle_pipeline_tests.conftest import check_outcomes, failure_messages, published_csv
 
 
@@ -12,6 +16,7 @@ def test_caudebec_active_associations(materialize, tmp_path):
     assert check_outcomes(result) == {
         "associations:schema": True,
         "associations:seat_in_commune": True,
+        "associations:rows_against_last_release": True,
     }
     published = published_csv(tmp_path, "76165", "associations")
     # W760000108 (dissolved, D) and W760000109 (deleted, S) are left out.
@@ -75,3 +80,23 @@ def test_a_zip_bomb_never_replaces_the_published_associations(materialize, tmp_p
     )
     assert published.read_bytes() == good
     assert list((tmp_path / "cache").glob("extracted/*20221201*")) == []
+
+
+@pytest.mark.parametrize(
+    ("rna_id", "valid"),
+    [
+        ("W761000101", True),
+        ("W2A0000001", True),  # Corsica
+        ("W9R0000001", True),  # La Réunion
+        ("W9T1000001", True),  # Mayotte (gestion 9T1P)
+        ("W76100010", False),
+        ("W9T100000A", False),
+        ("761000101", False),
+        ("w761000101", False),
+    ],
+)
+def test_rna_ids_of_every_department_are_accepted(rna_id, valid):
+    assert bool(re.fullmatch(RNA_ID, rna_id)) is valid
+    column = Associations.to_schema().columns["id"]
+    pattern = {check.name: check.statistics for check in column.checks}["str_matches"]["pattern"]
+    assert pattern == RNA_ID

@@ -25,6 +25,7 @@ def test_caudebec_charging_points(materialize, tmp_path):
         "bornes_recharge:schema": True,
         "bornes_recharge:coordinates_inside_commune": True,
         "bornes_recharge:one_row_per_point_de_charge": True,
+        "bornes_recharge:rows_against_last_release": True,
     }
     published = published_csv(tmp_path, "76165", "bornes_recharge")
     assert published["id_pdc_itinerance"].tolist() == [

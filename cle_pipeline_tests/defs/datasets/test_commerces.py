@@ -32,6 +32,7 @@ CHECKS = [
     "opening_hours_syntax",
     "coordinates_inside_commune",
     "commune_file_rows_published",
+    "rows_against_last_release",
 ]
 
 

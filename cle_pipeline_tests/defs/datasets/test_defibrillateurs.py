@@ -2,7 +2,9 @@
 
 import csv
 import json
+import logging
 
+import dagster as dg
 import pandas as pd
 import pytest
 
@@ -25,7 +27,12 @@ from cle_pipeline.defs.sources.geodae import cut_commune
 from cle_pipeline.lib.checks import Rule, evaluate
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune, read_outline
-from cle_pipeline_tests.conftest import SHARED_SCHEMAS, check_outcomes, published_csv
+from cle_pipeline_tests.conftest import (
+    SHARED_SCHEMAS,
+    check_outcomes,
+    materialize_into,
+    published_csv,
+)
 from devtools.snapshots.common import csv_text
 
 SNAPSHOT = PROJECT_ROOT / "data" / "sources" / "geodae" / "geodae.csv"
@@ -35,6 +42,7 @@ CHECKS = [
     "coordinates_inside_commune",
     "one_row_per_num_serie",
     "personal_contacts_withheld",
+    "rows_against_last_release",
 ]
 RULES = [
     Rule("coordinates_inside_commune", "", devices_outside_commune),
@@ -173,12 +181,62 @@ def test_every_left_out_device_is_listed_with_its_reason():
             "c_nom": "Ancienne école Exemple",
             "reason": "marked for deletion (A supprimer)",
         },
-        {
-            "c_gid": "99871",
-            "c_nom": "Maison des associations Exemple",
-            "reason": "unexpected value c_dae_mobile=''",
-        },
     ]
+
+
+def register_with_an_unknown_status(tmp_path) -> str:
+    """The snapshot plus one Caudebec device whose `c_dae_mobile` is empty, a value Géo'DAE is
+    not known to use (kept out of the snapshot, so that the demo shows no warning)."""
+    with SNAPSHOT.open(encoding="utf-8-sig", newline="") as stream:
+        header, *rows = list(csv.reader(stream, delimiter=";"))
+    odd = dict(
+        zip(header, next(r for r in rows if r[header.index("c_gid")] == "30412"), strict=True)
+    )
+    odd |= {
+        "gid": str(len(rows) + 1),
+        "c_gid": "99871",
+        "c_nom": "Maison des associations Exemple",
+        "c_lat_coor1": "49.28233",
+        "c_long_coor1": "1.02745",
+        "c_dae_mobile": "",
+    }
+    path = tmp_path / "geodae_with_unknown_status.csv"
+    path.write_text(csv_text(header, [*rows, list(odd.values())], ";"), encoding="utf-8-sig")
+    return str(path)
+
+
+def test_a_status_value_not_known_leaves_the_device_out_with_a_warning(
+    definitions, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("CLE_SOURCE_GEODAE", register_with_an_unknown_status(tmp_path))
+    instance = dg.DagsterInstance.ephemeral()
+    result = materialize_into(
+        definitions,
+        tmp_path,
+        dg.AssetSelection.assets("defibrillateurs").upstream(),
+        instance=instance,
+    )
+    assert all(check_outcomes(result).values())
+    metadata = result.asset_materializations_for_node("defibrillateurs")[0].metadata
+    assert metadata["devices_left_out"].value == 6
+    assert metadata["devices_left_out_for_unexpected_values"].value == 1
+    listed = metadata["left_out"].value.splitlines()[-1]
+    assert [cell.strip() for cell in listed.strip("|").split("|")] == [
+        "99871",
+        "Maison des associations Exemple",
+        "unexpected value c_dae_mobile=''",
+    ]
+    warnings = [
+        entry.user_message
+        for entry in instance.all_logs(result.run_id)
+        if entry.level == logging.WARNING and "status value" in entry.user_message
+    ]
+    assert warnings == [
+        "1 device(s) left out for a status value Géo'DAE is not known to use: "
+        "99871 unexpected value c_dae_mobile=''"
+    ]
+    published = published_csv(tmp_path, "76165", "defibrillateurs")
+    assert "Maison des associations Exemple" not in set(published["nom"])
 
 
 WORKING_DEVICE = {

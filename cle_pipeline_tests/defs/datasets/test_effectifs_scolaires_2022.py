@@ -28,6 +28,7 @@ CHECKS = {
     "effectifs_scolaires_2022:schema": True,
     "effectifs_scolaires_2022:levels_sum_to_total": True,
     "effectifs_scolaires_2022:one_row_per_school_and_year": True,
+    "effectifs_scolaires_2022:rows_against_last_release": True,
 }
 RULES = [LEVELS_SUM_TO_TOTAL, ONE_ROW_PER_SCHOOL_AND_YEAR]
 

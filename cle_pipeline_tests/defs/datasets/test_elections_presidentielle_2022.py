@@ -26,6 +26,7 @@ CHECKS = [
     "inscrits_equal_abstentions_votants",
     "percentages_match_counts",
     "stations_in_every_round",
+    "rows_against_last_release",
 ]
 
 

@@ -34,6 +34,7 @@ CHECKS = [
     "elus:one_maire",
     "elus:one_row_per_person_and_function",
     "elus:council_size_matches_population",
+    "elus:rows_against_last_release",
 ]
 COLUMNS = [
     "code_commune_insee",

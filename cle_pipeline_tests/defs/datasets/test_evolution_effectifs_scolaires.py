@@ -25,6 +25,7 @@ CHECKS = {
     "evolution_effectifs_scolaires:levels_sum_to_total": True,
     "evolution_effectifs_scolaires:one_row_per_school_and_year": True,
     "evolution_effectifs_scolaires:commune_totals_equal_sum_of_schools": True,
+    "evolution_effectifs_scolaires:rows_against_last_release": True,
 }
 OLDER_EXPORT = (
     PROJECT_ROOT
@@ -247,4 +248,5 @@ def test_the_graph_places_enrolments_through_the_directory(definitions):
         "levels_sum_to_total",
         "one_row_per_school_and_year",
         "commune_totals_equal_sum_of_schools",
+        "rows_against_last_release",
     }

@@ -38,6 +38,7 @@ CHECKS = {
         "coordinates_inside_commune",
         "one_row_per_equipement",
         "mairie_present",
+        "rows_against_last_release",
     )
 }
 

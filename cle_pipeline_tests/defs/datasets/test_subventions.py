@@ -59,6 +59,7 @@ ALL_PASS = {
     "subventions:schema": True,
     "subventions:amount_above_zero": True,
     "subventions:no_line_repeated": True,
+    "subventions:rows_against_last_release": True,
 }
 # The commune's associations as the RNA lists them (as in the snapshot).
 ASSOCIATIONS = pd.DataFrame(
@@ -295,6 +296,36 @@ def test_a_row_with_neither_siret_nor_rna_fails_naming_its_line(tmp_path, run):
     assert re.search(r"^\|\s*12\s*\|.*one_of_required", sample, re.MULTILINE)
     assert "not written" in evaluation.metadata["published_file"].value
     assert not (tmp_path / "published" / "76165" / "subventions.csv").exists()
+
+
+def test_a_real_rna_id_the_schema_refuses_fails_saying_so(tmp_path):
+    rows = copy.deepcopy(CAUDEBEC_ROWS)
+    rows[2][2] = "W9T1000001"  # a Mayotte id: real, but not W + 9 digits
+    rows[6][2] = "W76000107"  # one digit short: a typo, the pattern's alone to report
+    failures = failures_of(table_of(write_inbox(tmp_path, rows)))["schema"]
+    assert failures.to_dict("records") == [
+        {
+            "ligne_source": line_of(2),
+            "column": "rnaBeneficiaire",
+            "rule": "str_matches('^W\\d{9}$')",
+            "value": "W9T1000001",
+        },
+        {
+            "ligne_source": line_of(6),
+            "column": "rnaBeneficiaire",
+            "rule": "str_matches('^W\\d{9}$')",
+            "value": "W76000107",
+        },
+        {
+            "ligne_source": line_of(2),
+            "column": "rnaBeneficiaire",
+            "rule": "real RNA id that scdl/subventions 2.1.1 does not accept: the schema "
+            "requires W + 9 digits (^W\\d{9}$), but the register gives letters to the ids of "
+            "Corsica and overseas departments (W2A…, W9R…, W9T… in Mayotte); the id is right, "
+            "the schema refuses it",
+            "value": "W9T1000001",
+        },
+    ]
 
 
 def test_rna_by_name_takes_active_associations_and_unambiguous_names():

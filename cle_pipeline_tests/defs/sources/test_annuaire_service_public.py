@@ -189,3 +189,17 @@ def test_the_override_wins_and_an_absent_path_says_where(tmp_path):
     fetcher = SourceFetcher(overrides={source.SOURCE.id: str(tmp_path / "nothing-{commune}")})
     with pytest.raises(SourceError, match="nothing-76165"):
         source.read_records(fetcher, fetcher.location_of(source.SOURCE, "76165"), "76165")
+
+
+# The directory's hosts before October 2025, when service-public.fr became service-public.gouv.fr.
+OLD_HOST = re.compile(r"\b(?:api-)?lannuaire\.service-public\.fr\b")
+
+
+def test_the_directory_is_named_by_its_new_host_everywhere():
+    assert urlsplit(source.RECORDS_ENDPOINT).hostname == "api-lannuaire.service-public.gouv.fr"
+    texts = [PROJECT_ROOT / "README.md"]
+    for package in ("cle_pipeline", "devtools"):
+        texts += sorted((PROJECT_ROOT / package).rglob("*.py"))
+    texts += sorted((SNAPSHOT).rglob("*.json"))
+    naming_old = [str(path) for path in texts if OLD_HOST.search(path.read_text(encoding="utf-8"))]
+    assert naming_old == []

@@ -53,7 +53,6 @@ def test_caudebec_devices_of_every_status_by_code_or_outline():
         "61233",  # out of service
         "122310",  # awaiting validation
         "52004",  # to be deleted
-        "99871",  # empty c_dae_mobile
     ]
 
 
@@ -118,7 +117,7 @@ def test_personal_contact_columns_are_never_read(tmp_path):
 
     path = rewritten(tmp_path, with_contacts)
     devices = cut_commune(path, commune("76165"), "x")
-    assert len(devices) == 9
+    assert len(devices) == 8
     assert not {"c_expt_email", "c_tel1"} & set(devices.columns)
 
 

@@ -11,6 +11,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Associations.to_schema().columns)
 DATE_COLUMNS = ["date_creat", "date_decla", "date_publi"]
@@ -53,6 +54,11 @@ def associations(rna_waldec: pd.DataFrame) -> dg.Output[pd.DataFrame]:
 associations_checks = dataset_checks(
     "associations",
     Associations,
+    volume=VolumeLimit(
+        0.2,
+        "quelques associations sont dissoutes chaque mois ; un cinquième disparu d'un extrait "
+        "mensuel du RNA au suivant, c'est une découpe ratée",
+    ),
     rules=[
         Rule(
             "seat_in_commune",

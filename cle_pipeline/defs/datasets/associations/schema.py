@@ -6,11 +6,9 @@ Columns keep the RNA's own names, so that a reader of the national register reco
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from cle_pipeline.lib.normalise import RNA_ID
 from cle_pipeline.lib.settings import INSEE_COMMUNE_CODE
 from cle_pipeline.lib.table_schema import DATE, SIRET
-
-# `W` + 9 characters; departments with letters keep them (W2A… Corsica, W9R… La Réunion).
-RNA_ID = r"^W[0-9][0-9A-Z]\d{7}$"
 
 
 class Associations(pa.DataFrameModel):

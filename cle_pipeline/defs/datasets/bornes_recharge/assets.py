@@ -19,6 +19,7 @@ from cle_pipeline.lib.normalise import (
     number_text,
     schema_boolean,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(BornesRecharge.to_schema().columns)
 BOOLEAN_COLUMNS = [
@@ -105,6 +106,12 @@ def bornes_recharge(irve: pd.DataFrame, commune: Commune) -> dg.Output[pd.DataFr
 bornes_recharge_checks = dataset_checks(
     "bornes_recharge",
     BornesRecharge,
+    volume=VolumeLimit(
+        0.5,
+        "les points sont retirés du service quelques-uns à la fois ; la moitié des points de la "
+        "commune disparus d'un coup, c'est une découpe ratée (format de la consolidation changé, "
+        "opérateur oublié)",
+    ),
     rules=[
         Rule(
             "coordinates_inside_commune",

@@ -32,6 +32,7 @@ from cle_pipeline.lib.lambert import distance_metres, lambert93_to_lon_lat
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, name_key, siret_key_valid
 from cle_pipeline.lib.opening_hours import osm_syntax_error
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Commerces.to_schema().columns)
 NOT_DIFFUSED = "[ND]"  # what INSEE writes in the protected fields of partial diffusion
@@ -445,4 +446,13 @@ RULES = [
     ),
 ]
 
-commerces_checks = dataset_checks("commerces", Commerces, rules=RULES)
+commerces_checks = dataset_checks(
+    "commerces",
+    Commerces,
+    volume=VolumeLimit(
+        0.3,
+        "les commerces ferment quelques-uns à la fois ; un tiers disparu d'un stock Sirene au "
+        "suivant, c'est une découpe ratée",
+    ),
+    rules=RULES,
+)

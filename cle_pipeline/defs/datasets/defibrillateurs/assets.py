@@ -17,6 +17,7 @@ from cle_pipeline.lib.normalise import (
     oui_non,
     postgres_array,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Defibrillateurs.to_schema().columns)
 FRENCH_BOOLEANS = ["acc_lib", "acc_pcsec", "acc_acc", "dae_mobile", "lc_ped", "dispsurv"]
@@ -223,6 +224,11 @@ def defibrillateurs(
 defibrillateurs_checks = dataset_checks(
     "defibrillateurs",
     Defibrillateurs,
+    volume=VolumeLimit(
+        0.5,
+        "les appareils sont déclarés hors service un par un ; la moitié disparue d'un coup, c'est"
+        " un export Géo'DAE raté",
+    ),
     rules=[
         Rule(
             "coordinates_inside_commune",

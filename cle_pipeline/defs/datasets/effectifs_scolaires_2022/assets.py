@@ -19,6 +19,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, integer_text, schema_boolean
+from cle_pipeline.lib.volume import VolumeLimit
 
 SCHOOL_YEAR = 2022
 PARTS_OF_TOTAL = [
@@ -217,5 +218,9 @@ def effectifs_scolaires_2022(
 effectifs_scolaires_2022_checks = dataset_checks(
     "effectifs_scolaires_2022",
     EffectifsScolaires2022,
+    volume=VolumeLimit(
+        0.0,
+        "les chiffres de la rentrée 2022 sont définitifs : aucune école ne peut en disparaître",
+    ),
     rules=[LEVELS_SUM_TO_TOTAL, ONE_ROW_PER_SCHOOL_AND_YEAR],
 )

@@ -13,6 +13,7 @@ from cle_pipeline.lib.checks import dataset_checks
 from cle_pipeline.lib.elections import both_rounds, results_rules
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(ElectionsLegislatives2022.to_schema().columns)
 
@@ -45,5 +46,9 @@ def elections_legislatives_2022(
 elections_legislatives_2022_checks = dataset_checks(
     "elections_legislatives_2022",
     ElectionsLegislatives2022,
+    volume=VolumeLimit(
+        0.0,
+        "les résultats d'une élection passée ne changent plus",
+    ),
     rules=results_rules(by_constituency=True),
 )

@@ -25,6 +25,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, iso_date
+from cle_pipeline.lib.volume import VolumeLimit
 
 NO_FUNCTION = "Conseiller municipal"
 ADJOINT = re.compile(r"^(\d+)\s*(?:er|ère|re|ème|eme|e)\s+adjoint", re.IGNORECASE)
@@ -267,4 +268,13 @@ RULES = [
         inputs=("insee_populations_legales",),
     ),
 ]
-elus_checks = dataset_checks("elus", Elus, rules=RULES)
+elus_checks = dataset_checks(
+    "elus",
+    Elus,
+    volume=VolumeLimit(
+        0.2,
+        "la taille du conseil est fixée par la loi jusqu'à la prochaine élection ; au plus "
+        "quelques sièges vacants",
+    ),
+    rules=RULES,
+)

@@ -26,6 +26,7 @@ from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.volume import VolumeLimit
 
 TOTALLED = ["nombre_ecoles", *COUNT_COLUMNS]
 DESCRIPTIVE = [name for name in SCHOOL_COLUMNS if name not in COUNT_COLUMNS]
@@ -138,6 +139,11 @@ def evolution_effectifs_scolaires(
 evolution_effectifs_scolaires_checks = dataset_checks(
     "evolution_effectifs_scolaires",
     EvolutionEffectifsScolaires,
+    volume=VolumeLimit(
+        0.2,
+        "les chiffres des années passées restent ; une école qui ferme cesse seulement d'ajouter "
+        "des lignes",
+    ),
     rules=[
         LEVELS_SUM_TO_TOTAL,
         ONE_ROW_PER_SCHOOL_AND_YEAR,

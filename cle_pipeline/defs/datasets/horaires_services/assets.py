@@ -29,6 +29,7 @@ from cle_pipeline.lib.opening_hours import (
     osm_opening_hours,
     osm_syntax_error,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(HorairesServices.to_schema().columns)
 
@@ -289,4 +290,13 @@ RULES = [
     ),
 ]
 
-horaires_services_checks = dataset_checks("horaires_services", HorairesServices, rules=RULES)
+horaires_services_checks = dataset_checks(
+    "horaires_services",
+    HorairesServices,
+    volume=VolumeLimit(
+        0.5,
+        "une poignée de services municipaux : un service fermé est une vraie baisse, la moitié ne"
+        " l'est pas",
+    ),
+    rules=RULES,
+)

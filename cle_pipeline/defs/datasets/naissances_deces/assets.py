@@ -10,6 +10,7 @@ from cle_pipeline.defs.datasets.naissances_deces.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.volume import VolumeLimit
 
 
 def births_and_deaths(
@@ -76,6 +77,11 @@ def naissances_deces(
 naissances_deces_checks = dataset_checks(
     "naissances_deces",
     NaissancesDeces,
+    volume=VolumeLimit(
+        0.0,
+        "une ligne par année depuis 2008 : une nouvelle publication de l'INSEE ajoute une année, "
+        "elle n'en retire jamais",
+    ),
     rules=[
         Rule(
             "every_year_present_once",

@@ -33,6 +33,7 @@ from cle_pipeline.lib.normalise import (
     single_line,
     siret_text,
 )
+from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Subventions.to_schema().columns)
 # Each row of a commune's table is one beneficiary's grant: the schema's own value for a
@@ -184,4 +185,13 @@ RULES = [
     ),
 ]
 
-subventions_checks = dataset_checks("subventions", Subventions, rules=RULES)
+subventions_checks = dataset_checks(
+    "subventions",
+    Subventions,
+    volume=VolumeLimit(
+        0.9,
+        "chaque année le nouveau tableau de la commune remplace le précédent et peut compter bien"
+        " moins de subventions ; un tableau vidé reste refusé",
+    ),
+    rules=RULES,
+)

@@ -15,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from cle_pipeline.lib.normalise import RNA_ID
 from cle_pipeline.lib.table_schema import (
     DATE,
     NUMBER,
@@ -45,6 +46,21 @@ POURCENTAGE_MAXIMUM = 1
 # Custom checks of the schema: french-siret-value columns, one-of-required pair.
 SIRET_COLUMNS = ("idAttribuant", "idBeneficiaire")
 ONE_OF_REQUIRED = ("idBeneficiaire", "rnaBeneficiaire")
+
+
+# What a failure says when the RNA id is real but not in the schema's form: the commune should
+# not look for a typo in it.
+RNA_ID_REFUSED = (
+    "real RNA id that scdl/subventions 2.1.1 does not accept: the schema requires W + 9 digits "
+    "(^W\\d{9}$), but the register gives letters to the ids of Corsica and overseas "
+    "departments (W2A…, W9R…, W9T… in Mayotte); the id is right, the schema refuses it"
+)
+
+
+def rna_id_the_schema_accepts(text: str) -> bool:
+    """False for a real RNA id (`lib/normalise.RNA_ID`) outside the schema's pattern, such as
+    Mayotte's `W9T1000001`; True otherwise (a malformed id is the pattern's to report)."""
+    return not (re.fullmatch(RNA_ID, text) and not re.fullmatch(RNA, text))
 
 
 def real_dates_in_order(text: str) -> bool:
@@ -140,6 +156,11 @@ class Subventions(pa.DataFrameModel):
         "pourcentageSubvention", minimum=POURCENTAGE_MINIMUM, maximum=POURCENTAGE_MAXIMUM
     )
     dates = cell_check("dateConvention", "datesPeriodeVersement", valid=real_dates_in_order)
+    # The schema's pattern stays the rule (a file that passes here passes validata); this says
+    # why a real id fails it.
+    real_rna_id = cell_check(
+        "rnaBeneficiaire", valid=rna_id_the_schema_accepts, error=RNA_ID_REFUSED
+    )
 
     @pa.dataframe_check(name="one_of_required", ignore_na=False)
     def one_of_required(cls, frame: pd.DataFrame) -> Series[bool]:

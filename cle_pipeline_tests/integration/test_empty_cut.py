@@ -1,0 +1,79 @@
+"""Issue 13, item 1: an empty cut must neither replace the last good file nor be published
+unless a person accepts the drop (CLE_ACCEPT_DROP)."""
+
+import io
+import zipfile
+
+from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.release import read_release
+from cle_pipeline_tests.conftest import check_outcomes
+
+SNAPSHOTS = PROJECT_ROOT / "data" / "sources"
+IRVE = SNAPSHOTS / "irve" / "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
+RNA = SNAPSHOTS / "rna_waldec" / "rna_waldec_20221101.zip"
+
+
+def header_only_irve(tmp_path):
+    header = IRVE.read_bytes().split(b"\n", 1)[0] + b"\n"
+    path = tmp_path / "header_only.csv"
+    path.write_bytes(header)
+    return path
+
+
+def rna_with_header_only_department(tmp_path):
+    """The RNA zip with its department 76 member cut to its header."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(RNA) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if "_dpt_76" in info.filename:
+                content = content.split(b"\n", 1)[0] + b"\n"
+            target.writestr(info, content)
+    path = tmp_path / "rna_waldec_20221201.zip"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_a_header_only_irve_file_keeps_the_last_release(materialize, tmp_path, monkeypatch):
+    materialize("bornes_recharge")
+    folder = tmp_path / "published" / "76165"
+    good = (folder / "bornes_recharge.csv").read_bytes()
+    assert read_release(folder, "bornes_recharge").rows == 6
+    monkeypatch.setenv("CLE_SOURCE_IRVE", str(header_only_irve(tmp_path)))
+    result = materialize("bornes_recharge", raise_on_error=False)
+    assert not result.success
+    assert check_outcomes(result)["bornes_recharge:rows_against_last_release"] is False
+    [volume] = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "rows_against_last_release"
+    ]
+    assert volume.metadata["previous_rows"].value == 6
+    assert volume.metadata["rows"].value == 0
+    assert (folder / "bornes_recharge.csv").read_bytes() == good
+    assert read_release(folder, "bornes_recharge").rows == 6
+
+
+def test_a_drop_accepted_by_name_is_released(materialize, tmp_path, monkeypatch):
+    materialize("bornes_recharge")
+    monkeypatch.setenv("CLE_SOURCE_IRVE", str(header_only_irve(tmp_path)))
+    result = materialize(
+        "bornes_recharge", accept_drop="associations, bornes_recharge", raise_on_error=False
+    )
+    assert check_outcomes(result)["bornes_recharge:rows_against_last_release"] is True
+    release = read_release(tmp_path / "published" / "76165", "bornes_recharge")
+    assert release.rows == 0
+    assert release.accepted_drop == "6 lignes → 0, accepté par CLE_ACCEPT_DROP"
+
+
+def test_an_rna_zip_with_a_header_only_department_keeps_the_last_release(
+    materialize, tmp_path, monkeypatch
+):
+    materialize("associations")
+    folder = tmp_path / "published" / "76165"
+    good = read_release(folder, "associations")
+    assert good.rows > 0
+    monkeypatch.setenv("CLE_SOURCE_RNA_WALDEC", str(rna_with_header_only_department(tmp_path)))
+    result = materialize("associations", raise_on_error=False)
+    assert check_outcomes(result)["associations:rows_against_last_release"] is False
+    assert read_release(folder, "associations").sha256 == good.sha256
