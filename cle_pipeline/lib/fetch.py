@@ -4,14 +4,16 @@ A `Source` declares a national file: its official location (or how to resolve it
 data.gouv.fr API when the producer republishes under a new URL) and its snapshot under
 `data/sources/<id>/`. `SourceFetcher`, a Dagster resource, turns it into a local file:
 
-- `CLE_SOURCE_<ID>` (a path, `file://` or `http(s)://` URL) wins in every mode;
+- an override (a path, `file://` or `http(s)://` URL; the `overrides` field, filled from
+  `CLE_SOURCE_<ID>` by `defs/resources.py`) wins in every mode;
 - else `snapshot` mode (the default) reads the embedded snapshot, with no network;
-- else `online` mode downloads the official file, streamed to a cache keyed by URL, with
-  timeouts, retries with backoff on 5xx and timeouts, a conditional request when a copy is
-  cached, and an atomic rename so that a failed or truncated download never replaces a good
-  cached file.
+- else `online` mode downloads the official file, streamed to a cache keyed by URL, under the
+  project's HTTP policy (`lib/http.py`: retries with backoff, `Retry-After`), one deadline per
+  download, progress in the run's log, a conditional request when a copy is cached, and an
+  atomic rename so that a failed or truncated download never replaces a good cached file.
 
-Every fetched file carries its size, sha256 and Last-Modified for the asset's metadata.
+Every fetched file carries its size, sha256 and Last-Modified for the asset's metadata; a URL
+is recorded (metadata, cache records, messages) with its credentials masked.
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ from cle_pipeline.lib.tabular import DEFAULT_MAX_UNZIPPED_BYTES, extract_member
 DATAGOUV_API = "https://www.data.gouv.fr/api/1"
 
 
+def override_variable(source_id: str) -> str:
+    """The environment variable that replaces a source's location: `CLE_SOURCE_IRVE`."""
+    return f"CLE_SOURCE_{source_id.upper()}"
+
+
 @dataclass(frozen=True)
 class Source:
     """A national input: its public id, who publishes it, where it lives.
@@ -71,7 +78,7 @@ class Source:
 
     @property
     def env_var(self) -> str:
-        return f"CLE_SOURCE_{self.id.upper()}"
+        return override_variable(self.id)
 
     def definition_metadata(self) -> dict[str, Any]:
         """What the UI shows on the source asset before any run: who publishes it, where."""
@@ -222,7 +229,7 @@ class SourceFetcher(dg.ConfigurableResource):
             return []
         root = embedded.resolve()
         return [
-            f"CLE_SOURCE_{source_id.upper()} points into the embedded snapshots"
+            f"{override_variable(source_id)} points into the embedded snapshots"
             for source_id, value in sorted(self.overrides.items())
             if not value.startswith(("http://", "https://"))
             and root in Path(value.strip().removeprefix("file://")).resolve().parents

@@ -7,17 +7,18 @@ content not yet requested becomes a run of `publish_datagouv` for that dataset, 
 `<dataset_id>:<sha256>`, so the same content is never published twice. The cursor remembers the
 last content requested per dataset.
 
-Stopped by default unless DATAGOUV_API_KEY is set where the definitions load.
+Running by default; without an API key (`DATAGOUV_API_KEY`, in the `datagouv` resource) every
+tick is skipped, saying so.
 """
 
 from __future__ import annotations
 
 import json
-import os
 
 import dagster as dg
 
 from cle_pipeline.defs.publishing.assets import publication_key
+from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.sheet import dataset_ids
 
 
@@ -43,8 +44,13 @@ def checked_content(
 
 
 def publication_requests(
-    context: dg.SensorEvaluationContext,
+    context: dg.SensorEvaluationContext, datagouv: DataGouvPublisher
 ) -> dg.SensorResult | dg.SkipReason:
+    if not datagouv.api_key:
+        return dg.SkipReason(
+            "DATAGOUV_API_KEY is not set: nothing is published automatically (`make publish` "
+            "still publishes by hand)"
+        )
     requested: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     graph = context.repository_def.asset_graph  # type: ignore[union-attr]
     run_requests = []
@@ -69,16 +75,13 @@ def publication_requests(
 
 @dg.definitions
 def publication_sensor() -> dg.Definitions:
-    # Read when the definitions load, not at import: a deployment without a key never publishes
-    # on its own; the UI can still start the sensor.
-    running = bool(os.environ.get("DATAGOUV_API_KEY"))
+    # Always running: whether it may publish is the `datagouv` resource's key, checked at
+    # every tick (a deployment without a key never publishes on its own).
     sensor = dg.sensor(
         name="publish_checked_datasets",
         job_name="publish_datagouv",
         minimum_interval_seconds=60,
-        default_status=dg.DefaultSensorStatus.RUNNING
-        if running
-        else dg.DefaultSensorStatus.STOPPED,
+        default_status=dg.DefaultSensorStatus.RUNNING,
         description="Publishes a dataset to data.gouv.fr when a new content of it has passed "
         "its blocking checks (run key: dataset id + sha256 of the file).",
     )(publication_requests)

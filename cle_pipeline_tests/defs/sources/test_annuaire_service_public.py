@@ -69,13 +69,16 @@ def directory_server(server: DirectoryServer) -> Iterator[str]:
         yield http.url
 
 
-def online_fetcher(root: str, tmp_path: Path) -> SourceFetcher:
+def online_fetcher(
+    root: str, tmp_path: Path, overrides: dict[str, str] | None = None
+) -> SourceFetcher:
     return SourceFetcher(
         mode="online",
         url_rewrites={source.API_ROOT: root},
         cache_dir=str(tmp_path / "cache"),
         backoff_seconds=0,
         timeout_seconds=5,
+        overrides=overrides or {},
     )
 
 

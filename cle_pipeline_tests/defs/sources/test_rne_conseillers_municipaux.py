@@ -209,12 +209,15 @@ def test_online_mode_resolves_the_newest_councillors_file(datagouv, tmp_path):
 
 
 def test_a_commune_absent_from_the_file_is_a_clear_error_naming_it_and_the_file(
-    materialize, tmp_path, monkeypatch
+    materialize, tmp_path
 ):
     others = [row for row in snapshot.rows() if row["Code de la commune"] != "76165"]
     path = snapshot.write_file(tmp_path / "sans-caudebec.csv", others)
-    monkeypatch.setenv("CLE_SOURCE_RNE_CONSEILLERS_MUNICIPAUX", str(path))
-    result = materialize("rne_conseillers_municipaux", raise_on_error=False)
+    result = materialize(
+        "rne_conseillers_municipaux",
+        raise_on_error=False,
+        overrides={"rne_conseillers_municipaux": str(path)},
+    )
     assert failure_messages(result) == {
         "rne_conseillers_municipaux": "cle_pipeline.lib.errors.SourceError: "
         f"{path}: no councillor of the commune 76165 "
@@ -282,13 +285,14 @@ def _with_extra_field(line_number: int, tmp_path: Path) -> Path:
     return path
 
 
-def test_a_ragged_line_of_another_commune_is_skipped_and_named(materialize, tmp_path, monkeypatch):
+def test_a_ragged_line_of_another_commune_is_skipped_and_named(materialize, tmp_path):
     path = _with_extra_field(24, tmp_path)  # Elbeuf's maire
     read = read_councillors(path, "76165", str(path))
     assert [line.describe() for line in read.ragged_lines_skipped] == ["line 24 (17 fields)"]
     assert read.rows.equals(cut_commune(SNAPSHOT, "76165", "snapshot"))
-    monkeypatch.setenv("CLE_SOURCE_RNE_CONSEILLERS_MUNICIPAUX", str(path))
-    result = materialize("rne_conseillers_municipaux")
+    result = materialize(
+        "rne_conseillers_municipaux", overrides={"rne_conseillers_municipaux": str(path)}
+    )
     metadata = result.asset_materializations_for_node("rne_conseillers_municipaux")[0].metadata
     assert metadata["ragged_lines_skipped"].value == "line 24 (17 fields)"
     assert metadata["rows_for_commune"].value == 34
