@@ -14,9 +14,11 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 install: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
 
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+# The instance settings live in deploy/, not at the top of the checkout: Dagster warns about a
+# dagster.yaml in the current folder that is not DAGSTER_HOME's.
+$(DAGSTER_HOME)/dagster.yaml: deploy/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $@
+	cp deploy/dagster.yaml $@
 
 # The real data.gouv.fr server software (udata + mongomock) the publication tests run against, in
 # its own virtual environment: its pins (Flask, Celery, pymongo) must not mix with Dagster's.
@@ -69,8 +71,9 @@ test: install udata browser servers
 
 # The UI and the daemon: while it runs, the automation (sources on their rhythm, datasets
 # rebuilt when their sources change), the commune's inbox sensor and the alerts are live.
+# `dg dev` reads the project from pyproject.toml ([tool.dg]) and runs it with this venv's Python.
 ui: install
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(BIN)/dg dev --host 127.0.0.1 --port 3000
 
 lint: install
 	$(BIN)/ruff check --fix .

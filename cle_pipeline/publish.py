@@ -18,9 +18,9 @@ import dagster as dg
 
 from cle_pipeline.definitions import defs
 from cle_pipeline.defs.publishing.assets import publication_key
+from cle_pipeline.defs.publishing.sheets import dataset_ids
 from cle_pipeline.demo import dagster_instance, step_failures
 from cle_pipeline.lib.release import released_datasets
-from cle_pipeline.lib.sheet import dataset_ids
 
 
 def outcomes(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, Any]]:

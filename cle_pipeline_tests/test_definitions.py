@@ -21,8 +21,9 @@ import pytest
 
 import cle_pipeline.definitions as definitions_module
 from cle_pipeline.definitions import with_code_references
+from cle_pipeline.defs import datasets
+from cle_pipeline.defs.publishing.sheets import dataset_ids
 from cle_pipeline.lib.metadata import column_schema
-from cle_pipeline.lib.sheet import DATASETS_PACKAGE, dataset_ids
 
 SNAPSHOT = Path(__file__).with_name("graph.txt")
 
@@ -120,7 +121,7 @@ def test_every_check_is_described_in_french(definitions):
 def dataset_models() -> list[type[pa.DataFrameModel]]:
     models = []
     for dataset_id in dataset_ids():
-        module = importlib.import_module(f"{DATASETS_PACKAGE}.{dataset_id}.schema")
+        module = importlib.import_module(f"{datasets.__name__}.{dataset_id}.schema")
         models += [
             value
             for value in vars(module).values()

@@ -48,3 +48,33 @@ def test_the_package_never_imports_its_tests_or_the_tools():
         if name.split(".")[0] in {"cle_pipeline_tests", "devtools"}
     }
     assert offending == set()
+
+
+def test_lib_knows_no_definition():
+    offending = set()
+    for path in (PACKAGE / "lib").rglob("*.py"):
+        where = path.relative_to(PROJECT_ROOT)
+        offending |= {
+            f"{where} imports {name}"
+            for name in imported_modules(path)
+            if name.startswith("cle_pipeline.defs")
+        }
+        # A module named in a string, for importlib, is an import all the same.
+        if "cle_pipeline.defs" in path.read_text(encoding="utf-8"):
+            offending.add(f"{where} names cle_pipeline.defs")
+    assert offending == set()
+
+
+def test_a_dataset_knows_no_other_dataset():
+    # What two datasets share lives in a module of `defs/datasets/` (e.g. `elections.py`).
+    datasets = PACKAGE / "defs" / "datasets"
+    offending = set()
+    for folder in (path for path in datasets.iterdir() if (path / "__init__.py").is_file()):
+        for path in folder.rglob("*.py"):
+            for name in imported_modules(path):
+                parts = name.split(".")
+                if parts[:3] == ["cle_pipeline", "defs", "datasets"] and len(parts) > 3:
+                    other = datasets / parts[3]
+                    if other.is_dir() and other != folder:
+                        offending.add(f"{path.relative_to(PROJECT_ROOT)} imports {name}")
+    assert offending == set()

@@ -22,8 +22,11 @@ import pandera.pandas as pa
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import markdown_table
+from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import previous_rows, write_release
+from cle_pipeline.lib.release_companions import dataset_run_metadata, write_companions
 from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.sheet import DatasetSheet
 from cle_pipeline.lib.volume import (
     DEFAULT_VOLUME_LIMIT,
     VolumeLimit,
@@ -136,13 +139,15 @@ VOLUME_CHECK = "rows_against_last_release"
 
 
 def dataset_checks(
-    dataset_id: str,
+    sheet: DatasetSheet,
     model: type[pa.DataFrameModel],
     rules: Sequence[Rule] = (),
     volume: VolumeLimit = DEFAULT_VOLUME_LIMIT,
 ) -> dg.AssetChecksDefinition:
-    """The blocking checks of a published dataset, which write its CSV when they all pass:
-    the schema, the dataset's rules, and its row count against its last release (`volume`)."""
+    """The blocking checks of the published dataset `sheet` describes, which write its CSV (and
+    the sheet beside it) when they all pass: the schema, the dataset's rules, and its row count
+    against its last release (`volume`)."""
+    dataset_id = sheet.dataset_id
     asset_key = dg.AssetKey(dataset_id)
     extra_inputs = sorted({name for rule in rules for name in rule.inputs})
     descriptions = {
@@ -202,7 +207,7 @@ def dataset_checks(
             release = write_release(
                 frame,
                 target.parent,
-                dataset_id,
+                sheet,
                 commune,
                 sources.mode,
                 tuple(reasons),
@@ -215,7 +220,17 @@ def dataset_checks(
                 # Publication refuses to send a sample to www.data.gouv.fr.
                 "source_mode": release.source_mode,
                 "sample": "; ".join(release.sample_reasons) or "no: built from official files",
+                # Cells prefixed with an apostrophe so that no spreadsheet executes them.
+                "neutralised_cells": len(release.neutralised_cells),
             }
+            # Change log, quality report, Table Schema, GeoJSON: beside the CSV.
+            released |= write_companions(
+                release,
+                sheet,
+                model,
+                [CheckVerdict(o.name, o.description, o.passed, len(o.failures)) for o in outcomes],
+                dataset_run_metadata(context.instance, asset_key),
+            )
             context.log.info(f"{dataset_id}: every check passed, wrote {target}")
         else:
             failed = [outcome.name for outcome in outcomes if not outcome.passed]

@@ -149,7 +149,10 @@ def dataset_payload(sheet: DatasetSheet, release: Release, organization_id: str)
     return {
         "title": dataset_title(sheet, release),
         "description": sheet.markdown(
-            release.commune_name, release.commune_code, sample=release.sample
+            release.commune_name,
+            release.commune_code,
+            sample=release.sample,
+            notes=release.sheet_notes(),
         ),
         "organization": organization_id,
         "license": sheet.licence,

@@ -2,12 +2,15 @@
 
 Each function leaves a value it does not recognise unchanged, so that the dataset's pandera
 check fails on it and shows it, instead of guessing: a wrong output is worse than a failed check.
+The one exception is `neutralise_formulas`, applied to every published file: a cell a
+spreadsheet would execute is made inert, and listed.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -391,3 +394,52 @@ def siren_key_valid(value: object) -> bool:
     """A SIREN of 9 digits whose Luhn key is valid (La Poste's own, 356000000, is one)."""
     text = str(value) if value is not None else ""
     return bool(re.fullmatch(r"\d{9}", text)) and luhn_valid(text)
+
+
+# -- Spreadsheet formulas in published cells (CSV injection) -----------------------------------
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): `=`, `+`, `-`, `@`
+# first, or a tab or carriage return before them.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# After a sign, digits, spaces and the punctuation of numbers and phone numbers only: no name,
+# no function, no `|` for DDE. `+33 2 35 77 12 34`, `-12.5` and a lone `-` stay as they are.
+NUMBER_OR_PHONE_AFTER_SIGN = re.compile(r"[\d .,()/+-]*")
+FORMULA_ESCAPE = "'"
+
+
+def spreadsheet_formula(value: object) -> bool:
+    """True for text a spreadsheet would execute when the CSV is opened: `=HYPERLINK(…)`,
+    `+cmd|' /C calc'!A0`, `@SUM(…)`, `-2+3+cmd|…`; never for a number or a phone number."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
+        return False
+    if value[0] in "+-":
+        return not NUMBER_OR_PHONE_AFTER_SIGN.fullmatch(value[1:])
+    return True
+
+
+@dataclass(frozen=True)
+class NeutralisedCell:
+    """A published cell prefixed with an apostrophe: its 1-based data row (the file's line is
+    one more, for the header), its column and the value as it came."""
+
+    row: int
+    column: str
+    value: str
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[NeutralisedCell]]:
+    """`frame` with every cell a spreadsheet would execute prefixed with an apostrophe (shown as
+    text, as OWASP recommends for CSV files), and the list of those cells, row by row."""
+    neutralised = []
+    published = frame.copy()
+    for position, column in enumerate(frame.columns):
+        values = frame.iloc[:, position]
+        formulas = values.map(spreadsheet_formula).astype(bool)
+        if not formulas.any():
+            continue
+        published.iloc[:, position] = values.where(~formulas, FORMULA_ESCAPE + values.astype(str))
+        neutralised += [
+            NeutralisedCell(int(row) + 1, str(column), str(values.iloc[row]))
+            for row in formulas.to_numpy().nonzero()[0]
+        ]
+    return published, sorted(neutralised, key=lambda cell: (cell.row, cell.column))

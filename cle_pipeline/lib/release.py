@@ -4,7 +4,8 @@ publisher.
 Three files per dataset, written by the checks (`lib/checks.py`) and only when every check
 passed:
 
-- `<dataset_id>.csv`: the data;
+- `<dataset_id>.csv`: the data, every cell a spreadsheet would execute as a formula prefixed
+  with an apostrophe (listed in the record and said in the sheet);
 - `<dataset_id>.md`: its descriptive sheet rendered for the commune;
 - `<dataset_id>.json`: the release record: the CSV's sha256 and row count, the commune, the
   source mode it was built in and why it is a sample, if it is (snapshot mode, an override
@@ -27,8 +28,9 @@ import pandas as pd
 from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.normalise import neutralise_formulas
 from cle_pipeline.lib.output import write_csv
-from cle_pipeline.lib.sheet import load_sheet
+from cle_pipeline.lib.sheet import DatasetSheet
 
 
 class ReleaseError(RuntimeError):
@@ -53,11 +55,31 @@ class Release:
     # A drop in rows past the dataset's volume limit that a person accepted (CLE_ACCEPT_DROP,
     # see lib/volume.py), said here because the next build compares with this release.
     accepted_drop: str = ""
+    # Cells a spreadsheet would have executed, prefixed with an apostrophe in the CSV
+    # (`normalise.neutralise_formulas`): {"row", "column", "value"} each, the value as it came.
+    neutralised_cells: tuple[dict[str, object], ...] = ()
 
     @property
     def sample(self) -> bool:
         """Built from sample inputs: plausible values, not official figures."""
         return self.source_mode == "snapshot" or bool(self.sample_reasons)
+
+    def sheet_notes(self) -> list[str]:
+        """What the sheet says about this release's values (French, as the sheet)."""
+        cells = self.neutralised_cells
+        if not cells:
+            return []
+        plural = len(cells) > 1
+        shown = ", ".join(f"`{cell['column']}` ligne {cell['row']}" for cell in cells[:10])
+        more = f" et {len(cells) - 10} autres" if len(cells) > 10 else ""
+        return [
+            f"**Formules neutralisées.** {len(cells)} cellule{'s' if plural else ''} commençant "
+            "par `=`, `+`, `-`, `@`, une tabulation ou un retour chariot, qu'un tableur "
+            f"exécuterait comme une formule, {'ont' if plural else 'a'} été "
+            f"préfixée{'s' if plural else ''} d'une apostrophe (`'`) : {shown}{more} (ligne de "
+            f"données, en-tête non compté). La liste complète, avec les valeurs reçues, est dans "
+            f"`{self.dataset_id}.json` (`neutralised_cells`)."
+        ]
 
     @property
     def csv_path(self) -> Path:
@@ -71,15 +93,17 @@ class Release:
 def write_release(
     frame: pd.DataFrame,
     folder: Path,
-    dataset_id: str,
+    sheet: DatasetSheet,
     commune: Commune,
     source_mode: str,
     sample_reasons: tuple[str, ...] = (),
     accepted_drop: str = "",
 ) -> Release:
-    """Writes the CSV, its rendered sheet and its release record (in that order)."""
-    sheet = load_sheet(dataset_id)
-    sha256 = write_csv(frame, folder / f"{dataset_id}.csv")
+    """Writes the CSV of the dataset `sheet` describes, the sheet rendered for the commune and
+    the release record (in that order)."""
+    dataset_id = sheet.dataset_id
+    published, neutralised = neutralise_formulas(frame)
+    sha256 = write_csv(published, folder / f"{dataset_id}.csv")
     release = Release(
         dataset_id=dataset_id,
         commune_code=commune.code,
@@ -91,8 +115,11 @@ def write_release(
         folder=folder,
         sample_reasons=tuple(sample_reasons),
         accepted_drop=accepted_drop,
+        neutralised_cells=tuple(asdict(cell) for cell in neutralised),
     )
-    markdown = sheet.markdown(commune.name, commune.code, sample=release.sample)
+    markdown = sheet.markdown(
+        commune.name, commune.code, sample=release.sample, notes=release.sheet_notes()
+    )
     write_atomically(release.sheet_path, markdown.encode("utf-8"))
     record = {key: value for key, value in asdict(release).items() if key != "folder"}
     write_atomically(folder / f"{dataset_id}.json", json.dumps(record, indent=2).encode("utf-8"))
@@ -109,6 +136,7 @@ def read_release(folder: Path, dataset_id: str) -> Release:
         )
     record = json.loads(record_path.read_text(encoding="utf-8"))
     record["sample_reasons"] = tuple(record.get("sample_reasons", ()))
+    record["neutralised_cells"] = tuple(record.get("neutralised_cells", ()))
     release = Release(**record, folder=folder)
     actual = checksum_of(release.csv_path, "sha256") if release.csv_path.is_file() else "missing"
     if actual != release.sha256:
@@ -130,5 +158,6 @@ def previous_rows(folder: Path, dataset_id: str) -> int | None:
 
 
 def released_datasets(folder: Path) -> list[str]:
-    """Ids of the datasets with a release record in `folder`."""
-    return sorted(path.stem for path in folder.glob("*.json") if not path.name.startswith("."))
+    """Ids of the datasets with a release record in `folder` (`<id>.json`; not the Table
+    Schemas `<id>.schema.json` beside them, nor hidden state files)."""
+    return sorted(path.stem for path in folder.glob("*.json") if "." not in path.stem)

@@ -7,9 +7,8 @@ dataset on data.gouv.fr and the `<dataset_id>.md` file beside the published CSV.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -64,9 +63,6 @@ FREQUENCIES = {
     "unknown": "inconnue",
 }
 
-# Every published dataset is a folder of this package holding `sheet.py` with `SHEET`.
-DATASETS_PACKAGE = "cle_pipeline.defs.datasets"
-
 SAMPLE_WARNING = (
     "> **Échantillon.** Ce jeu a été construit à partir des extraits d'exemple embarqués dans "
     "cle-pipeline : les valeurs sont plausibles mais fictives, ce ne sont pas des chiffres "
@@ -95,6 +91,12 @@ class DatasetSheet:
     tags: tuple[str, ...]
     licence: str = "lov2"
     schema: tuple[str, str] | None = None  # (schema.data.gouv.fr name, version)
+    # The columns that name a row, so that two releases can be compared row by row (the change
+    # log, `lib/changelog.py`).
+    key: tuple[str, ...] = ()
+    # Where a row is: (longitude column, latitude column), or one `[lon,lat]` column; empty for
+    # a dataset without positions. Gives the dataset its GeoJSON file and its map layer.
+    coordinates: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     def asset_description(self, docstring: str | None) -> str:
@@ -112,9 +114,17 @@ class DatasetSheet:
             )
         )
 
-    def markdown(self, commune_name: str, commune_code: str, sample: bool = False) -> str:
+    def markdown(
+        self,
+        commune_name: str,
+        commune_code: str,
+        sample: bool = False,
+        notes: Sequence[str] = (),
+    ) -> str:
         """The sheet as the dataset's description on data.gouv.fr, in the UI and in
-        `<dataset_id>.md`; `sample` (built from the embedded snapshots) says so first."""
+        `<dataset_id>.md`; `sample` (built from the embedded snapshots) says so first; `notes`
+        are paragraphs about this release's values (e.g. neutralised formulas, see
+        `Release.sheet_notes`), after the limits."""
         sources = "\n".join(f"- [{link.title}]({link.url})" for link in self.sources)
         lines = [
             f"# {self.title} — {commune_name}",
@@ -133,6 +143,7 @@ class DatasetSheet:
             "",
             f"**Données personnelles et limites.** {self.personal_data}",
             "",
+            *[line for note in notes for line in (note, "")],
             f"**Usages possibles.** {self.uses}",
             "",
             "**En bref.**",
@@ -150,20 +161,3 @@ class DatasetSheet:
             )
         lines.append(f"- Mots-clés : {', '.join(self.tags)}")
         return "\n".join(lines) + "\n"
-
-
-def load_sheet(dataset_id: str) -> DatasetSheet:
-    """The sheet declared in `cle_pipeline/defs/datasets/<dataset_id>/sheet.py` (`SHEET`)."""
-    sheet = importlib.import_module(f"{DATASETS_PACKAGE}.{dataset_id}.sheet").SHEET
-    if not isinstance(sheet, DatasetSheet) or sheet.dataset_id != dataset_id:
-        raise TypeError(
-            f"{DATASETS_PACKAGE}.{dataset_id}.sheet.SHEET is not the sheet of {dataset_id}"
-        )
-    return sheet
-
-
-def dataset_ids() -> list[str]:
-    """Every published dataset: the folders of `cle_pipeline/defs/datasets/` (one per dataset,
-    named by its id), so that adding a dataset needs no registration."""
-    package = importlib.import_module(DATASETS_PACKAGE)
-    return sorted(module.name for module in pkgutil.iter_modules(package.__path__) if module.ispkg)

@@ -14,7 +14,8 @@ import hashlib
 import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,20 @@ def read_csv_relation(
     return f"(SELECT {renamed} FROM {relation})"
 
 
+@contextmanager
+def duckdb_connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection set up as every cut of a national file needs, closed on exit."""
+    connection = duckdb.connect()
+    try:
+        # Two cores on the target machines; a bounded memory so a cut never swaps.
+        connection.execute("SET threads = 2")
+        connection.execute("SET memory_limit = '1GB'")
+        connection.execute("SET enable_progress_bar = false")  # not on a run's stderr
+        yield connection
+    finally:
+        connection.close()
+
+
 def query_csv(
     path: Path,
     csv_format: CsvFormat,
@@ -250,13 +265,9 @@ def query_csv(
             f"(SELECT row_number() OVER () + 1 AS {sql_name(line_column)}, * FROM {relation})"
         )
     sql = f"SELECT {select} FROM {relation} WHERE {where}"
-    connection = duckdb.connect()
     try:
-        # Two cores on the target machines; a bounded memory so a cut never swaps.
-        connection.execute("SET threads = 2")
-        connection.execute("SET memory_limit = '1GB'")
-        connection.execute("SET enable_progress_bar = false")  # not on a run's stderr
-        frame = connection.execute(sql, parameters or []).df()
+        with duckdb_connection() as connection:
+            frame = connection.execute(sql, parameters or []).df()
     except duckdb.Error as error:
         if csv_format.encoding == "latin-1" and "not latin-1 encoded" in str(error):
             # DuckDB's latin-1 refuses bytes 0x80-0x9F, which Windows-1252 files use for `’`,
@@ -279,8 +290,6 @@ def query_csv(
         if ragged:
             raise RaggedLinesError(label, ragged, len(header)) from error
         raise SourceFormatError(f"{label}: {_first_lines(str(error))}") from error
-    finally:
-        connection.close()
     # Every value as text; an empty field is missing (NaN, like every pandas reader).
     return frame
 

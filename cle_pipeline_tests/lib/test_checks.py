@@ -7,6 +7,7 @@ from pandera.typing import Series
 
 from cle_pipeline.lib.checks import Rule, dataset_checks, evaluate, schema_failures
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.sheet import DatasetSheet, SourceLink
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 
@@ -20,6 +21,19 @@ def too_many(frame: pd.DataFrame, commune: Commune, limit: int) -> pd.DataFrame:
 
 
 RULE = Rule("under_limit", "n stays under the limit asset", too_many, inputs=("limit",))
+COUNTED = DatasetSheet(
+    dataset_id="counted",
+    title="Comptes",
+    content="Un compte par ligne.",
+    collection="Inventé pour le test.",
+    purpose="Tester les contrôles.",
+    sources=(SourceLink("Test", "https://example.org/"),),
+    personal_data="Aucune.",
+    uses="Aucun.",
+    frequency="punctual",
+    temporal_coverage=None,
+    tags=("test",),
+)
 
 
 def test_a_rule_receives_its_inputs_by_name():
@@ -35,7 +49,7 @@ def test_a_missing_input_fails_the_rule_instead_of_passing_it():
 
 
 def test_the_check_declares_the_input_as_an_upstream_asset():
-    checks = dataset_checks("counted", Counted, [RULE])
+    checks = dataset_checks(COUNTED, Counted, [RULE])
     assert dg.AssetKey("limit") in checks.keys_by_input_name.values()
     specs = {spec.name: spec for spec in checks.check_specs}
     assert {dep.asset_key for dep in specs["under_limit"].additional_deps} == {

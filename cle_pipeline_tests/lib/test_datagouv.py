@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from cle_pipeline.defs.publishing.sheets import load_sheet
 from cle_pipeline.lib.datagouv import (
     DataGouvPublisher,
     PublicationError,
@@ -29,7 +30,6 @@ from cle_pipeline.lib.datagouv import (
 )
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.release import Release, write_release
-from cle_pipeline.lib.sheet import load_sheet
 from cle_pipeline_tests.http_server import Answer, Request, local_server
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
@@ -178,7 +178,7 @@ def release(tmp_path: Path) -> Release:
             "deces": [112],
         }
     )
-    return write_release(frame, tmp_path, "naissances_deces", CAUDEBEC, "online")
+    return write_release(frame, tmp_path, SHEET, CAUDEBEC, "online")
 
 
 def publisher(fake: FakeUdata, **options: Any) -> DataGouvPublisher:
@@ -220,7 +220,7 @@ def test_a_failed_post_is_retried_without_creating_twice(fake, release, fault):
 def test_a_same_second_collision_is_retried_in_the_next_second(fake, release, tmp_path):
     publisher(fake).publish(release, SHEET)
     frame = pd.read_csv(release.csv_path).assign(deces=113)
-    changed = write_release(frame, tmp_path, "naissances_deces", CAUDEBEC, "online")
+    changed = write_release(frame, tmp_path, SHEET, CAUDEBEC, "online")
     # What udata answers when the same file name was stored in this second.
     fake.faults.append(Fault("POST", r"/api/1/datasets/\w+/resources/[\w-]+/upload/", 500))
     outcome = publisher(fake).publish(changed, SHEET)
@@ -357,8 +357,9 @@ def test_a_deleted_dataset_is_created_again(fake, release):
 
 
 def test_without_its_state_a_dataset_is_found_again_in_the_organization(fake, release, tmp_path):
-    other = write_release(pd.DataFrame({"x": [1]}), tmp_path, "associations", CAUDEBEC, "online")
-    publisher(fake).publish(other, load_sheet("associations"))
+    associations = load_sheet("associations")
+    other = write_release(pd.DataFrame({"x": [1]}), tmp_path, associations, CAUDEBEC, "online")
+    publisher(fake).publish(other, associations)
     first = publisher(fake).publish(release, SHEET)
     (tmp_path / ".datagouv.json").unlink()
     again = publisher(fake).publish(release, SHEET)  # on the second page of the listing

@@ -1,8 +1,10 @@
 """Value normalisers: what they change and what they leave for the checks to show."""
 
+import pandas as pd
 import pytest
 
 from cle_pipeline.lib.normalise import (
+    NeutralisedCell,
     euro_amount,
     french_date,
     international_phone,
@@ -10,6 +12,7 @@ from cle_pipeline.lib.normalise import (
     luhn_valid,
     mask_mobile_numbers,
     name_key,
+    neutralise_formulas,
     oui_non,
     place_name_key,
     postgres_array,
@@ -19,6 +22,7 @@ from cle_pipeline.lib.normalise import (
     siren_key_valid,
     siret_key_valid,
     siret_text,
+    spreadsheet_formula,
 )
 
 
@@ -322,3 +326,51 @@ def test_name_key_for_matching_between_sources(text, expected):
 )
 def test_siren_key(siren, valid):
     assert siren_key_valid(siren) is valid
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '=HYPERLINK("http://x")',
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\t=1+1",
+        "\r=1+1",
+        "=",
+        "- Ouvert le lundi",
+    ],
+)
+def test_what_a_spreadsheet_would_execute(value):
+    assert spreadsheet_formula(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["+33 2 35 77 12 34", "+33 (0)2 35 77 12 34", "-12.5", "-1,5", "-", "--", "0232000000", "a=b"],
+)
+def test_numbers_phones_and_placeholders_are_left_alone(value):
+    assert not spreadsheet_formula(value)
+
+
+def test_neutralise_formulas_prefixes_and_lists_by_row_and_column():
+    frame = pd.DataFrame(
+        {
+            "nom": ["=1+1", "Mairie", "@x"],
+            "telephone": ["+33 2 35 77 12 34", "+cmd|' /C calc'!A0", None],
+            "solde": [-3, 4, -5],
+        },
+        dtype=object,  # as every dataset hands its frame to the checks
+    )
+    published, cells = neutralise_formulas(frame)
+    assert published.to_dict("list") == {
+        "nom": ["'=1+1", "Mairie", "'@x"],
+        "telephone": ["+33 2 35 77 12 34", "'+cmd|' /C calc'!A0", None],
+        "solde": [-3, 4, -5],
+    }
+    assert cells == [
+        NeutralisedCell(1, "nom", "=1+1"),
+        NeutralisedCell(2, "telephone", "+cmd|' /C calc'!A0"),
+        NeutralisedCell(3, "nom", "@x"),
+    ]
+    assert frame["nom"].tolist() == ["=1+1", "Mairie", "@x"]  # the input is left as it was

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from cle_pipeline.defs.publishing.sheets import load_sheet
 from cle_pipeline.lib.release import ReleaseError, read_release, released_datasets
-from cle_pipeline.lib.sheet import load_sheet
 from cle_pipeline_tests.conftest import check_outcomes
 
 

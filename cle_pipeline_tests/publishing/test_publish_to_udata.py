@@ -20,10 +20,10 @@ import requests
 
 from cle_pipeline import publish
 from cle_pipeline.defs.publishing.assets import publication_key
+from cle_pipeline.defs.publishing.sheets import dataset_ids, load_sheet
 from cle_pipeline.lib.datagouv import DataGouvPublisher, Publication, PublicationError
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.release import read_release, write_release
-from cle_pipeline.lib.sheet import dataset_ids, load_sheet
 from cle_pipeline_tests.conftest import check_outcomes, materialize_into
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
@@ -91,7 +91,7 @@ def changed_file(folder: Path, dataset_id: str) -> None:
     release = read_release(folder, dataset_id)
     frame = pd.read_csv(release.csv_path, dtype=str, keep_default_na=False)
     frame.iloc[0, -1] = f"{frame.iloc[0, -1]} (modifié)"
-    write_release(frame, folder, dataset_id, CAUDEBEC, release.source_mode)
+    write_release(frame, folder, load_sheet(dataset_id), CAUDEBEC, release.source_mode)
 
 
 def actions(publications: dict[str, Publication]) -> dict[str, str]:

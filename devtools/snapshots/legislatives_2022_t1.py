@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cle_pipeline.lib.elections import LEGISLATIVE
+from cle_pipeline.defs.sources.election_results import LEGISLATIVE
 from devtools.snapshots.presidentielle_2022_t1 import (
     ABROAD_1,
     CORSE_DU_SUD_1,

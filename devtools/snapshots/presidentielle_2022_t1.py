@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from cle_pipeline.lib.elections import FIXED_COLUMNS, PRESIDENTIAL, ResultsFormat
+from cle_pipeline.defs.sources.election_results import FIXED_COLUMNS, PRESIDENTIAL, ResultsFormat
 from devtools.snapshots.common import output_folder
 
 

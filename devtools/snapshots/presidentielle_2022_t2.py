@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cle_pipeline.lib.elections import PRESIDENTIAL
+from cle_pipeline.defs.sources.election_results import PRESIDENTIAL
 from devtools.snapshots.presidentielle_2022_t1 import (
     STATIONS,
     Candidate,

@@ -1,9 +1,11 @@
 """Each source on its publisher's rhythm; each published dataset rebuilt when its sources change.
 
-`CADENCE_OF_SOURCE` is the one table of rhythms, keyed by source id (`../shared/SOURCES.md`,
-column "update"). `automate(spec)` reads it for every loaded asset (`definitions.py` maps it
-over the specs of `defs/`), so a new dataset needs nothing here and a new national source one
-line. It gives:
+`CADENCE_OF_SOURCE` is the one table of rhythms, keyed by source id: how often each publisher
+updates its file, as its page says (the `documentation` link of the source asset): the IRVE
+consolidation, Géo'DAE and the directories daily, RNA and Sirene monthly, the RNE quarterly,
+the yearly files (INSEE, COG, school enrolments) mid-January. `automate(spec)` reads it for
+every loaded asset (`definitions.py` maps it over the specs of `defs/`), so a new dataset needs
+nothing here and a new national source one line. It gives:
 
 - a source: a refresh on its cadence's cron (Europe/Paris), and a re-cut whenever what it
   depends on changes (a new commune outline re-cuts every source) or when it was never built;
@@ -15,14 +17,14 @@ line. It gives:
   catalog, asset page): there are no Dagster schedules to look at;
 - a `cadence` tag (filter the asset catalog with `tag:cadence=daily`) and a `FreshnessPolicy`
   (a published dataset is as fresh as its most frequently updated source), shown in the UI and
-  watched by the freshness daemon (`dagster.yaml`) and the stale-source alert.
+  watched by the freshness daemon (`deploy/dagster.yaml`) and the stale-source alert.
 
 Assets of other groups (the publication to data.gouv.fr) get nothing: what publishes is not
 automated here, and stays off until configured. An asset whose module sets its own
 automation condition or freshness policy keeps it.
 
 `build_sources_and_datasets` is the automation sensor that evaluates these conditions: it
-starts running with the daemon (`make ui`, i.e. `dagster dev`), since it only reads public
+starts running with the daemon (`make ui`, i.e. `dg dev`), since it only reads public
 files and writes the commune's CSV files after their checks pass.
 """
 
@@ -80,7 +82,7 @@ NEVER = Cadence("never", "jamais à date fixe (publication ponctuelle)")
 # The commune's own files: read when the inbox sensor sees a new or changed file.
 WHEN_SENT = Cadence(
     "when_sent",
-    "dès que la commune dépose un fichier nouveau ou modifié dans son dossier "
+    "dès que la commune dépose, modifie ou retire un fichier de son dossier "
     "(capteur `read_commune_inbox`)",
 )
 # Built from other sources only: rebuilt when they change.

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from cle_pipeline.defs.publishing.sheets import dataset_ids, load_sheet
 from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.release import read_release
 from cle_pipeline.lib.settings import CommuneSettings
-from cle_pipeline.lib.sheet import dataset_ids, load_sheet
 
 GROUP = "publication"
 

@@ -18,8 +18,8 @@ import json
 import dagster as dg
 
 from cle_pipeline.defs.publishing.assets import publication_key
+from cle_pipeline.defs.publishing.sheets import dataset_ids
 from cle_pipeline.lib.datagouv import DataGouvPublisher
-from cle_pipeline.lib.sheet import dataset_ids
 
 
 def checked_content(

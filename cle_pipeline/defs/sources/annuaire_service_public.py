@@ -37,6 +37,7 @@ import pandas as pd
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.tabular import duckdb_connection
 
 # The directory's host since October 2025, when service-public moved to service-public.gouv.fr
 # (the former host only redirects here).
@@ -171,23 +172,20 @@ def read_export(path: Path, commune_code: str) -> DirectoryRecords:
         results, total = page_content(_load_json(path), str(path))
         return DirectoryRecords(results, str(path), 1, total)
     relation = "read_json_objects(?, format = 'auto')"
-    connection = duckdb.connect()
     try:
-        connection.execute("SET threads = 2")
-        connection.execute("SET memory_limit = '1GB'")
-        first = connection.execute(f"SELECT json FROM {relation} LIMIT 1", [str(path)]).fetchall()
-        if first:
-            missing = [name for name in REQUIRED if name not in json.loads(first[0][0])]
-            if missing:
-                raise SourceFormatError(f"{path}: missing field(s) {', '.join(missing)}")
-        rows = connection.execute(
-            f"SELECT json FROM {relation} WHERE trim(json ->> 'code_insee_commune') = ?",
-            [str(path), commune_code],
-        ).fetchall()
+        with duckdb_connection() as connection:
+            query = f"SELECT json FROM {relation} LIMIT 1"
+            first = connection.execute(query, [str(path)]).fetchall()
+            if first:
+                missing = [name for name in REQUIRED if name not in json.loads(first[0][0])]
+                if missing:
+                    raise SourceFormatError(f"{path}: missing field(s) {', '.join(missing)}")
+            rows = connection.execute(
+                f"SELECT json FROM {relation} WHERE trim(json ->> 'code_insee_commune') = ?",
+                [str(path), commune_code],
+            ).fetchall()
     except duckdb.Error as error:
         raise SourceFormatError(f"{path}: not a JSON export of the directory ({error})") from error
-    finally:
-        connection.close()
     return DirectoryRecords([json.loads(row[0]) for row in rows], str(path), 1, None)
 
 

@@ -4,7 +4,7 @@ Ministry of the Interior, `resultats-par-niveau-burvot-t2-france-entiere.txt`, o
 polling station that voted again: `;`, latin-1, a header naming ONE candidate block while each
 row repeats it for each of the 2 (sometimes 3) candidates, each block with the candidate's
 `Nuance` (8 fields). A constituency whose deputy was elected in round 1 has no row. Read line
-by line by `lib.elections`: never whole, never by a reader that trusts the header.
+by line by `election_results.py`: never whole, never by a reader that trusts the header.
 """
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline.lib.elections import LEGISLATIVE, read_commune_results, results_metadata
+from cle_pipeline.defs.sources.election_results import (
+    LEGISLATIVE,
+    read_commune_results,
+    results_metadata,
+)
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 

@@ -3,7 +3,7 @@
 Ministry of the Interior, `resultats-par-niveau-burvot-t1-france-entiere.txt` (about 36 MB),
 one row per polling station of France (about 69,700): `;`, latin-1, a header naming ONE
 candidate block while each row repeats it for each of the 12 candidates. Read line by line by
-`lib.elections`: never whole, never by a reader that trusts the header.
+`election_results.py`: never whole, never by a reader that trusts the header.
 """
 
 from __future__ import annotations
@@ -13,7 +13,11 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline.lib.elections import PRESIDENTIAL, read_commune_results, results_metadata
+from cle_pipeline.defs.sources.election_results import (
+    PRESIDENTIAL,
+    read_commune_results,
+    results_metadata,
+)
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 

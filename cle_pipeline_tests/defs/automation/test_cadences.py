@@ -23,7 +23,7 @@ from cle_pipeline.defs.automation.cadences import (
 )
 
 PARIS = ZoneInfo("Europe/Paris")
-# The rhythms of ../shared/SOURCES.md.
+# The rhythms the publishers announce on their pages (each source's `documentation` link).
 EXPECTED_SOURCES = {
     "irve": DAILY,
     "geodae": DAILY,
@@ -333,7 +333,7 @@ def test_the_table_names_real_cadences():
         ),
         (
             "subventions_inbox",
-            "dès que la commune dépose un fichier nouveau ou modifié dans son dossier (capteur "
+            "dès que la commune dépose, modifie ou retire un fichier de son dossier (capteur "
             "`read_commune_inbox`).",
         ),
         (

@@ -8,7 +8,8 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from cle_pipeline.defs.datasets.effectifs_scolaires_2022.assets import (
+from cle_pipeline.defs.datasets.effectifs_scolaires_2022.schema import EffectifsScolaires2022
+from cle_pipeline.defs.datasets.school_enrolments import (
     LEVELS_SUM_TO_TOTAL,
     ONE_ROW_PER_SCHOOL_AND_YEAR,
     counts,
@@ -16,7 +17,6 @@ from cle_pipeline.defs.datasets.effectifs_scolaires_2022.assets import (
     school_rows,
     school_year,
 )
-from cle_pipeline.defs.datasets.effectifs_scolaires_2022.schema import EffectifsScolaires2022
 from cle_pipeline.lib.checks import evaluate
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline_tests.conftest import check_outcomes, published_csv

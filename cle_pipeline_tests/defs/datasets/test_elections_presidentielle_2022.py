@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from cle_pipeline.defs.datasets.elections import stations_in_every_round
 from cle_pipeline.defs.datasets.elections_presidentielle_2022.assets import (
     presidential_results,
 )
@@ -11,7 +12,6 @@ from cle_pipeline.defs.datasets.elections_presidentielle_2022.schema import (
 )
 from cle_pipeline.defs.sources import presidentielle_2022_t1, presidentielle_2022_t2
 from cle_pipeline.lib.checks import evaluate
-from cle_pipeline.lib.elections import stations_in_every_round
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline_tests.conftest import check_outcomes, published_csv

@@ -3,7 +3,6 @@
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline.defs.datasets.effectifs_scolaires_2022.assets import school_rows
 from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.assets import (
     totals_differing_from_schools,
     with_commune_totals,
@@ -11,6 +10,7 @@ from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.assets import (
 from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.schema import (
     EvolutionEffectifsScolaires,
 )
+from cle_pipeline.defs.datasets.school_enrolments import school_rows
 from cle_pipeline.lib.checks import evaluate
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune

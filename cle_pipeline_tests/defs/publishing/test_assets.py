@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from cle_pipeline.lib.sheet import dataset_ids
+from cle_pipeline.defs.publishing.sheets import dataset_ids
 
 
 def test_every_published_dataset_has_its_publication_asset(definitions):

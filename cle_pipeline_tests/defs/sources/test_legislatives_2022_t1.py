@@ -2,8 +2,8 @@
 
 import pytest
 
+from cle_pipeline.defs.sources.election_results import PRESIDENTIAL, read_commune_results
 from cle_pipeline.defs.sources.legislatives_2022_t1 import SOURCE, cut_commune
-from cle_pipeline.lib.elections import PRESIDENTIAL, read_commune_results
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.files import PROJECT_ROOT
 

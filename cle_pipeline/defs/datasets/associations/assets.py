@@ -52,7 +52,7 @@ def associations(rna_waldec: pd.DataFrame) -> dg.Output[pd.DataFrame]:
 
 
 associations_checks = dataset_checks(
-    "associations",
+    SHEET,
     Associations,
     volume=VolumeLimit(
         0.2,

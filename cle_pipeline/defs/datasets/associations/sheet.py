@@ -24,4 +24,5 @@ SHEET = DatasetSheet(
     frequency="monthly",
     temporal_coverage=None,
     tags=("associations", "rna", "vie-associative"),
+    key=("id",),
 )

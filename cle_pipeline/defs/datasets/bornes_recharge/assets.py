@@ -104,7 +104,7 @@ def bornes_recharge(irve: pd.DataFrame, commune: Commune) -> dg.Output[pd.DataFr
 
 
 bornes_recharge_checks = dataset_checks(
-    "bornes_recharge",
+    SHEET,
     BornesRecharge,
     volume=VolumeLimit(
         0.5,

@@ -27,4 +27,6 @@ SHEET = DatasetSheet(
     temporal_coverage=None,
     tags=("irve", "mobilite", "vehicules-electriques", "recharge"),
     schema=(SCHEMA_NAME, SCHEMA_VERSION),
+    key=("id_pdc_itinerance",),
+    coordinates=("coordonneesXY",),
 )

@@ -447,7 +447,7 @@ RULES = [
 ]
 
 commerces_checks = dataset_checks(
-    "commerces",
+    SHEET,
     Commerces,
     volume=VolumeLimit(
         0.3,

@@ -49,4 +49,6 @@ SHEET = DatasetSheet(
     # the attribution "© les contributeurs d'OpenStreetMap" (Sirene is under Licence Ouverte,
     # which allows it).
     licence="odc-odbl",
+    key=("siret",),
+    coordinates=("longitude", "latitude"),
 )

@@ -222,7 +222,7 @@ def defibrillateurs(
 
 
 defibrillateurs_checks = dataset_checks(
-    "defibrillateurs",
+    SHEET,
     Defibrillateurs,
     volume=VolumeLimit(
         0.5,

@@ -44,4 +44,6 @@ SHEET = DatasetSheet(
     temporal_coverage=None,
     tags=("defibrillateurs", "dae", "sante", "premiers-secours", "geodae"),
     schema=(SCHEMA_NAME, SCHEMA_VERSION),
+    key=("nom", "lat_coor1", "long_coor1"),
+    coordinates=("long_coor1", "lat_coor1"),
 )

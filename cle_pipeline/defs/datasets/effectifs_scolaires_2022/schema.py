@@ -5,17 +5,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from cle_pipeline.defs.datasets.school_enrolments import SECTEURS, UAI_PATTERN, count
 from cle_pipeline.lib.settings import INSEE_COMMUNE_CODE
 from cle_pipeline.lib.table_schema import BOOLEAN
-
-# Unité administrative immatriculée: 7 digits and a check letter (`0761587M`).
-UAI_PATTERN = r"^\d{7}[A-Z]$"
-SECTEURS = ["public", "privé"]
-
-
-def count(description: str, nullable: bool = False) -> object:
-    """A number of pupils or classes: a non-negative integer."""
-    return pa.Field(ge=0, nullable=nullable, description=description)
 
 
 class EffectifsScolaires2022(pa.DataFrameModel):

@@ -32,4 +32,5 @@ SHEET = DatasetSheet(
     frequency="punctual",
     temporal_coverage=("2022-09-01", "2023-08-31"),
     tags=("education", "ecoles", "effectifs-scolaires", "premier-degre"),
+    key=("rentree_scolaire", "numero_ecole"),
 )

@@ -37,4 +37,5 @@ SHEET = DatasetSheet(
     frequency="punctual",
     temporal_coverage=("2022-06-12", "2022-06-19"),
     tags=("elections", "legislatives", "resultats", "bureau-de-vote"),
+    key=("tour", "code_bureau", "numero_panneau"),
 )

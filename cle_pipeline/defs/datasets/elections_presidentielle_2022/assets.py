@@ -5,12 +5,12 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.defs.datasets.elections import both_rounds, results_rules
 from cle_pipeline.defs.datasets.elections_presidentielle_2022.schema import (
     ElectionsPresidentielle2022,
 )
 from cle_pipeline.defs.datasets.elections_presidentielle_2022.sheet import SHEET
 from cle_pipeline.lib.checks import dataset_checks
-from cle_pipeline.lib.elections import both_rounds, results_rules
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.volume import VolumeLimit
@@ -44,7 +44,7 @@ def elections_presidentielle_2022(
 
 
 elections_presidentielle_2022_checks = dataset_checks(
-    "elections_presidentielle_2022",
+    SHEET,
     ElectionsPresidentielle2022,
     volume=VolumeLimit(
         0.0,

@@ -34,4 +34,5 @@ SHEET = DatasetSheet(
     frequency="punctual",
     temporal_coverage=("2022-04-10", "2022-04-24"),
     tags=("elections", "presidentielle", "resultats", "bureau-de-vote"),
+    key=("tour", "code_bureau", "numero_panneau"),
 )

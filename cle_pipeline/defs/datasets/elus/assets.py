@@ -269,7 +269,7 @@ RULES = [
     ),
 ]
 elus_checks = dataset_checks(
-    "elus",
+    SHEET,
     Elus,
     volume=VolumeLimit(
         0.2,

@@ -37,4 +37,5 @@ SHEET = DatasetSheet(
     frequency="quarterly",
     temporal_coverage=None,
     tags=("elus", "conseil-municipal", "repertoire-national-des-elus", "mandats"),
+    key=("nom", "prenom", "fonction"),
 )

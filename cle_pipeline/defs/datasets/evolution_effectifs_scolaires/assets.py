@@ -12,17 +12,17 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline.defs.datasets.effectifs_scolaires_2022.assets import (
+from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.schema import (
+    EvolutionEffectifsScolaires,
+)
+from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.sheet import SHEET
+from cle_pipeline.defs.datasets.school_enrolments import (
     COUNT_COLUMNS,
     LEVELS_SUM_TO_TOTAL,
     ONE_ROW_PER_SCHOOL_AND_YEAR,
     SCHOOL_COLUMNS,
     school_rows,
 )
-from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.schema import (
-    EvolutionEffectifsScolaires,
-)
-from cle_pipeline.defs.datasets.evolution_effectifs_scolaires.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
@@ -137,7 +137,7 @@ def evolution_effectifs_scolaires(
 
 
 evolution_effectifs_scolaires_checks = dataset_checks(
-    "evolution_effectifs_scolaires",
+    SHEET,
     EvolutionEffectifsScolaires,
     volume=VolumeLimit(
         0.2,

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from cle_pipeline.defs.datasets.effectifs_scolaires_2022.schema import (
+from cle_pipeline.defs.datasets.school_enrolments import (
     SECTEURS,
     UAI_PATTERN,
     count,

@@ -36,4 +36,5 @@ SHEET = DatasetSheet(
     frequency="annual",
     temporal_coverage=None,
     tags=("education", "ecoles", "effectifs-scolaires", "premier-degre", "evolution"),
+    key=("niveau_agregation", "rentree_scolaire", "numero_ecole"),
 )

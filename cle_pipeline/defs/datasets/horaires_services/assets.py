@@ -291,7 +291,7 @@ RULES = [
 ]
 
 horaires_services_checks = dataset_checks(
-    "horaires_services",
+    SHEET,
     HorairesServices,
     volume=VolumeLimit(
         0.5,

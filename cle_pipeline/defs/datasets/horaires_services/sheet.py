@@ -35,4 +35,6 @@ SHEET = DatasetSheet(
     temporal_coverage=None,
     tags=("horaires", "services-publics", "mairie", "equipements", "opening-hours"),
     schema=(SCHEMA_NAME, SCHEMA_VERSION),
+    key=("EQUIP_UID",),
+    coordinates=("EQUIP_LONG", "EQUIP_LAT"),
 )

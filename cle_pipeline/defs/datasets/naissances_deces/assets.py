@@ -75,7 +75,7 @@ def naissances_deces(
 
 
 naissances_deces_checks = dataset_checks(
-    "naissances_deces",
+    SHEET,
     NaissancesDeces,
     volume=VolumeLimit(
         0.0,

@@ -27,4 +27,5 @@ SHEET = DatasetSheet(
     frequency="annual",
     temporal_coverage=("2008-01-01", "2024-12-31"),
     tags=("etat-civil", "naissances", "deces", "demographie"),
+    key=("annee",),
 )

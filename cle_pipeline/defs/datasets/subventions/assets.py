@@ -186,7 +186,7 @@ RULES = [
 ]
 
 subventions_checks = dataset_checks(
-    "subventions",
+    SHEET,
     Subventions,
     volume=VolumeLimit(
         0.9,

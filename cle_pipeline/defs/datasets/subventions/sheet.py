@@ -39,4 +39,5 @@ SHEET = DatasetSheet(
     temporal_coverage=None,
     tags=("subventions", "associations", "scdl", "finances-locales"),
     schema=(SCHEMA_NAME, SCHEMA_VERSION),
+    key=("referenceDecision", "nomBeneficiaire"),
 )

@@ -1,0 +1,120 @@
+"""The files published beside a release's CSV, written right after it, once its checks passed:
+
+- `<dataset_id>.changements.csv`: rows added, removed and changed since the previous release
+  (`lib/changelog.py`; left as it was when the content did not change);
+- `<dataset_id>.qualite.md`: the *bilan de mise en qualité* (`lib/quality.py`);
+- `<dataset_id>.schema.json`: the Table Schema generated from the model, for a dataset without
+  an official schema (`lib/schema_file.py`);
+- `<dataset_id>.geojson`: for a dataset with positions (`lib/geojson.py`).
+
+`write_companions` is the one call the release code makes; it returns the metadata that shows
+them on the release in the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pandera.pandas as pa
+
+from cle_pipeline.lib.changelog import read_published_csv, record_release
+from cle_pipeline.lib.files import write_atomically
+from cle_pipeline.lib.geojson import feature_collection, geojson_bytes
+from cle_pipeline.lib.quality import CheckVerdict, quality_report
+from cle_pipeline.lib.release import Release
+from cle_pipeline.lib.schema_file import schema_json, table_schema
+from cle_pipeline.lib.sheet import DatasetSheet
+
+# Metadata every dataset asset records (lib/metadata.published_metadata): not the transform's.
+COMMON_METADATA = {"dagster/row_count", "dagster/column_schema", "preview"}
+# Counts and short texts; a path (the IO manager's `path`) says nothing of the transform.
+COUNT_VALUES = (dg.IntMetadataValue, dg.FloatMetadataValue, dg.TextMetadataValue)
+
+
+def changes_path(folder: Path, dataset_id: str) -> Path:
+    return folder / f"{dataset_id}.changements.csv"
+
+
+def quality_path(folder: Path, dataset_id: str) -> Path:
+    return folder / f"{dataset_id}.qualite.md"
+
+
+def schema_path(folder: Path, dataset_id: str) -> Path:
+    return folder / f"{dataset_id}.schema.json"
+
+
+def geojson_path(folder: Path, dataset_id: str) -> Path:
+    return folder / f"{dataset_id}.geojson"
+
+
+def transform_metadata(metadata: dict[str, Any]) -> tuple[dict[str, object], dict[str, str]]:
+    """(counts, markdown tables) the dataset asset recorded about its transform."""
+    counts: dict[str, object] = {}
+    tables: dict[str, str] = {}
+    for name, entry in metadata.items():
+        if name in COMMON_METADATA:
+            continue
+        if isinstance(entry, dg.MarkdownMetadataValue):
+            tables[name] = str(entry.value)
+        elif isinstance(entry, COUNT_VALUES):
+            counts[name] = entry.value
+        elif isinstance(entry, int | float | str):
+            counts[name] = entry
+    return counts, tables
+
+
+def dataset_run_metadata(instance: dg.DagsterInstance, asset_key: dg.AssetKey) -> dict[str, Any]:
+    """The metadata of the dataset's latest materialization (the one the checks just passed)."""
+    event = instance.get_latest_materialization_event(asset_key)
+    materialization = event.asset_materialization if event else None
+    return dict(materialization.metadata) if materialization else {}
+
+
+def write_companions(
+    release: Release,
+    sheet: DatasetSheet,
+    model: type[pa.DataFrameModel],
+    verdicts: Sequence[CheckVerdict],
+    dataset_metadata: dict[str, Any],
+) -> dict[str, Any]:
+    """Writes the change log, the quality report, the schema and the GeoJSON of `release`;
+    returns their metadata (paths, the change summary, the report)."""
+    folder, dataset_id = release.folder, release.dataset_id
+    changelog = record_release(folder, dataset_id, release.sha256, release.checked_at, sheet.key)
+    changes = (
+        changelog.summary()
+        if changelog
+        else "Contenu identique à la publication précédente : pas de nouvelle publication, "
+        f"le journal `{dataset_id}.changements.csv` reste celui de cette publication."
+    )
+    published = read_published_csv(release.csv_path)
+    metadata: dict[str, Any] = {
+        "changes_file": dg.MetadataValue.path(str(changes_path(folder, dataset_id))),
+        "changes": changes,
+    }
+    if sheet.schema is None:
+        schema = table_schema(model, sheet, published)
+        write_atomically(schema_path(folder, dataset_id), schema_json(schema))
+        metadata["schema_file"] = dg.MetadataValue.path(str(schema_path(folder, dataset_id)))
+    if sheet.coordinates:
+        collection = feature_collection(published, sheet.coordinates)
+        write_atomically(geojson_path(folder, dataset_id), geojson_bytes(collection))
+        metadata["geojson_file"] = dg.MetadataValue.path(str(geojson_path(folder, dataset_id)))
+    counts, tables = transform_metadata(dataset_metadata)
+    report = quality_report(
+        sheet,
+        release.commune_name,
+        release.rows,
+        release.checked_at,
+        verdicts,
+        counts,
+        tables,
+        changes,
+    )
+    write_atomically(quality_path(folder, dataset_id), report.encode("utf-8"))
+    metadata["quality_file"] = dg.MetadataValue.path(str(quality_path(folder, dataset_id)))
+    metadata["quality_report"] = dg.MetadataValue.md(report)
+    return metadata
