@@ -53,7 +53,7 @@ import dagster as dg
 import requests
 from pydantic import Field
 
-from cle_pipeline.lib.fetch import checksum_of
+from cle_pipeline.lib.fetch import NO_VARIABLE, checksum_of
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.http import (
     RETRIED_STATUSES,
@@ -235,15 +235,45 @@ def _locked_state(path: Path, api_url: str) -> Iterator[dict[str, Any]]:
 class DataGouvPublisher(dg.ConfigurableResource):
     """Publishes released datasets to data.gouv.fr (demo by default)."""
 
-    api_url: str = DEMO_API
-    api_key: str = Field(default="", repr=False)
-    organization: str = ""
-    dry_run: bool = False
-    state_file: str = ""  # default: `.datagouv.json` in the dataset's published folder
-    timeout_seconds: float = 60.0
-    retries: int = 4
-    backoff_seconds: float = 2.0
-    deadline_seconds: float = 300.0
+    # Field descriptions are what the UI's resources page shows: each names its variable.
+    api_url: str = Field(
+        default=DEMO_API,
+        description="DATAGOUV_API_URL — l'API de data.gouv.fr (défaut demo.data.gouv.fr).",
+    )
+    api_key: str = Field(
+        default="",
+        repr=False,
+        description="DATAGOUV_API_KEY — clé d'API d'un administrateur ou éditeur de "
+        "l'organisation ; jamais journalisée.",
+    )
+    organization: str = Field(
+        default="",
+        description="DATAGOUV_ORGANIZATION — identifiant ou slug de l'organisation de la commune.",
+    )
+    dry_run: bool = Field(
+        default=False,
+        description="DATAGOUV_DRY_RUN — 1, true ou yes : montre ce qui serait envoyé, n'envoie "
+        "rien.",
+    )
+    state_file: str = Field(
+        default="",
+        description=f"{NO_VARIABLE} : fichier d'état (défaut .datagouv.json dans le dossier "
+        "publié du jeu).",
+    )
+    timeout_seconds: float = Field(
+        default=60.0, description=f"{NO_VARIABLE} : délai d'attente d'une requête (s)."
+    )
+    retries: int = Field(
+        default=4, description=f"{NO_VARIABLE} : nouvelles tentatives après un échec (5xx, 429)."
+    )
+    backoff_seconds: float = Field(
+        default=2.0, description=f"{NO_VARIABLE} : base de l'attente entre deux tentatives (s)."
+    )
+    deadline_seconds: float = Field(
+        default=300.0,
+        description=f"{NO_VARIABLE} : durée maximale de la publication d'un jeu, tentatives "
+        "comprises (s).",
+    )
 
     def publish(
         self,

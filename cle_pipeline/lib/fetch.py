@@ -51,6 +51,8 @@ from cle_pipeline.lib.http import (
 from cle_pipeline.lib.tabular import DEFAULT_MAX_UNZIPPED_BYTES, extract_member
 
 DATAGOUV_API = "https://www.data.gouv.fr/api/1"
+# How a field's description says that no environment variable sets it (the UI's resources page).
+NO_VARIABLE = "Pas de variable d'environnement"
 
 
 def override_variable(source_id: str) -> str:
@@ -141,21 +143,45 @@ def department_of(commune: str) -> str:
 class SourceFetcher(dg.ConfigurableResource):
     """Finds and downloads the national files (snapshot by default, official files online)."""
 
-    mode: str = "snapshot"
-    snapshot_dir: str = ""
-    cache_dir: str = ""
-    timeout_seconds: float = 60.0
-    retries: int = 4
-    backoff_seconds: float = 2.0
+    # Field descriptions are what the UI's resources page shows: each names its variable.
+    mode: str = Field(
+        default="snapshot",
+        description="CLE_SOURCE_MODE — snapshot (échantillons embarqués, sans réseau) ou online "
+        "(fichiers officiels).",
+    )
+    snapshot_dir: str = Field(
+        default="", description=f"{NO_VARIABLE} : dossier des échantillons (défaut data/sources)."
+    )
+    cache_dir: str = Field(
+        default="",
+        description="CLE_CACHE_DIR — cache des téléchargements et des membres de zip extraits "
+        "(défaut data/cache).",
+    )
+    timeout_seconds: float = Field(
+        default=60.0, description=f"{NO_VARIABLE} : délai d'attente d'une requête (s)."
+    )
+    retries: int = Field(
+        default=4, description=f"{NO_VARIABLE} : nouvelles tentatives après un échec (5xx, 429)."
+    )
+    backoff_seconds: float = Field(
+        default=2.0, description=f"{NO_VARIABLE} : base de l'attente entre deux tentatives (s)."
+    )
     # One download, retries included: national files are hundreds of MB (Sirene's stock 2 GB).
-    deadline_seconds: float = 3600.0
+    deadline_seconds: float = Field(
+        default=3600.0,
+        description=f"{NO_VARIABLE} : durée maximale d'un téléchargement, tentatives comprises "
+        "(s).",
+    )
     # Prefix rewrites applied to official URLs: a mirror of data.gouv.fr, or a test server.
-    url_rewrites: dict[str, str] = Field(default_factory=dict)
+    url_rewrites: dict[str, str] = Field(
+        default_factory=dict,
+        description=f"{NO_VARIABLE} : préfixes d'URL officielles remplacés (miroir, tests).",
+    )
     overrides: dict[str, str] = Field(
         default_factory=dict,
-        description="CLE_SOURCE_<ID>: source id → a local path, file:// or http(s):// URL read "
-        "instead of the source's location, in every mode; {commune} and {department} are "
-        "replaced.",
+        description="CLE_SOURCE_<ID> — identifiant de source → chemin local, URL file:// ou "
+        "http(s):// lu à la place de la source, dans tous les modes ; {commune} et "
+        "{department} y sont remplacés.",
     )
 
     # -- where -----------------------------------------------------------------------------

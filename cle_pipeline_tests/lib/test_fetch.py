@@ -8,7 +8,9 @@ import time
 import zipfile
 from pathlib import Path
 
+import dagster as dg
 import pytest
+from dagster_shared.serdes import serialize_value
 
 from cle_pipeline.lib.errors import SourceError
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
@@ -237,3 +239,29 @@ def test_credentials_in_a_source_url_are_never_recorded(tmp_path):
     assert len(recorded) == 1 and "s3cret" not in recorded[0] and masked in recorded[0]
     # The credentials still reach the server they are meant for.
     assert server.requests[0][1]["Authorization"] == "Basic dXNlcjpzM2NyZXQ="
+
+
+def test_credentials_of_a_source_url_never_reach_the_event_log(materialize, tmp_path):
+    # They were in clear in the event log and in the cache's records.
+    irve = SourceFetcher().location_of(
+        Source(
+            id="irve",
+            title="",
+            publisher="",
+            page="",
+            snapshot="consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv",
+        ),
+        "76165",
+    )
+    instance = dg.DagsterInstance.ephemeral()
+    with local_server() as server:
+        server.serve("/irve.csv", Path(irve).read_bytes())
+        secret_url = server.url.replace("://", "://user:s3cret@") + "/irve.csv"
+        result = materialize("irve", overrides={"irve": secret_url}, instance=instance)
+    records = instance.all_logs(result.run_id)
+    assert len(records) > 10
+    assert not [record for record in records if "s3cret" in serialize_value(record)]
+    cached = [path for path in (tmp_path / "cache").rglob("*.json")]
+    assert cached and not [path for path in cached if "s3cret" in path.read_text()]
+    metadata = result.asset_materializations_for_node("irve")[0].metadata
+    assert metadata["location"].value == server.url.replace("://", "://***@") + "/irve.csv"
