@@ -118,6 +118,19 @@ def test_every_check_is_described_in_french(definitions):
     assert english == {}
 
 
+def test_every_job_and_sensor_is_described_in_french(definitions):
+    instigators = [*definitions.resolve_all_job_defs(), *(definitions.sensors or [])]
+    english = {}
+    for instigator in instigators:
+        if instigator.name.startswith("__"):
+            continue  # Dagster's implicit asset job
+        assert instigator.description, instigator.name
+        if words := english_words(instigator.description):
+            english[instigator.name] = words
+    assert len(english) + len(instigators) > 5
+    assert english == {}
+
+
 def dataset_models() -> list[type[pa.DataFrameModel]]:
     models = []
     for dataset_id in dataset_ids():

@@ -5,7 +5,7 @@ import dagster as dg
 build_commune = dg.define_asset_job(
     "build_commune",
     selection=dg.AssetSelection.groups("sources", "published"),
-    description="Cuts the commune out of every national source, builds every published dataset "
-    "and runs their checks; each dataset's CSV is written when its checks pass. Publishes "
-    "nothing to data.gouv.fr.",
+    description="Découpe la commune dans chaque source nationale, construit chaque jeu publié "
+    "et lance ses contrôles ; le CSV d'un jeu est écrit quand ses contrôles passent. Ne publie "
+    "rien sur data.gouv.fr.",
 )

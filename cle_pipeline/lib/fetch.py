@@ -25,7 +25,7 @@ import re
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
@@ -36,6 +36,7 @@ import requests
 import urllib3
 from pydantic import Field
 
+from cle_pipeline.lib.cadence import Cadence
 from cle_pipeline.lib.errors import SourceError
 from cle_pipeline.lib.files import default_data_dir, runs_from_checkout, write_atomically
 from cle_pipeline.lib.http import (
@@ -77,6 +78,8 @@ class Source:
     snapshot: str
     url: str | None = None
     resolve: Callable[[SourceFetcher], ResolvedUrl] | None = None
+    # How often the publisher updates it (`lib/cadence.py`): when the automation reads it again.
+    cadence: Cadence = field(kw_only=True)
 
     @property
     def env_var(self) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.cadence import WHEN_SENT, Cadence
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.normalise import blank_to_none
@@ -43,6 +44,31 @@ MAX_PREAMBLE_ROWS = 10
 # An encrypted (password-protected) Office file is an OLE2 compound document, not a zip;
 # so is an old .xls renamed .xlsx.
 OLE2_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+@dataclass(frozen=True)
+class CommuneFileKind:
+    """A kind of file the commune sends: its name (`pattern`, a regex on the name without its
+    extension, case-insensitive), the extensions read, and `check`, which reads a file the way
+    its source's asset will and raises SourceError when it cannot."""
+
+    pattern: str
+    suffixes: tuple[str, ...]
+    check: Callable[[Path], object]
+
+    def matches(self, path: Path) -> bool:
+        return re.fullmatch(self.pattern, path.stem, re.IGNORECASE) is not None
+
+
+@dataclass(frozen=True)
+class InboxSource:
+    """A source the commune supplies in its inbox (no national file): its id (the asset that
+    reads it) and the kinds of files it reads, declared in its module like a national
+    `Source`. It is read when the commune sends a file (the inbox sensor), never on a clock."""
+
+    id: str
+    files: tuple[CommuneFileKind, ...]
+    cadence: Cadence = WHEN_SENT
 
 
 @dataclass(frozen=True)

@@ -269,7 +269,7 @@ def test_graphql_shows_the_sensors_and_jobs_with_their_descriptions(webserver):
         assert sensors[name]["sensorState"]["status"] == "RUNNING", name
         assert len(sensors[name]["description"]) > 80, name
     jobs = {job["name"]: job for job in repository["jobs"]}
-    assert "Publishes nothing" in jobs["build_commune"]["description"]
+    assert "Ne publie rien" in jobs["build_commune"]["description"]
 
 
 def test_make_ui_runs_dg_dev():

@@ -12,6 +12,7 @@ import dagster as dg
 import pytest
 from dagster_shared.serdes import serialize_value
 
+from cle_pipeline.lib.cadence import DAILY, MONTHLY
 from cle_pipeline.lib.errors import SourceError
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline_tests.http_server import local_server
@@ -111,6 +112,7 @@ def test_a_resolved_resource_is_verified_against_its_announced_checksum(tmp_path
             page="",
             snapshot="",
             resolve=datagouv_latest_resource("rna", r"rna_waldec_\d{8}\.zip"),
+            cadence=MONTHLY,
         )
         online = fetcher(tmp_path, url_rewrites={"https://www.data.gouv.fr": server.url})
         assert online.fetch(source, "76165").path.read_bytes() == BODY
@@ -122,7 +124,9 @@ def test_a_resolved_resource_is_verified_against_its_announced_checksum(tmp_path
 def test_an_override_wins_in_every_mode(tmp_path):
     local = tmp_path / "mine.csv"
     local.write_bytes(BODY)
-    source = Source(id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x")
+    source = Source(
+        id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x", cadence=DAILY
+    )
     for mode in ("snapshot", "online"):
         fetched = SourceFetcher(mode=mode, overrides={"irve": f"file://{local}"}).fetch(
             source, "76165"
@@ -132,7 +136,9 @@ def test_an_override_wins_in_every_mode(tmp_path):
 
 
 def test_an_unknown_mode_is_a_clear_error():
-    source = Source(id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x")
+    source = Source(
+        id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x", cadence=DAILY
+    )
     with pytest.raises(SourceError, match="CLE_SOURCE_MODE is 'offline'"):
         SourceFetcher(mode="offline").fetch(source, "76165")
 
@@ -145,6 +151,7 @@ def test_the_origin_of_a_file_says_when_it_is_a_sample(tmp_path):
         page="",
         snapshot="consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv",
         url="https://x",
+        cadence=DAILY,
     )
     assert "SAMPLE" in SourceFetcher().fetch(source, "76165").metadata()["origin"]
     local = tmp_path / "irve.csv"
@@ -158,7 +165,9 @@ def test_the_origin_of_a_file_says_when_it_is_a_sample(tmp_path):
         assert fetcher(tmp_path).download(url).metadata()["origin"].startswith("downloaded")
 
 
-IRVE = Source(id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x")
+IRVE = Source(
+    id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x", cadence=DAILY
+)
 
 
 def test_an_unknown_placeholder_in_an_override_names_the_variable():
@@ -250,6 +259,7 @@ def test_credentials_of_a_source_url_never_reach_the_event_log(materialize, tmp_
             publisher="",
             page="",
             snapshot="consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv",
+            cadence=DAILY,
         ),
         "76165",
     )

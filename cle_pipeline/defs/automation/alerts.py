@@ -175,11 +175,11 @@ def step_failures(instance: dg.DagsterInstance, run_id: str) -> Iterator[tuple[s
     name="alert_on_failed_checks_and_runs",
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Sends an alert (chat webhook, e-mail) when a check of a published dataset "
-    "fails (the commune, dataset, check, number of failing rows with a sample, a link to the "
-    "run), once per failure, and a notice when it passes again; and when a run fails for "
-    "another reason (a source that cannot be read). Configured by CLE_ALERT_WEBHOOK_URL, "
-    "CLE_SMTP_* and CLE_ALERT_EMAIL_*; without them, alerts are only logged here.",
+    description="Envoie une alerte (webhook de messagerie, courriel) quand un contrôle d'un jeu "
+    "publié échoue (commune, jeu, contrôle, nombre de lignes en échec avec un échantillon, lien "
+    "vers le run), une fois par échec, et un avis quand il repasse ; et quand un run échoue "
+    "pour une autre raison (une source illisible). Réglé par CLE_ALERT_WEBHOOK_URL, CLE_SMTP_* "
+    "et CLE_ALERT_EMAIL_* ; sans eux, les alertes sont seulement journalisées ici.",
 )
 def alert_on_failed_checks_and_runs(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings
@@ -231,9 +231,10 @@ def alert_on_failed_checks_and_runs(
     name="alert_on_stale_assets",
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Sends an alert when a source or published dataset goes stale (its freshness "
-    "policy fails: not rebuilt for longer than its publisher's rhythm allows, tag `cadence`), "
-    "and a notice when it is fresh again. Reads the states of the freshness daemon.",
+    description="Envoie une alerte quand une source ou un jeu publié n'est plus à jour (sa "
+    "politique de fraîcheur échoue : pas reconstruit depuis plus longtemps que le rythme de "
+    "son producteur ne le permet, tag `cadence`), et un avis quand il l'est de nouveau. Lit "
+    "les états du démon de fraîcheur.",
 )
 def alert_on_stale_assets(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings

@@ -1,11 +1,11 @@
 """Each source on its publisher's rhythm; each published dataset rebuilt when its sources change.
 
-`CADENCE_OF_SOURCE` is the one table of rhythms, keyed by source id: how often each publisher
-updates its file, as its page says (the `documentation` link of the source asset): the IRVE
-consolidation, Géo'DAE and the directories daily, RNA and Sirene monthly, the RNE quarterly,
-the yearly files (INSEE, COG, school enrolments) mid-January. `automate(spec)` reads it for
-every loaded asset (`definitions.py` maps it over the specs of `defs/`), so a new dataset needs
-nothing here and a new national source one line. It gives:
+Each source declares its rhythm in its own `Source(..., cadence=…)` (`lib/cadence.py`): how
+often its publisher updates its file, as its page says (the `documentation` link of the source
+asset): the IRVE consolidation, Géo'DAE and the directories daily, RNA and Sirene monthly, the
+RNE quarterly, the yearly files (INSEE, COG, school enrolments) mid-January. `automate(spec)`
+reads it for every loaded asset (`definitions.py` maps it over the specs of `defs/`), so a new
+source or dataset needs nothing here. It gives:
 
 - a source: a refresh on its cadence's cron (Europe/Paris), and a re-cut whenever what it
   depends on changes (a new commune outline re-cuts every source) or when it was never built;
@@ -30,10 +30,19 @@ files and writes the commune's CSV files after their checks pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-
 import dagster as dg
+
+from cle_pipeline.defs.sources import declared_sources
+from cle_pipeline.lib.cadence import (
+    DAILY,
+    DERIVED,
+    MONTHLY,
+    NEVER,
+    QUARTERLY,
+    WHEN_SENT,
+    YEARLY,
+    Cadence,
+)
 
 TIMEZONE = "Europe/Paris"
 SOURCES_GROUP = "sources"
@@ -42,90 +51,21 @@ PUBLISHED_GROUP = "published"
 COMMUNE_ASSET = "commune"
 
 
-@dataclass(frozen=True)
-class Cadence:
-    """How often a publisher updates a source: when to look again (`cron`, None for never, and
-    `description`, in French, shown in the UI), and how old the last successful read may get
-    before it is stale (`warn_after`, `fail_after`)."""
+# A source whose module declares no cadence: built when missing, re-cut when its inputs change.
+UNLISTED = Cadence("unlisted", "aucune : le module de la source ne déclare pas de cadence")
 
-    name: str
-    description: str
-    cron: str | None = None
-    warn_after: timedelta | None = None
-    fail_after: timedelta | None = None
-
-    def freshness_policy(self) -> dg.FreshnessPolicy | None:
-        if self.fail_after is None:
-            return None
-        return dg.FreshnessPolicy.time_window(
-            fail_window=self.fail_after, warn_window=self.warn_after
-        )
-
-
-# A day's refresh at 06:00; a missed one shows as WARN after 26 h and FAIL after two days.
-DAILY = Cadence("daily", "chaque jour à 6 h", "0 6 * * *", timedelta(hours=26), timedelta(days=2))
-MONTHLY = Cadence(
-    "monthly", "le 2 de chaque mois à 6 h", "0 6 2 * *", timedelta(days=32), timedelta(days=40)
-)
-QUARTERLY = Cadence(
-    "quarterly",
-    "le 2 janvier, le 2 avril, le 2 juillet et le 2 octobre à 6 h",
-    "0 6 2 1,4,7,10 *",
-    timedelta(days=93),
-    timedelta(days=100),
-)
-YEARLY = Cadence(
-    "yearly", "chaque 15 janvier à 6 h", "0 6 15 1 *", timedelta(days=367), timedelta(days=380)
-)
-# Results of past elections: cut once, and again only if the commune changes.
-NEVER = Cadence("never", "jamais à date fixe (publication ponctuelle)")
-# The commune's own files: read when the inbox sensor sees a new or changed file.
-WHEN_SENT = Cadence(
-    "when_sent",
-    "dès que la commune dépose, modifie ou retire un fichier de son dossier "
-    "(capteur `read_commune_inbox`)",
-)
-# Built from other sources only: rebuilt when they change.
-DERIVED = Cadence("derived", "dès que les sources dont il est tiré changent")
-# A source missing from the table below: built when missing, re-cut when its inputs change.
-UNLISTED = Cadence("unlisted", "aucune : source absente de `CADENCE_OF_SOURCE`")
-
-CADENCE_OF_SOURCE: dict[str, Cadence] = {
-    "cog_communes": YEARLY,
-    "commune_contours": YEARLY,
-    "commune": DERIVED,
-    "insee_naissances": YEARLY,
-    "insee_deces": YEARLY,
-    "insee_populations_legales": YEARLY,
-    "irve": DAILY,
-    "geodae": DAILY,
-    "education_annuaire": DAILY,
-    "annuaire_service_public": DAILY,
-    "rna_waldec": MONTHLY,
-    "sirene_etablissements": MONTHLY,
-    # OpenStreetMap changes every minute, but the public Overpass servers ask for few queries:
-    # shops' hours are refreshed with Sirene, monthly.
-    "osm_commerces": MONTHLY,
-    "rne_conseillers_municipaux": QUARTERLY,
-    "education_effectifs_ecoles": YEARLY,
-    "presidentielle_2022_t1": NEVER,
-    "presidentielle_2022_t2": NEVER,
-    "legislatives_2022_t1": NEVER,
-    "legislatives_2022_t2": NEVER,
-    "subventions_inbox": WHEN_SENT,
-    "commerces_inbox": WHEN_SENT,
-}
-INBOX_SUFFIX = "_inbox"
 # From most to least frequent: a dataset takes the first cadence among its sources'.
 BY_FREQUENCY = (DAILY, MONTHLY, QUARTERLY, YEARLY)
 
 
 def cadence_of_source(source_id: str) -> Cadence:
-    """The source's cadence; the commune's files (`*_inbox`) are read when sent; UNLISTED for
-    a source missing from the table (a test lists them)."""
-    if source_id in CADENCE_OF_SOURCE:
-        return CADENCE_OF_SOURCE[source_id]
-    return WHEN_SENT if source_id.endswith(INBOX_SUFFIX) else UNLISTED
+    """The cadence the source's module declares in its `SOURCE`; the commune reference is
+    derived from its sources; UNLISTED for an asset of the sources group without a `SOURCE`
+    (a test lists them)."""
+    if source_id == COMMUNE_ASSET:
+        return DERIVED
+    source = declared_sources().get(source_id)
+    return source.cadence if source is not None else UNLISTED
 
 
 def cadence_of_dataset(source_ids: list[str]) -> Cadence:
@@ -237,8 +177,9 @@ build_sources_and_datasets = dg.AutomationConditionSensorDefinition(
     target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
-    description="Refreshes each national source on its publisher's rhythm (tag `cadence`: "
-    "daily, monthly, quarterly, yearly; elections never) and rebuilds each published dataset "
-    "when a source it reads changes and their blocking checks passed; a dataset's CSV is "
-    "written when its own checks pass. Publishes nothing to data.gouv.fr.",
+    description="Relit chaque source nationale au rythme de son producteur (tag `cadence` : "
+    "daily, monthly, quarterly, yearly ; jamais pour les élections) et reconstruit chaque jeu "
+    "publié quand une source qu'il lit change et que leurs contrôles bloquants ont passé ; le "
+    "CSV d'un jeu est écrit quand ses propres contrôles passent. Ne publie rien sur "
+    "data.gouv.fr.",
 )

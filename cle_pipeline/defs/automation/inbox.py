@@ -1,8 +1,9 @@
 """The commune's inbox (`data/inbox/<commune>/`, CLE_INBOX_DIR): a new or changed file is read.
 
-`INBOX_FILES` says which file names feed which assets (one line per kind of file the commune
-sends); a file that matches none is ignored. The sensor remembers each file's sha256 in its
-cursor: a new or changed file is first read the way its asset will read it, and then
+`INBOX_FILES` says which file names feed which assets, from the `SOURCE` each inbox source
+declares in its module (`defs/sources/*_inbox.py`); a file that matches none is ignored. The
+sensor remembers each file's sha256 in its cursor: a new or changed file is first read the way
+its asset will read it, and then
 
 - readable: a run of the assets that read it and of everything built from them (never the
   publication to data.gouv.fr), plus whatever they need that was never built;
@@ -19,8 +20,7 @@ The sensor only reads: it never renames, moves or deletes what the commune sent.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,55 +29,40 @@ import dagster as dg
 
 from cle_pipeline.defs.automation.alerts import commune_label
 from cle_pipeline.defs.automation.cadences import PUBLISHED_GROUP, SOURCES_GROUP
-from cle_pipeline.defs.sources import commerces_inbox, subventions_inbox
+from cle_pipeline.defs.sources import declared_sources
 from cle_pipeline.lib.alerts import AlertChannels, inbox_unreadable
-from cle_pipeline.lib.errors import SourceError, SourceFormatError
+from cle_pipeline.lib.errors import SourceError
 from cle_pipeline.lib.fetch import checksum_of
+from cle_pipeline.lib.inbox import CommuneFileKind, InboxSource
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
-
-
-def read_json(path: Path) -> None:
-    """A JSON document (the commune's description, `commune.json`)."""
-    try:
-        json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise SourceFormatError(f"{path.name}: not a JSON document ({error})") from error
-
-
-def read_subsidies(path: Path) -> None:
-    """The subsidy table, read as `subventions_inbox` will read it (header and columns)."""
-    subventions_inbox.read_subsidies(path, path.name)
-
-
-def read_shop_hours(path: Path) -> None:
-    """The shop hours table, read as `commerces_inbox` will read it (header and columns)."""
-    commerces_inbox.read_shop_hours(path, path.name)
 
 
 @dataclass(frozen=True)
 class InboxFile:
-    """A kind of file the commune sends: its name (`pattern`, a regex on the name without its
-    extension, case-insensitive), the extensions read, the assets that read it, and `read`,
-    which raises SourceError when the file cannot be read."""
+    """A kind of file an inbox source declares (`kind`: its name, extensions, how it is read)
+    and the assets that read it."""
 
-    pattern: str
-    suffixes: tuple[str, ...]
+    kind: CommuneFileKind
     assets: tuple[str, ...]
-    read: Callable[[Path], Any]
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        return self.kind.suffixes
 
     def matches(self, path: Path) -> bool:
-        return re.fullmatch(self.pattern, path.stem, re.IGNORECASE) is not None
+        return self.kind.matches(path)
+
+    def read(self, path: Path) -> object:
+        """Reads the file as its source's asset will; SourceError when it cannot."""
+        return self.kind.check(path)
 
 
-INBOX_FILES: tuple[InboxFile, ...] = (
-    InboxFile(r"subventions.*", (".csv", ".xlsx"), ("subventions_inbox",), read_subsidies),
-    InboxFile(
-        commerces_inbox.FILE_PATTERN,
-        commerces_inbox.SUFFIXES,
-        ("commerces_inbox",),
-        read_shop_hours,
-    ),
-    InboxFile(r"commune", (".json",), ("subventions_inbox",), read_json),
+# Every kind of file an inbox source declares in its module (`defs/sources/*_inbox.py`).
+INBOX_FILES: tuple[InboxFile, ...] = tuple(
+    InboxFile(kind, (source.id,))
+    for source in declared_sources().values()
+    if isinstance(source, InboxSource)
+    for kind in source.files
 )
 
 
@@ -163,11 +148,12 @@ def sha256_of(path: Path) -> str:
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP),
-    description="Watches the commune's inbox (data/inbox/<commune>/, CLE_INBOX_DIR): a new, "
-    "changed (by content) or removed file rebuilds the assets that read it and the datasets "
-    "built from them (e.g. subventions*.csv|xlsx → subventions_inbox → subventions); an "
-    "unreadable file (wrong format, empty, password-protected workbook) is skipped with the "
-    "reason and one alert. Never changes the commune's files; publishes nothing.",
+    description="Surveille le dossier de dépôt de la commune (data/inbox/<commune>/, "
+    "CLE_INBOX_DIR) : un fichier nouveau, modifié (par son contenu) ou retiré fait reconstruire "
+    "les assets qui le lisent et les jeux qui en sont tirés (par exemple subventions*.csv|xlsx "
+    "→ subventions_inbox → subventions) ; un fichier illisible (mauvais format, vide, classeur "
+    "protégé par mot de passe) est écarté, avec son motif et une alerte. Ne modifie jamais les "
+    "fichiers de la commune ; ne publie rien.",
 )
 def read_commune_inbox(
     context: dg.SensorEvaluationContext, settings: CommuneSettings, alerts: AlertChannels

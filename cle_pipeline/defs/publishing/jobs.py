@@ -7,7 +7,7 @@ from cle_pipeline.defs.publishing.assets import GROUP
 publish_datagouv = dg.define_asset_job(
     "publish_datagouv",
     selection=dg.AssetSelection.groups(GROUP),
-    description="Publishes datasets whose checks passed to data.gouv.fr (DATAGOUV_API_URL, "
-    "DATAGOUV_ORGANIZATION, DATAGOUV_API_KEY). The sensor runs it for one dataset at a time; "
-    "`make publish` for every dataset with a checked file.",
+    description="Publie sur data.gouv.fr les jeux dont les contrôles ont passé "
+    "(DATAGOUV_API_URL, DATAGOUV_ORGANIZATION, DATAGOUV_API_KEY). Le capteur le lance pour un "
+    "jeu à la fois ; `make publish` pour chaque jeu dont le fichier est contrôlé.",
 )

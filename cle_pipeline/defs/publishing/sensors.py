@@ -82,7 +82,7 @@ def publication_sensor() -> dg.Definitions:
         job_name="publish_datagouv",
         minimum_interval_seconds=60,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Publishes a dataset to data.gouv.fr when a new content of it has passed "
-        "its blocking checks (run key: dataset id + sha256 of the file).",
+        description="Publie un jeu sur data.gouv.fr quand un nouveau contenu a passé ses "
+        "contrôles bloquants (clé de run : identifiant du jeu + sha256 du fichier).",
     )(publication_requests)
     return dg.Definitions(sensors=[sensor])

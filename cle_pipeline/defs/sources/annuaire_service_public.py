@@ -34,6 +34,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from cle_pipeline.lib.cadence import DAILY
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
@@ -53,6 +54,7 @@ SOURCE = Source(
     page="https://www.data.gouv.fr/fr/dataservices/api-annuaire-de-ladministration-et-des-services-publics/",
     url=RECORDS_ENDPOINT + "?where=code_insee_commune%3D%22{commune}%22",
     snapshot="{commune}",
+    cadence=DAILY,
 )
 PAGE_SIZE = 100  # the API's maximum `limit`
 MAX_WINDOW = 10_000  # Opendatasoft's maximum `offset + limit`

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
@@ -17,6 +18,7 @@ SOURCE = Source(
     page="https://www.insee.fr/fr/information/8377162",
     url="https://www.insee.fr/fr/statistiques/fichier/8377162/cog_ensemble_2025_csv.zip",
     snapshot="cog_ensemble_2025_csv.zip",
+    cadence=YEARLY,
 )
 MEMBER = r"^v_commune_\d{4}\.csv$"
 FORMAT = CsvFormat(separator=",", encoding="utf-8")

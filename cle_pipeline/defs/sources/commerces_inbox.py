@@ -23,12 +23,28 @@ import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.errors import SourceFormatError
-from cle_pipeline.lib.inbox import LINE, InboxTable, newest_file, read_table
+from cle_pipeline.lib.inbox import (
+    LINE,
+    CommuneFileKind,
+    InboxSource,
+    InboxTable,
+    newest_file,
+    read_table,
+)
 from cle_pipeline.lib.normalise import name_key, siret_text
 from cle_pipeline.lib.settings import CommuneSettings
 
 FILE_PATTERN = r"commerces.*"
 SUFFIXES = (".csv", ".xlsx")
+# What the inbox sensor watches for this source: the shop hours table.
+SOURCE = InboxSource(
+    id="commerces_inbox",
+    files=(
+        CommuneFileKind(
+            FILE_PATTERN, SUFFIXES, check=lambda path: read_shop_hours(path, path.name)
+        ),
+    ),
+)
 
 # Column of the frame → the headers communes write for it.
 HEADERS: dict[str, tuple[str, ...]] = {

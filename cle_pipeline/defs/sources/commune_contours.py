@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import PolygonRings, read_outline
@@ -16,6 +17,7 @@ SOURCE = Source(
     page="https://geo.api.gouv.fr/decoupage-administratif/communes",
     url="https://geo.api.gouv.fr/communes/{commune}?format=geojson&geometry=contour",
     snapshot="{commune}.geojson",
+    cadence=YEARLY,
 )
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.cadence import DAILY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
@@ -41,6 +42,7 @@ SOURCE = Source(
     url="https://data.education.gouv.fr/api/explore/v2.1/catalog/datasets/"
     "fr-en-annuaire-education/exports/csv?delimiter=%3B",
     snapshot="fr-en-annuaire-education.csv",
+    cadence=DAILY,
 )
 FORMAT = CsvFormat(separator=";", encoding="utf-8")
 # The download button of the portal's web page writes labels as header, the API export field

@@ -30,6 +30,7 @@ import dagster as dg
 import pandas as pd
 
 from cle_pipeline.defs.sources.education_annuaire import uai_prefix
+from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
@@ -44,6 +45,7 @@ SOURCE = Source(
     url="https://data.education.gouv.fr/api/explore/v2.1/catalog/datasets/"
     "fr-en-ecoles-effectifs-nb_classes/exports/csv?delimiter=%3B",
     snapshot="fr-en-ecoles-effectifs-nb_classes.csv",
+    cadence=YEARLY,
 )
 FORMAT = CsvFormat(separator=";", encoding="utf-8")
 LEVEL_COLUMNS = [

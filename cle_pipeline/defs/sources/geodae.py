@@ -22,6 +22,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.cadence import DAILY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune, rows_in_commune
@@ -35,6 +36,7 @@ SOURCE = Source(
     page="https://www.data.gouv.fr/fr/datasets/geodae-base-nationale-des-defibrillateurs/",
     resolve=datagouv_latest_resource("61556e1e9d6adb2df86eb0fc", r"geodae\.csv$"),
     snapshot="geodae.csv",
+    cadence=DAILY,
 )
 FORMAT = CsvFormat(separator=";", encoding="utf-8")
 

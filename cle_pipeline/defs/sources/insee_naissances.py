@@ -11,6 +11,7 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.insee import BIRTHS, commune_counts
@@ -22,6 +23,7 @@ SOURCE = Source(
     page="https://www.insee.fr/fr/statistiques/1893255",
     url="https://api.insee.fr/melodi/file/DS_ETAT_CIVIL_NAIS_COMMUNES/DS_ETAT_CIVIL_NAIS_COMMUNES_2025_CSV_FR",
     snapshot="DS_ETAT_CIVIL_NAIS_COMMUNES_CSV_FR.zip",
+    cadence=YEARLY,
 )
 # The current series' data member (not its `_metadata.csv` code lists), or the wide file's.
 MEMBER = r"^(DS_ETAT_CIVIL_NAIS_COMMUNES_data|base_naissances_\d{4})\.csv$"

@@ -29,6 +29,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
@@ -41,6 +42,7 @@ SOURCE = Source(
     page="https://www.insee.fr/fr/statistiques/8680726",
     url="https://www.insee.fr/fr/statistiques/fichier/8680726/ensemble.zip",
     snapshot="ensemble.zip",
+    cadence=YEARLY,
 )
 MEMBER = r"^donnees_communes\.csv$"
 # UTF-8 in recent vintages; detected, as older ones were latin-1.

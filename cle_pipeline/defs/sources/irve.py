@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.cadence import DAILY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, parse_lon_lat, rows_in_commune
 from cle_pipeline.lib.normalise import blank_to_none
@@ -25,6 +26,7 @@ SOURCE = Source(
     page="https://transport.data.gouv.fr/datasets/fichier-consolide-des-bornes-de-recharge-pour-vehicules-electriques",
     url="https://www.data.gouv.fr/fr/datasets/r/eb76d20a-8501-400e-b336-d85724de5435",
     snapshot="consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv",
+    cadence=DAILY,
 )
 FORMAT = CsvFormat(separator=",", encoding="utf-8")
 COLUMNS = [

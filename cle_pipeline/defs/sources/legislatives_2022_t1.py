@@ -19,6 +19,7 @@ from cle_pipeline.defs.sources.election_results import (
     read_commune_results,
     results_metadata,
 )
+from cle_pipeline.lib.cadence import NEVER
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 
@@ -30,6 +31,7 @@ SOURCE = Source(
     page="https://www.data.gouv.fr/fr/datasets/elections-legislatives-des-12-et-19-juin-2022-resultats-definitifs-du-premier-tour/",
     url="https://www.data.gouv.fr/fr/datasets/r/a1f73b85-8194-44f4-a2b7-c343edb47d32",
     snapshot="resultats-par-niveau-burvot-t1-france-entiere.txt",
+    cadence=NEVER,
 )
 
 

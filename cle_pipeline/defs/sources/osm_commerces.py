@@ -26,6 +26,7 @@ from urllib.parse import quote
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.cadence import MONTHLY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
@@ -50,6 +51,9 @@ SOURCE = Source(
     page="https://wiki.openstreetmap.org/wiki/Overpass_API",
     url=f"{OVERPASS_INTERPRETER}?data={quote(QUERY, safe='{}')}",
     snapshot="overpass_{commune}.json",
+    # OpenStreetMap changes every minute, but the public Overpass servers ask for few
+    # queries: shops' hours are refreshed with Sirene, monthly.
+    cadence=MONTHLY,
 )
 LICENCE = "ODbL 1.0, © OpenStreetMap contributors"
 

@@ -18,6 +18,7 @@ from cle_pipeline.defs.sources.election_results import (
     read_commune_results,
     results_metadata,
 )
+from cle_pipeline.lib.cadence import NEVER
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 
@@ -29,6 +30,7 @@ SOURCE = Source(
     page="https://www.data.gouv.fr/fr/datasets/election-presidentielle-des-10-et-24-avril-2022-resultats-definitifs-du-2nd-tour/",
     url="https://www.data.gouv.fr/fr/datasets/r/4dfd05a9-094e-4043-8a19-43b6b6bbe086",
     snapshot="resultats-par-niveau-burvot-t2-france-entiere.txt",
+    cadence=NEVER,
 )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.cadence import MONTHLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
@@ -26,6 +27,7 @@ SOURCE = Source(
         "repertoire-national-des-associations", r"rna_waldec_\d{8}\.zip"
     ),
     snapshot="rna_waldec_20221101.zip",
+    cadence=MONTHLY,
 )
 FORMAT = CsvFormat(separator=";", encoding="detect")
 COLUMNS = ["id", "titre", "objet", "position", "adrs_codeinsee", "date_creat"]

@@ -37,6 +37,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.cadence import QUARTERLY
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune
@@ -64,6 +65,7 @@ SOURCE = Source(
         r"(?i)^(?:elus-)?conseillers?[-_ ]municipa(?:l|ux)(?:-cm)?(?:\.csv)?$",
     ),
     snapshot="elus-conseillers-municipaux-cm.csv",
+    cadence=QUARTERLY,
 )
 # UTF-8 as published; latin-1 in copies that reusers pass around: detected per file.
 FORMAT = CsvFormat(separator=";", encoding="detect")

@@ -25,6 +25,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.cadence import MONTHLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, sql_name
@@ -37,6 +38,7 @@ SOURCE = Source(
     page="https://www.data.gouv.fr/fr/datasets/base-sirene-des-entreprises-et-de-leurs-etablissements-siren-siret/",
     url="https://files.data.gouv.fr/insee-sirene/StockEtablissement_utf8.zip",
     snapshot="StockEtablissement_utf8.zip",
+    cadence=MONTHLY,
 )
 FORMAT = CsvFormat(separator=",", encoding="utf-8")
 MEMBER = r"^StockEtablissement_utf8\.csv$"

@@ -21,19 +21,35 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline.lib.inbox import InboxTable, newest_file, read_table
+from cle_pipeline.lib.inbox import (
+    CommuneFileKind,
+    InboxSource,
+    InboxTable,
+    newest_file,
+    read_table,
+)
 from cle_pipeline.lib.metadata import markdown_table
 from cle_pipeline.lib.normalise import name_key, siret_key_valid
 from cle_pipeline.lib.settings import CommuneSettings
 
 FILE_PATTERN = r"subventions.*"
+SUFFIXES = (".csv", ".xlsx")
 ATTRIBUANT_FILE = "commune.json"
+# What the inbox sensor watches for this source: the table, and the commune's description.
+SOURCE = InboxSource(
+    id="subventions_inbox",
+    files=(
+        CommuneFileKind(FILE_PATTERN, SUFFIXES, check=lambda path: read_subsidies(path, path.name)),
+        CommuneFileKind(r"commune", (".json",), check=lambda path: read_json_document(path)),
+    ),
+)
 
 # Field of scdl/subventions → the headers communes write for it (the schema's own name too).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -130,6 +146,14 @@ def columns_to_fields(table: InboxTable, label: str) -> dict[str, str]:
     return {header: field for header, field in mapping.items() if field is not None}
 
 
+def read_json_document(path: Path) -> Any:
+    """A JSON document (the commune's description, `commune.json`), or SourceFormatError."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SourceFormatError(f"{path}: not a JSON document ({error})") from error
+
+
 def read_attribuant(folder: Path, commune: Commune) -> dict[str, str]:
     """`idAttribuant` and `nomAttribuant` from the inbox's `commune.json`."""
     path = folder / ATTRIBUANT_FILE
@@ -138,10 +162,7 @@ def read_attribuant(folder: Path, commune: Commune) -> dict[str, str]:
             f"{path}: missing; write the commune's SIRET there, e.g. "
             '{"idAttribuant": "<14 digits>", "nomAttribuant": "Commune de …"}'
         )
-    try:
-        described = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise SourceFormatError(f"{path}: not a JSON document ({error})") from error
+    described = read_json_document(path)
     siret = str(described.get("idAttribuant", "")).replace(" ", "")
     if not siret_key_valid(siret):
         raise SourceFormatError(
@@ -180,7 +201,7 @@ def subventions_inbox(commune: Commune, settings: CommuneSettings) -> dg.Output[
     fichier de la commune (`ligne_source`), et la commune attribuante d'après `commune.json`.
     Seules les lignes vides sont écartées ; le fichier n'est jamais modifié."""
     folder = settings.inbox_folder()
-    chosen = newest_file(folder, FILE_PATTERN)
+    chosen = newest_file(folder, FILE_PATTERN, SUFFIXES)
     rows, table, mapping = read_subsidies(chosen.path, str(chosen.path))
     attribuant = read_attribuant(folder, commune)
     rows = rows.assign(**attribuant)

@@ -134,7 +134,7 @@ def test_a_failing_check_gives_one_alert_then_a_recovery_notice(pipeline, capfd)
     for line in [
         "Commune: Caudebec-lès-Elbeuf (76165)",
         "Dataset: subventions",
-        "Check: amount_above_zero — Every montant is above zero.",
+        "Check: amount_above_zero — Chaque montant est supérieur à zéro.",
         "Failing rows: 1",
         "|              3 | Comité des fêtes de Caudebec-lès-Elbeuf |         0 |",
         "subventions.csv was not written: the last published file is kept, and nothing "

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from cle_pipeline.defs.automation import cadences
 from cle_pipeline.defs.automation.cadences import (
     DAILY,
     MONTHLY,
@@ -21,6 +20,7 @@ from cle_pipeline.defs.automation.cadences import (
     dataset_condition,
     source_condition,
 )
+from cle_pipeline.defs.sources import declared_sources
 
 PARIS = ZoneInfo("Europe/Paris")
 # The rhythms the publishers announce on their pages (each source's `documentation` link).
@@ -87,7 +87,7 @@ def test_every_source_has_its_rhythm_in_the_table(definitions):
         for name in keys_in_group(definitions, "sources")
         if node(definitions, name).tags.get("cadence") == "unlisted"
     ]
-    assert unlisted == [], "add these source ids to CADENCE_OF_SOURCE in cadences.py"
+    assert unlisted == [], "declare a cadence in the SOURCE of these modules"
 
 
 @pytest.mark.parametrize(("source", "cadence"), EXPECTED_SOURCES.items())
@@ -306,15 +306,14 @@ def test_a_dataset_waits_for_the_blocking_checks_of_what_it_reads():
     assert requested(passing) == ["downstream"]
 
 
-def test_the_table_names_real_cadences():
-    assert {c.name for c in cadences.CADENCE_OF_SOURCE.values()} <= {
+def test_every_source_declares_a_real_cadence():
+    assert {source.cadence.name for source in declared_sources().values()} == {
         "daily",
         "monthly",
         "quarterly",
         "yearly",
         "never",
         "when_sent",
-        "derived",
     }
 
 
