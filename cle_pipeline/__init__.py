@@ -1,0 +1,1 @@
+"""cle-pipeline: a French commune's open datasets, built from the national files."""

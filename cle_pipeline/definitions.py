@@ -67,6 +67,7 @@ def with_code_references(defs: dg.Definitions, repository: str | None) -> dg.Def
 
 @dg.definitions
 def defs() -> dg.Definitions:
+    """Everything under `defs/`, each source and dataset with its rhythm (`automate`)."""
     loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
     # `map_asset_specs` is marked preview in Dagster 1.13; it is the documented way to change
     # the specs of loaded definitions, and the graph snapshot test would show any change.

@@ -7,6 +7,7 @@ Runs are recorded in the Dagster instance under DAGSTER_HOME (set by the Makefil
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections import defaultdict
@@ -14,7 +15,9 @@ from collections import defaultdict
 import dagster as dg
 
 from cle_pipeline.definitions import defs
-from cle_pipeline.lib.errors import innermost_cause
+from cle_pipeline.defs.resources import empty_variables
+from cle_pipeline.lib.abandoned_runs import process_tags, tell_abandoned_runs
+from cle_pipeline.lib.errors import step_failures as failures_of
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -62,28 +65,34 @@ def summarize(result: dg.ExecuteInProcessResult, definitions: dg.Definitions) ->
 
 def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
     """Step key → the user's exception message (not Dagster's wrapper) for every failed step."""
-    failures = {}
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = innermost_cause(event.step_failure_data.error)
-            failures[event.step_key or ""] = error.message.strip() if error else ""
-    return failures
+    return {failure.step_key: failure.message.strip() for failure in failures_of(result.all_events)}
 
 
 def main() -> int:
+    """`make demo`: builds every dataset of the commune, prints one line each; 1 on failure."""
     definitions = defs()
     # Resolved as the run will resolve them (EnvVar values and defaults included).
-    needed = {name: definitions.resources[name] for name in ("settings", "sources")}
+    needed = {name: definitions.resources[name] for name in ("settings", "sources", "alerts")}
     with dg.build_resources(needed) as resources:
         commune, mode = resources.settings.commune, resources.sources.mode
+        alerts = resources.alerts
     print(f"cle-pipeline: commune {commune}, sources in {mode} mode")
+    for notice in empty_variables():
+        print(f"  ({notice})")
     if mode == "snapshot":
         print("  (embedded snapshots: SAMPLE values, not official figures)")
+    instance = dagster_instance()
+    # Runs of earlier commands killed before their end would hold places of the run queue.
+    for subject in tell_abandoned_runs(instance, alerts, commune, logging.getLogger(__name__)):
+        print(f"  {subject}")
     job = definitions.resolve_job_def("build_commune")
     # Dagster's step-by-step log is for the UI; the terminal gets warnings and the summary.
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     result = job.execute_in_process(
-        run_config=quiet, instance=dagster_instance(), raise_on_error=False
+        run_config=quiet,
+        instance=instance,
+        raise_on_error=False,
+        tags={**process_tags(), "commune": commune},
     )
     for step_key, message in step_failures(result).items():
         print(f"FAILED {step_key}: {message}")

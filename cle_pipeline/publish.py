@@ -10,6 +10,7 @@ would be sent without sending anything.
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from typing import Any
@@ -20,6 +21,7 @@ from cle_pipeline.definitions import defs
 from cle_pipeline.defs.publishing.assets import publication_key
 from cle_pipeline.defs.publishing.sheets import dataset_ids
 from cle_pipeline.demo import dagster_instance, step_failures
+from cle_pipeline.lib.abandoned_runs import process_tags, tell_abandoned_runs
 from cle_pipeline.lib.release import released_datasets
 
 
@@ -39,12 +41,18 @@ def outcomes(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, Any]]:
 
 
 def main() -> int:
+    """`make publish`: publishes every checked dataset, prints one line each; 1 on failure."""
     definitions = defs()
     # Resolved as a run would resolve them (EnvVar values included).
-    needed = {name: definitions.resources[name] for name in ("settings", "datagouv")}
+    needed = {name: definitions.resources[name] for name in ("settings", "datagouv", "alerts")}
     with dg.build_resources(needed) as resources:
         folder = resources.settings.published_folder()
         target = resources.datagouv
+        commune, alerts = resources.settings.insee_code(), resources.alerts
+    instance = dagster_instance()
+    # Runs of earlier commands killed before their end would hold places of the run queue.
+    for subject in tell_abandoned_runs(instance, alerts, commune, logging.getLogger(__name__)):
+        print(f"  {subject}")
     checked = set(released_datasets(folder))
     ready = [dataset_id for dataset_id in dataset_ids() if dataset_id in checked]
     print(
@@ -64,9 +72,10 @@ def main() -> int:
         quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
         result = job.execute_in_process(
             run_config=quiet,
-            instance=dagster_instance(),
+            instance=instance,
             asset_selection=[publication_key(dataset_id) for dataset_id in ready],
             raise_on_error=False,
+            tags={**process_tags(), "commune": commune},
         )
         recorded, failures = outcomes(result), step_failures(result)
         failed = bool(failures)

@@ -110,6 +110,7 @@ def read_snapshot(
 
 
 def write_rows(stream: io.TextIOBase, dialect: Dialect, header: list[str], rows: Iterable) -> None:
+    """Writes the header and rows in the snapshot's dialect (BOM, separator, line ends)."""
     # csv's minimal quoting is the producers': quotes only around fields that need them.
     if dialect.bom:
         stream.write("\ufeff")
@@ -145,6 +146,7 @@ def spread(
 
 
 def department_of_copy(n: int) -> str:
+    """The department of the `n`-th copied row: every department in turn."""
     return DEPARTMENTS[n % len(DEPARTMENTS)]
 
 
@@ -167,6 +169,7 @@ def uai_of_copy(n: int) -> tuple[str, str]:
 
 
 def snapshot_of(source_id: str) -> Path:
+    """The committed snapshot file of a source (its module's `SOURCE.snapshot`)."""
     import importlib
 
     module = importlib.import_module(f"cle_pipeline.defs.sources.{source_id}")
@@ -174,6 +177,7 @@ def snapshot_of(source_id: str) -> Path:
 
 
 def build_irve(target: Path, rows: int = SIZES["irve"]) -> None:
+    """The national-size IRVE file, from its snapshot's rows."""
     dialect, header, templates = read_snapshot(snapshot_of("irve").read_bytes(), ",", "utf-8")
     code, pdc = header.index("code_insee_commune"), header.index("id_pdc_itinerance")
     # Points without a code are placed by coordinates: the copies keep their code empty and
@@ -190,6 +194,7 @@ def build_irve(target: Path, rows: int = SIZES["irve"]) -> None:
 
 
 def build_rna(target: Path, rows: int = SIZES["rna_waldec"]) -> None:
+    """The national-size RNA archive: one member per department, from the snapshot's 76."""
     with zipfile.ZipFile(snapshot_of("rna_waldec")) as archive:
         member = next(name for name in archive.namelist() if name.endswith("_dpt_76.csv"))
         dialect, header, templates = read_snapshot(archive.read(member), ";", "latin-1")
@@ -240,6 +245,7 @@ def build_election(source_id: str, target: Path, rows: int = SIZES["elections"])
 
 
 def build_rne(target: Path, rows: int = SIZES["rne_conseillers_municipaux"]) -> None:
+    """The national-size RNE councillors file, from its snapshot's rows."""
     content = snapshot_of("rne_conseillers_municipaux").read_bytes()
     dialect, header, templates = read_snapshot(content, ";", "utf-8")
     department, commune = header.index("Code du département"), header.index("Code de la commune")
@@ -252,6 +258,7 @@ def build_rne(target: Path, rows: int = SIZES["rne_conseillers_municipaux"]) -> 
 
 
 def build_geodae(target: Path, rows: int = SIZES["geodae"]) -> None:
+    """The national-size Géo'DAE file, from its snapshot's rows."""
     content = snapshot_of("geodae").read_bytes()
     dialect, header, templates = read_snapshot(content, ";", "utf-8")
     gid, c_gid, insee = header.index("gid"), header.index("c_gid"), header.index("c_com_insee")
@@ -268,6 +275,7 @@ def build_geodae(target: Path, rows: int = SIZES["geodae"]) -> None:
 
 
 def build_annuaire(target: Path, rows: int = SIZES["education_annuaire"]) -> None:
+    """The national-size school directory, from its snapshot's rows."""
     content = snapshot_of("education_annuaire").read_bytes()
     dialect, header, templates = read_snapshot(content, ";", "utf-8")
     uai, insee = header.index("identifiant_de_l_etablissement"), header.index("code_commune")
@@ -316,6 +324,7 @@ def build_effectifs(
 
 
 def build_sirene(target: Path, rows: int = SIZES["sirene_etablissements"]) -> None:
+    """The Sirene stand-in archive (3 million rows), from its snapshot's rows."""
     with zipfile.ZipFile(snapshot_of("sirene_etablissements")) as archive:
         (member,) = archive.namelist()
         dialect, header, templates = read_snapshot(archive.read(member), ",", "utf-8")
@@ -344,6 +353,7 @@ class Files:
     folder: Path
 
     def path(self, source: str) -> Path:
+        """Where the built file of `source` is."""
         names = {
             "irve": "irve-national.csv",
             "rna_waldec": "rna_waldec_national.zip",
@@ -608,6 +618,7 @@ def peak_mib() -> float:
 
 
 def child(kind: str, source: str, path: str) -> None:
+    """In the measured process: one cut or reference, its figures printed as JSON."""
     figures = (run_cut if kind == "--cut" else run_reference)(source, Path(path))
     figures["peak_mib"] = peak_mib()
     print(json.dumps(figures))
@@ -629,6 +640,7 @@ class Run:
 
 
 def run_once(run: Run) -> dict[str, Any]:
+    """One measurement in a fresh process: its figures and the whole process's time."""
     if run.before:
         run.before()
     path = run.path() if callable(run.path) else run.path
@@ -673,6 +685,8 @@ def measure(kind: str, source: str, path: Path, repeat: int = 1) -> dict[str, An
 
 @dataclass
 class Line:
+    """One printed line: a label and its figures."""
+
     label: str
     figures: dict[str, Any]
     reference: dict[str, Any] | None = None
@@ -707,6 +721,7 @@ def verdict(line: Line, imports: float, reference_imports: float) -> str:
 
 
 def row_text(label: str, figures: dict[str, Any], extra: str = "") -> str:
+    """A line of the printed table."""
     return (
         f"{label:38} {figures['rows']:>5} {figures['seconds']:>6.2f} "
         f"{figures['process_seconds']:>9.2f} {figures['peak_mib']:>8.0f}   {extra}"
@@ -734,6 +749,7 @@ def describe(source: str, path: Path, sizes: dict[str, int]) -> str:
 
 
 def main() -> None:
+    """`make benchmark`: builds the files once, measures each cut and prints the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--only", nargs="*", help="source ids to measure (default: all)")

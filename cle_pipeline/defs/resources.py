@@ -34,13 +34,13 @@ def resources_from(environment: Mapping[str, str]) -> dict[str, dg.ConfigurableR
 
     return {
         "settings": CommuneSettings(
-            commune=env_or("CLE_COMMUNE", "76165"),
+            commune=env_or("CLE_COMMUNE", DEFAULTS_OF_EMPTY["CLE_COMMUNE"]),
             output_dir=env_or("CLE_OUTPUT_DIR", ""),
             inbox_dir=env_or("CLE_INBOX_DIR", ""),
             accept_drop=env_or("CLE_ACCEPT_DROP", ""),
         ),
         "sources": SourceFetcher(
-            mode=env_or(SOURCE_MODE, "snapshot"),
+            mode=env_or(SOURCE_MODE, DEFAULTS_OF_EMPTY[SOURCE_MODE]),
             cache_dir=env_or("CLE_CACHE_DIR", ""),
             overrides=source_overrides(environment),
         ),
@@ -79,6 +79,7 @@ def source_overrides(environment: Mapping[str, str]) -> dict[str, Any]:
 
 
 def flag(environment: Mapping[str, str], name: str) -> bool:
+    """A yes/no variable; a word that is neither is an error naming it."""
     word = environment.get(name, "").strip().lower()
     if word not in TRUE_WORDS | FALSE_WORDS:
         raise ValueError(
@@ -88,6 +89,27 @@ def flag(environment: Mapping[str, str], name: str) -> bool:
     return word in TRUE_WORDS
 
 
+# What an empty variable falls back to (`CLE_COMMUNE=""` builds 76165): said to the user by
+# `empty_variables`, since a shell script exporting an unset value is easy to miss.
+DEFAULTS_OF_EMPTY = {
+    "CLE_COMMUNE": "76165",
+    "CLE_SOURCE_MODE": "snapshot",
+    "CLE_OUTPUT_DIR": "data/published",
+    "CLE_INBOX_DIR": "data/inbox",
+    "CLE_CACHE_DIR": "data/cache",
+}
+
+
+def empty_variables(environment: Mapping[str, str] = os.environ) -> list[str]:
+    """One line per variable that is set but empty, saying which default it means."""
+    return [
+        f"{name} is set but empty: the default, {default}, is used"
+        for name, default in DEFAULTS_OF_EMPTY.items()
+        if name in environment and not environment[name].strip()
+    ]
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
+    """The resources every asset, check and sensor shares, configured from the environment."""
     return dg.Definitions(resources=resources_from(os.environ))

@@ -1,0 +1,1 @@
+"""Machinery that knows no source or dataset: fetch, read, normalise, check, publish."""

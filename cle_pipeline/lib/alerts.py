@@ -46,6 +46,7 @@ class Alert:
     body: str
 
     def text(self) -> str:
+        """The alert as one markdown message (the chat's)."""
         return f"**{self.subject}**\n{self.body}"
 
 
@@ -64,14 +65,17 @@ class CheckResult:
 
     @property
     def key(self) -> str:
+        """`dataset:check`: what an alert is sent once for."""
         return f"{self.dataset}:{self.check}"
 
 
 def run_url(ui_url: str, run_id: str) -> str:
+    """The UI's page of a run."""
     return f"{ui_url.rstrip('/')}/runs/{run_id}"
 
 
 def asset_url(ui_url: str, asset: str) -> str:
+    """The UI's page of an asset."""
     return f"{ui_url.rstrip('/')}/assets/{asset}"
 
 
@@ -193,6 +197,7 @@ def gone_stale(
 
 
 def fresh_again(commune: str, asset: str, last_update: datetime | None, link: str) -> Alert:
+    """The notice that a stale asset was rebuilt."""
     when = f" (built {_when(last_update)})" if last_update else ""
     return Alert(
         f"[{PRODUCT}] {commune}: {asset} is fresh again",
@@ -283,14 +288,17 @@ class AlertChannels(dg.ConfigurableResource):
     )
 
     def secrets(self) -> list[str]:
+        """What must never appear in a log: the webhook (and its path) and the SMTP password."""
         # An error message may quote the webhook's path alone (`…with url: /hooks/<token>`).
         webhook_path = urlsplit(self.webhook_url).path if self.webhook_url else ""
         return [self.webhook_url, webhook_path if len(webhook_path) > 1 else "", self.smtp_password]
 
     def recipients(self) -> list[str]:
+        """The e-mail addresses of `email_to`."""
         return [address.strip() for address in self.email_to.split(",") if address.strip()]
 
     def channels(self) -> list[str]:
+        """The configured channels: `chat`, `e-mail`."""
         configured = []
         if self.webhook_url:
             configured.append("chat")
@@ -299,9 +307,11 @@ class AlertChannels(dg.ConfigurableResource):
         return configured
 
     def run_url(self, run_id: str) -> str:
+        """The UI's page of a run."""
         return run_url(self.ui_url or DEFAULT_UI_URL, run_id)
 
     def asset_url(self, asset: str) -> str:
+        """The UI's page of an asset."""
         return asset_url(self.ui_url or DEFAULT_UI_URL, asset)
 
     def send(self, alert: Alert, log: logging.Logger | dg.DagsterLogManager) -> list[str]:

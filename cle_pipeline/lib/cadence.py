@@ -26,6 +26,7 @@ class Cadence:
     fail_after: timedelta | None = None
 
     def freshness_policy(self) -> dg.FreshnessPolicy | None:
+        """Stale after `warn_after`, failed after `fail_after`; none for a source never due."""
         if self.fail_after is None:
             return None
         return dg.FreshnessPolicy.time_window(

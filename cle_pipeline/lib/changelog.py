@@ -51,6 +51,7 @@ class ChangeLog:
 
     @property
     def first_release(self) -> bool:
+        """Whether there was no release before this one."""
         return self.previous_release is None
 
     def published_changes(self) -> pd.DataFrame:
@@ -83,6 +84,7 @@ class ChangeLog:
 
 
 def plural(count: int, one: str, many: str) -> str:
+    """`1 ligne`, `3 lignes`."""
     return f"{count} {one if count <= 1 else many}"
 
 
@@ -92,6 +94,7 @@ def published_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_published_csv(source: Path | io.BytesIO) -> pd.DataFrame:
+    """A published CSV as it was written: every value as text, empty stays empty."""
     return pd.read_csv(source, dtype=str, keep_default_na=False)
 
 
@@ -141,6 +144,7 @@ def release_time(stamp: str) -> str:
 
 
 def history_folder(folder: Path, dataset_id: str) -> Path:
+    """Where the previous releases of `dataset_id` are kept."""
     return folder / HISTORY / dataset_id
 
 

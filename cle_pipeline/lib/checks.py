@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from cle_pipeline.lib.fetch import SourceFetcher
-from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.geo import Commune, outside_commune
 from cle_pipeline.lib.metadata import markdown_table
 from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import previous_rows, write_release
@@ -53,14 +53,42 @@ class Rule:
     inputs: tuple[str, ...] = ()
 
 
+def coordinates_inside_commune(
+    description: str,
+    shown: Sequence[str],
+    *,
+    lon: str | None = None,
+    lat: str | None = None,
+    lon_lat: str | None = None,
+    unplaced_pass: bool = False,
+    row_numbers: bool = False,
+) -> Rule:
+    """The one rule `coordinates_inside_commune` of every dataset with positions: the rows whose
+    point (`lon`/`lat` columns, or one `lon_lat` column) is outside the commune's outline or
+    unreadable (see `geo.outside_commune`), with their `shown` columns, and their 1-based
+    `row` when `row_numbers`."""
+
+    def points_outside(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+        outside = outside_commune(
+            frame, commune, lon, lat, lon_lat=lon_lat, unplaced_pass=unplaced_pass
+        )
+        failing = frame.loc[outside, list(shown)]
+        return failing.assign(row=frame.index[outside] + 1) if row_numbers else failing
+
+    return Rule("coordinates_inside_commune", description, points_outside)
+
+
 @dataclass(frozen=True)
 class Outcome:
+    """One check's verdict: its name, the failing rows (empty when it passed), its rule."""
+
     name: str
     failures: pd.DataFrame
     description: str
 
     @property
     def passed(self) -> bool:
+        """No failing row."""
         return self.failures.empty
 
 

@@ -109,6 +109,7 @@ class Publication:
     sample: bool
 
     def metadata(self) -> dict[str, Any]:
+        """What the publication asset shows: the action taken, where, and the dataset's page."""
         metadata: dict[str, Any] = {
             "action": self.action,
             "target": self.api_url,
@@ -129,6 +130,7 @@ class Publication:
 
 # -- what is sent (pure) ---------------------------------------------------------------------
 def is_production(api_url: str) -> bool:
+    """Whether `api_url` is the real www.data.gouv.fr."""
     return (urlsplit(api_url).hostname or "").lower() in PRODUCTION_HOSTS
 
 
@@ -139,6 +141,7 @@ def slugify(text: str) -> str:
 
 
 def dataset_title(sheet: DatasetSheet, release: Release) -> str:
+    """The dataset's title on data.gouv.fr, marked as a sample when it is one."""
     title = f"{sheet.title} — {release.commune_name}"
     return f"{title} (échantillon)" if release.sample else title
 
@@ -165,6 +168,7 @@ def dataset_payload(sheet: DatasetSheet, release: Release, organization_id: str)
 
 
 def resource_payload(sheet: DatasetSheet) -> dict[str, Any]:
+    """The CSV resource's fields as data.gouv.fr receives them."""
     schema = {"name": sheet.schema[0], "version": sheet.schema[1]} if sheet.schema else None
     return {
         "title": f"{sheet.title} (CSV)",
@@ -200,6 +204,7 @@ def dataset_differences(remote: dict[str, Any], payload: dict[str, Any]) -> list
 
 
 def resource_differences(remote: dict[str, Any], payload: dict[str, Any]) -> list[str]:
+    """The fields of the remote resource that differ from `payload`."""
     schema = remote.get("schema") or None
     remote_schema = (
         {"name": schema.get("name"), "version": schema.get("version")} if schema else None
@@ -571,36 +576,16 @@ class _Session:
             self.deadline,
             report=lambda message: self._report(f"{method} {path}: {message}"),
         )
-        for _ in range(MAX_REDIRECTS + 1):
-            try:
-                # Redirects are followed here, not by requests: it would resend X-API-KEY to
-                # any host.
-                response = http.request(
-                    method,
-                    url,
-                    headers=headers,
-                    json=body if files is None else None,
-                    files=files,
-                    timeout=request_timeout(self.config.timeout_seconds, self.deadline),
-                    allow_redirects=False,
-                )
-            except DeadlineExceeded as error:
-                raise PublicationError(
-                    f"{self.name}: {method} {path} on {self.api_url} given up at the "
-                    f"publication's deadline ({self.config.deadline_seconds:.0f} s): {error}"
-                ) from None
-            except requests.RequestException as error:
-                attempts = self.config.retries + 1 if retries else 1
-                raise _Transient(failure_reason(error), attempts) from None
-            if not response.is_redirect:
-                break
-            # A renamed organization's old slug redirects to the new one, on the same host.
-            location = urljoin(url, response.headers["Location"])
-            what = f"redirected {method} {path} to {location} (HTTP {response.status_code})"
-            self._require_api_origin(location, what)
-            if method != "GET":
-                raise PublicationError(f"{self.name}: {self.api_url} {what}: not followed")
-            url = location
+        response = self._follow(
+            http,
+            method,
+            path,
+            url,
+            retries,
+            headers=headers,
+            json=body if files is None else None,
+            files=files,
+        )
         status = response.status_code
         if status in RETRIED_STATUSES:
             raise _Transient(f"HTTP {status} {self._quote(response)}", attempts_of(response))
@@ -612,6 +597,48 @@ class _Session:
                 f"HTTP {status}{_HINTS.get(status, '')}: {self._quote(response)}"
             )
         return response.json()
+
+    def _follow(
+        self,
+        http: requests.Session,
+        method: str,
+        path: str,
+        url: str,
+        retries: bool,
+        **sending: Any,
+    ) -> requests.Response:
+        """The answer to `method url`, following redirects on the API's own host (GETs only):
+        requests would follow them itself, resending X-API-KEY to any host."""
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                response = http.request(
+                    method,
+                    url,
+                    timeout=request_timeout(self.config.timeout_seconds, self.deadline),
+                    allow_redirects=False,
+                    **sending,
+                )
+            except DeadlineExceeded as error:
+                raise PublicationError(
+                    f"{self.name}: {method} {path} on {self.api_url} given up at the "
+                    f"publication's deadline ({self.config.deadline_seconds:.0f} s): {error}"
+                ) from None
+            except requests.RequestException as error:
+                attempts = self.config.retries + 1 if retries else 1
+                raise _Transient(failure_reason(error), attempts) from None
+            if not response.is_redirect:
+                return response
+            # A renamed organization's old slug redirects to the new one, on the same host.
+            location = urljoin(url, response.headers["Location"])
+            what = f"redirected {method} {path} to {location} (HTTP {response.status_code})"
+            self._require_api_origin(location, what)
+            if method != "GET":
+                raise PublicationError(f"{self.name}: {self.api_url} {what}: not followed")
+            url = location
+        raise PublicationError(
+            f"{self.name}: {self.api_url} redirected {method} {path} more than {MAX_REDIRECTS} "
+            "times"
+        )
 
     def _require_api_origin(self, url: str, what: str) -> None:
         """The key goes to `DATAGOUV_API_URL`'s scheme, host and port only: neither a redirect

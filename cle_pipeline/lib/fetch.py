@@ -83,6 +83,7 @@ class Source:
 
     @property
     def env_var(self) -> str:
+        """The variable that overrides the source's location: `CLE_SOURCE_<ID>`."""
         return override_variable(self.id)
 
     def definition_metadata(self) -> dict[str, Any]:
@@ -98,6 +99,8 @@ class Source:
 
 @dataclass(frozen=True)
 class ResolvedUrl:
+    """Where a resolver found the current file, with the checksum the publisher announces."""
+
     url: str
     checksum_type: str | None = None
     checksum: str | None = None
@@ -117,6 +120,7 @@ class FetchedFile:
     origin: str = "downloaded from the location below"
 
     def metadata(self) -> dict[str, Any]:
+        """What the source asset shows about the file: origin, location, size, sha256, date."""
         return {
             "origin": self.origin,
             "location": dg.MetadataValue.url(self.location)

@@ -8,6 +8,7 @@ geo.api.gouv.fr), by ray casting; no GIS library is needed for a few hundred poi
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class Commune:
     polygons: list[PolygonRings] = field(default_factory=list, repr=False)
 
     def contains(self, lon: float, lat: float) -> bool:
+        """Whether (lon, lat) is inside the commune's outline."""
         return any(_inside_polygon(lon, lat, rings) for rings in self.polygons)
 
     def bounding_box(self) -> tuple[float, float, float, float]:
@@ -109,19 +111,34 @@ def rows_in_commune(
     return candidates[keep].reset_index(drop=True)
 
 
-def outside_commune(frame: pd.DataFrame, commune: Commune, lon: str, lat: str) -> pd.Series:
-    """True for the rows whose `lon`/`lat` columns are not a point inside the commune's outline
-    (a missing or non-numeric coordinate counts as outside: the row cannot be placed)."""
+def outside_commune(
+    frame: pd.DataFrame,
+    commune: Commune,
+    lon: str | None = None,
+    lat: str | None = None,
+    *,
+    lon_lat: str | None = None,
+    unplaced_pass: bool = False,
+) -> pd.Series:
+    """True for the rows whose point is not inside the commune's outline. The point is read
+    from the `lon` and `lat` columns, or from one `lon_lat` column (`[lon, lat]`, IRVE's
+    `coordonneesXY`). A row without a readable point counts as outside (it cannot be placed),
+    unless `unplaced_pass` (a dataset where a place is optional)."""
 
-    def inside(row: pd.Series) -> bool:
+    def point(row: pd.Series) -> tuple[float, float] | None:
+        if lon_lat is not None:
+            return parse_lon_lat(blank_to_none(row[lon_lat]))  # type: ignore[arg-type]
         try:
-            return commune.contains(float(row[lon]), float(row[lat]))
+            x, y = float(row[lon]), float(row[lat])
         except (TypeError, ValueError):
-            return False
+            return None
+        return None if math.isnan(x) or math.isnan(y) else (x, y)
 
-    return pd.Series(
-        [not inside(row) for _, row in frame.iterrows()], index=frame.index, dtype=bool
-    )
+    def outside(row: pd.Series) -> bool:
+        place = point(row)
+        return not unplaced_pass if place is None else not commune.contains(*place)
+
+    return pd.Series([outside(row) for _, row in frame.iterrows()], index=frame.index, dtype=bool)
 
 
 def parse_lon_lat(text: str | None) -> tuple[float, float] | None:

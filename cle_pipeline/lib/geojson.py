@@ -68,4 +68,5 @@ def feature_collection(published: pd.DataFrame, coordinates: Sequence[str]) -> d
 
 
 def geojson_bytes(collection: dict[str, Any]) -> bytes:
+    """The collection as the published `.geojson` file (UTF-8)."""
     return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -57,6 +57,7 @@ class CommuneFileKind:
     check: Callable[[Path], object]
 
     def matches(self, path: Path) -> bool:
+        """Whether `path` is named like this kind of file."""
         return re.fullmatch(self.pattern, path.stem, re.IGNORECASE) is not None
 
 
@@ -82,6 +83,7 @@ class InboxFile:
     ignored: tuple[str, ...] = ()
 
     def metadata(self) -> dict[str, Any]:
+        """What the source asset shows about the file chosen."""
         return {
             "location": dg.MetadataValue.path(str(self.path)),
             "file_name": self.path.name,
@@ -134,6 +136,7 @@ class InboxTable:
     sheet: str | None = None  # XLSX only
 
     def metadata(self) -> dict[str, Any]:
+        """What the source asset shows about how the table was read."""
         read_as = (
             {"sheet": self.sheet}
             if self.sheet is not None

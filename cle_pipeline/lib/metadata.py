@@ -11,11 +11,20 @@ import pandera.pandas as pa
 OWNERS = ["team:donnees-ouvertes"]
 
 
+def markdown_cell(value: object) -> object:
+    r"""A value as markdown shows it verbatim: a backslash doubled (`(\.\d+)` stays a
+    pattern), a `|` escaped (else it splits the column), line breaks as spaces."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(value.replace("\\", "\\\\").replace("|", "\\|").splitlines())
+
+
 def markdown_table(frame: pd.DataFrame, limit: int = 10) -> str:
     """The first rows of a frame as a markdown table (empty frames say so)."""
     if frame.empty:
         return "_(no rows)_"
     shown = frame.head(limit).astype(object).where(frame.head(limit).notna(), "")
+    shown = shown.map(markdown_cell)
     table = shown.to_markdown(index=False)
     if len(frame) > limit:
         table += f"\n\n_… {len(frame) - limit} more rows_"
@@ -44,6 +53,7 @@ def column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
 
 
 def published_metadata(frame: pd.DataFrame, model: type[pa.DataFrameModel]) -> dict[str, Any]:
+    """What a published dataset shows: row count and column schema (with descriptions)."""
     return {
         "dagster/row_count": len(frame),
         "dagster/column_schema": column_schema(model),

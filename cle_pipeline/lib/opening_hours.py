@@ -112,6 +112,7 @@ def time_span(start: str | None, end: str | None) -> tuple[int, int] | None:
 
 
 def osm_time(minutes: int) -> str:
+    """Minutes since midnight as OSM writes them: `09:30`."""
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -148,8 +149,8 @@ def osm_comment(text: str | None) -> str | None:
     return cleaned or None
 
 
-def osm_opening_hours(ranges: Iterable[OpeningRange]) -> str | None:
-    """The OSM `opening_hours` string of a French timetable; None when it gives no hours."""
+def _week(ranges: Iterable[OpeningRange]) -> dict[int, _Day]:
+    """The spans and comments of each day the timetable lists."""
     week: dict[int, _Day] = {}
     for line in ranges:
         spans = [span for start, end in line.times if (span := time_span(start, end))]
@@ -159,28 +160,44 @@ def osm_opening_hours(ranges: Iterable[OpeningRange]) -> str | None:
             entry.spans.extend(spans)
             if comment and comment not in entry.comments:
                 entry.comments.append(comment)
+    return week
 
-    # A day listed without hours nor comment is closed: OSM says so by leaving it out.
-    rules: dict[tuple[tuple[tuple[int, int], ...], str | None], list[int]] = {}
+
+WeekRule = tuple[tuple[tuple[int, int], ...], str | None]
+
+
+def _rules(week: dict[int, _Day]) -> dict[WeekRule, list[int]]:
+    """The days grouped by their (merged spans, comment), in the order of each group's first
+    day. A day listed without hours nor comment is closed: OSM says so by leaving it out."""
+    rules: dict[WeekRule, list[int]] = {}
     for day in sorted(week):
         spans = tuple(merged(week[day].spans))
         comment = " / ".join(week[day].comments) or None
         if spans or comment:
             rules.setdefault((spans, comment), []).append(day)
+    return rules
+
+
+def _rule_text(rule: WeekRule, days: list[int]) -> str:
+    """`Mo-Fr 08:30-12:00,13:30-17:00 "comment"`."""
+    spans, comment = rule
+    parts = [osm_days(days)]
+    if spans:
+        parts.append(",".join(f"{osm_time(start)}-{osm_time(end)}" for start, end in spans))
+    if comment:
+        parts.append(f'"{comment}"')
+    return " ".join(parts)
+
+
+def osm_opening_hours(ranges: Iterable[OpeningRange]) -> str | None:
+    """The OSM `opening_hours` string of a French timetable; None when it gives no hours."""
+    rules = _rules(_week(ranges))
     if not rules:
         return None
-    if list(rules) == [(((0, END_OF_DAY),), None)] and len(rules[((0, END_OF_DAY),), None]) == 7:
+    all_day: WeekRule = (((0, END_OF_DAY),), None)
+    if list(rules) == [all_day] and len(rules[all_day]) == 7:
         return "24/7"
-
-    texts = []
-    for (spans, comment), days in rules.items():  # insertion order: by each group's first day
-        parts = [osm_days(days)]
-        if spans:
-            parts.append(",".join(f"{osm_time(start)}-{osm_time(end)}" for start, end in spans))
-        if comment:
-            parts.append(f'"{comment}"')
-        texts.append(" ".join(parts))
-    return "; ".join(texts)
+    return "; ".join(_rule_text(rule, days) for rule, days in rules.items())
 
 
 def osm_syntax_error(text: str) -> str | None:

@@ -11,6 +11,7 @@ from cle_pipeline.lib.files import write_atomically
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The published CSV: UTF-8, comma, LF, empty for missing values, no index."""
     return frame.to_csv(index=False, lineterminator="\n", na_rep="").encode("utf-8")
 
 

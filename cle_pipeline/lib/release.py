@@ -83,10 +83,12 @@ class Release:
 
     @property
     def csv_path(self) -> Path:
+        """The published CSV."""
         return self.folder / f"{self.dataset_id}.csv"
 
     @property
     def sheet_path(self) -> Path:
+        """The sheet rendered for the commune, beside the CSV."""
         return self.folder / f"{self.dataset_id}.md"
 
 

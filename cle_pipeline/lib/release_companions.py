@@ -1,4 +1,4 @@
-"""The files published beside a release's CSV, written right after it, once its checks passed:
+"""The files published beside a release's CSV, written right after it, once its checks passed.
 
 - `<dataset_id>.changements.csv`: rows added, removed and changed since the previous release
   (`lib/changelog.py`; left as it was when the content did not change);
@@ -35,18 +35,22 @@ COUNT_VALUES = (dg.IntMetadataValue, dg.FloatMetadataValue, dg.TextMetadataValue
 
 
 def changes_path(folder: Path, dataset_id: str) -> Path:
+    """The change log beside the CSV."""
     return folder / f"{dataset_id}.changements.csv"
 
 
 def quality_path(folder: Path, dataset_id: str) -> Path:
+    """The quality report beside the CSV."""
     return folder / f"{dataset_id}.qualite.md"
 
 
 def schema_path(folder: Path, dataset_id: str) -> Path:
+    """The Table Schema beside the CSV."""
     return folder / f"{dataset_id}.schema.json"
 
 
 def geojson_path(folder: Path, dataset_id: str) -> Path:
+    """The GeoJSON beside the CSV."""
     return folder / f"{dataset_id}.geojson"
 
 

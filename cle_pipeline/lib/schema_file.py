@@ -138,4 +138,5 @@ def table_schema(
 
 
 def schema_json(schema: dict[str, Any]) -> bytes:
+    """The Table Schema as the published `.schema.json` file (UTF-8)."""
     return (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

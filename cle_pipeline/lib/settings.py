@@ -51,6 +51,7 @@ class CommuneSettings(dg.ConfigurableResource):
     )
 
     def insee_code(self) -> str:
+        """The configured commune's INSEE code, or CommuneError when it is not one."""
         code = self.commune.strip().upper()
         if not INSEE_COMMUNE_CODE.match(code):
             raise CommuneError(
@@ -60,6 +61,7 @@ class CommuneSettings(dg.ConfigurableResource):
         return code
 
     def published_folder(self) -> Path:
+        """Where the commune's published files go."""
         root = (
             Path(self.output_dir)
             if self.output_dir
@@ -68,6 +70,7 @@ class CommuneSettings(dg.ConfigurableResource):
         return root / self.insee_code()
 
     def inbox_folder(self) -> Path:
+        """Where the commune's own files are read."""
         root = (
             Path(self.inbox_dir) if self.inbox_dir else default_data_dir("inbox", "CLE_INBOX_DIR")
         )

@@ -72,12 +72,16 @@ SAMPLE_WARNING = (
 
 @dataclass(frozen=True)
 class SourceLink:
+    """A source named in a sheet: its title and its page."""
+
     title: str
     url: str
 
 
 @dataclass(frozen=True)
 class DatasetSheet:
+    """The descriptive sheet of one published dataset, in French."""
+
     dataset_id: str
     title: str
     content: str  # what one row is, what the columns hold

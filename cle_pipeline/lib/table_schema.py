@@ -77,12 +77,12 @@ def lon_lat_in_range(text: str) -> bool:
 
 
 def french_siren_value(text: str) -> bool:
-    """validata's custom check `french-siren-value`: nine digits with a valid key."""
+    """Validata's custom check `french-siren-value`: nine digits with a valid key."""
     return siren_key_valid(text)
 
 
 def french_siret_value(text: str) -> bool:
-    """validata's custom check `french-siret-value`: fourteen digits with a valid key (Luhn, or
+    """Validata's custom check `french-siret-value`: fourteen digits with a valid key (Luhn, or
     La Poste's sum-of-digits rule for its establishments)."""
     return siret_key_valid(text)
 

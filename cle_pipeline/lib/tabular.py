@@ -35,6 +35,10 @@ RATIO_FREE_BYTES = 1024**2
 MAX_HEADER_BYTES = 1024**2
 
 
+# `frame.attrs` key of the file a frame of `query_csv` was read from.
+SOURCE_LOCATION = "source_location"
+
+
 @dataclass(frozen=True)
 class RaggedLine:
     """A record whose number of fields is not the header's: `number` is its first line in the
@@ -45,6 +49,7 @@ class RaggedLine:
     fields: int
 
     def describe(self) -> str:
+        """`line 12 (5 fields)`."""
         return f"line {self.number} ({self.fields} fields)"
 
 
@@ -189,10 +194,12 @@ def require_columns(
 
 
 def sql_string(value: str) -> str:
+    """`value` as an SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
 
 
 def sql_name(value: str) -> str:
+    """`value` as a quoted SQL identifier."""
     return '"' + value.replace('"', '""') + '"'
 
 
@@ -291,7 +298,19 @@ def query_csv(
             raise RaggedLinesError(label, ragged, len(header)) from error
         raise SourceFormatError(f"{label}: {_first_lines(str(error))}") from error
     # Every value as text; an empty field is missing (NaN, like every pandas reader).
+    # The file travels with its rows (pandas keeps `attrs` through filters and pickling), so
+    # that a dataset finding a column missing can name it (`require_frame_columns`).
+    frame.attrs[SOURCE_LOCATION] = label
     return frame
+
+
+def require_frame_columns(frame: pd.DataFrame, columns: list[str], expected: str) -> None:
+    """A SourceFormatError naming the file the rows were read from (`query_csv`) when a column
+    a dataset reads is not in them; `expected` says by which rule the column is needed."""
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        where = frame.attrs.get(SOURCE_LOCATION, "the source file")
+        raise SourceFormatError(f"{where}: missing column(s) {', '.join(missing)} ({expected})")
 
 
 def ragged_lines(path: Path, csv_format: CsvFormat, expected: int) -> list[RaggedLine]:

@@ -59,9 +59,11 @@ class VolumeVerdict:
 
     @property
     def passed(self) -> bool:
+        """No failing row."""
         return self.failures.empty
 
     def metadata(self) -> dict[str, object]:
+        """What the volume check shows: rows now and at the last release, the limit."""
         return {
             "rows": self.rows,
             "previous_rows": self.previous_rows if self.previous_rows is not None else "none",

@@ -3,7 +3,7 @@
 import dagster as dg
 import pytest
 
-from cle_pipeline.defs.resources import resources_from
+from cle_pipeline.defs.resources import empty_variables, resources_from
 from cle_pipeline.lib.fetch import NO_VARIABLE
 
 EVERY_VARIABLE = {
@@ -85,3 +85,15 @@ def test_a_dry_run_word_neither_yes_nor_no_stops_the_load(word):
     assert str(raised.value) == (
         f"DATAGOUV_DRY_RUN={word!r}: expected 1, true or yes (on), or 0, false, no or nothing (off)"
     )
+
+
+def test_an_empty_commune_is_said_to_mean_the_default():
+    environment = {"CLE_COMMUNE": "", "CLE_SOURCE_MODE": " ", "CLE_OUTPUT_DIR": "/srv/published"}
+    assert empty_variables(environment) == [
+        "CLE_COMMUNE is set but empty: the default, 76165, is used",
+        "CLE_SOURCE_MODE is set but empty: the default, snapshot, is used",
+    ]
+
+
+def test_nothing_is_said_when_nothing_is_empty():
+    assert empty_variables({"CLE_COMMUNE": "76231"}) == []

@@ -95,14 +95,13 @@ def test_runs_and_event_log_go_to_postgres_and_a_second_instance_reads_them(
                 result.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
             ).records
         ]
-        assert (
-            {f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed for e in evaluations}
-            == (check_outcomes(result))
-            == {
-                "naissances_deces:schema": True,
-                "naissances_deces:every_year_present_once": True,
-            }
-        )
+        stored = {f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed for e in evaluations}
+        assert stored == check_outcomes(result)
+        assert stored == {
+            "naissances_deces:schema": True,
+            "naissances_deces:every_year_present_once": True,
+            "naissances_deces:rows_against_last_release": True,
+        }
 
 
 def test_a_sensor_stopped_on_postgres_is_stopped_for_every_instance(

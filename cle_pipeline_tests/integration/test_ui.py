@@ -46,6 +46,7 @@ STARTUP_SECONDS = 90
 # What the job build_commune runs.
 BUILT_GROUPS = ("sources", "published")
 # Caudebec's table, the grant of the Comité des fêtes at 0 €: the check amount_above_zero fails.
+IRVE_SNAPSHOT = "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
 GRANT = "8\u00a0000,00\u00a0€".encode()
 
 ASSET_NODES = """{
@@ -132,8 +133,12 @@ def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
 
 def build_in(instance: dg.DagsterInstance, home: Path, output: Path, inbox: Path) -> str:
     """`build_commune` for 76165 on `instance` (in `home`), then `subventions` again from a
-    table whose grant is 0 €; returns the id of that failed run."""
+    table whose grant is 0 €, and `irve` again from a national file without a row of the
+    commune; returns the id of the failed run."""
     table = inbox / "76165" / "subventions_2022.csv"
+    national_irve = PROJECT_ROOT / "data" / "sources" / "irve" / IRVE_SNAPSHOT
+    header_only = home.parent / "irve_without_the_commune.csv"
+    header_only.write_text(national_irve.read_text(encoding="utf-8").splitlines()[0] + "\n")
     with pytest.MonkeyPatch.context() as patch:
         for name in [name for name in os.environ if name.startswith("CLE_")]:
             patch.delenv(name)
@@ -150,6 +155,13 @@ def build_in(instance: dg.DagsterInstance, home: Path, output: Path, inbox: Path
             instance=instance,
             asset_selection=[dg.AssetKey("subventions_inbox"), dg.AssetKey("subventions")],
             raise_on_error=False,
+        )
+        patch.setenv("CLE_SOURCE_IRVE", str(header_only))
+        assert (
+            defs()
+            .resolve_job_def("build_commune")
+            .execute_in_process(instance=instance, asset_selection=[dg.AssetKey("irve")])
+            .success
         )
     assert not failed.success
     return failed.run_id
@@ -243,6 +255,10 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
         assert shown["dagster/row_count"]["intValue"] > 0, name
         assert shown["dagster/column_schema"]["schema"]["columns"], name
         assert shown["preview"]["mdStr"].startswith("|"), name
+
+    # irve, cut last from a national file without the commune: no row, and it says so.
+    [cut] = nodes["irve"]["assetMaterializations"]
+    assert metadata(cut["metadataEntries"])["rows_for_commune"]["intValue"] == 0
 
     [failed] = [
         check
@@ -368,7 +384,11 @@ def test_the_asset_graph_shows_every_published_dataset(webserver, browser, defin
     shot = tmp_path / "asset_graph_published.png"
     browser.save_screenshot(str(shot))
     assert names_in_view(browser) == set(datasets), f"see {shot}"
-    assert "2 / 3 Passed" in body.text  # subventions, whose amount_above_zero failed
+    subventions_checks = [
+        key for key in graph.asset_check_keys if key.asset_key.path == ["subventions"]
+    ]
+    passed = len(subventions_checks) - 1  # amount_above_zero failed
+    assert f"{passed} / {len(subventions_checks)} Passed" in body.text
     assert shot.stat().st_size > 50_000
 
 
@@ -389,3 +409,31 @@ def test_a_failed_check_shows_its_failing_rows_in_the_browser(webserver, browser
         browser.save_screenshot(str(shot))
     body = page_text(browser)
     assert "Failed" in body and "failing_rows" in body
+
+
+def test_a_source_without_a_row_for_the_commune_says_so_in_the_browser(
+    webserver, browser, tmp_path
+):
+    """The page of `irve`: its French description ending with its next refresh, the link that
+    opens its code, and its last cut, from a file without a row of the commune: 0 rows."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{webserver.url}/assets/irve")
+    shot = tmp_path / "source_without_rows.png"
+    row = "//tr[td[normalize-space()='rows_for_commune']]"
+    try:
+        wait_until(browser, lambda d: d.find_elements(By.XPATH, row))
+    finally:
+        browser.save_screenshot(str(shot))
+    assert browser.find_element(By.XPATH, row).find_elements(By.TAG_NAME, "td")[-1].text == "0"
+    shown = [
+        "Les points de recharge de la commune dans la consolidation nationale IRVE",
+        "Prochaine actualisation : chaque jour à 6 h (heure de Paris",
+        "Source code\nOpen\nirve.py\nin editor",  # the code reference of definitions.py
+    ]
+    body = browser.find_element(By.TAG_NAME, "body")
+    try:
+        wait_until(browser, lambda d: all(text in body.text for text in shown), seconds=10)
+    except Exception:
+        (tmp_path / "source_without_rows.txt").write_text(body.text)
+        raise

@@ -5,7 +5,13 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from cle_pipeline.lib.checks import Rule, dataset_checks, evaluate, schema_failures
+from cle_pipeline.lib.checks import (
+    Rule,
+    coordinates_inside_commune,
+    dataset_checks,
+    evaluate,
+    schema_failures,
+)
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.sheet import DatasetSheet, SourceLink
 
@@ -82,3 +88,36 @@ def test_a_named_index_gives_its_label_the_line_in_the_commune_file():
 def test_a_named_index_of_text_labels_is_shown_as_is():
     frame = pd.DataFrame({"montant": ["x", "1.00"]}, index=pd.Index(["A-1", "A-2"], name="ref"))
     assert schema_failures(Amounts, frame)[["ref", "value"]].values.tolist() == [["A-1", "x"]]
+
+
+# The one rule `coordinates_inside_commune`, on a square commune from (1, 49) to (2, 50).
+SQUARE = Commune("76165", "Carré", "76", "28", [[[[1, 49], [2, 49], [2, 50], [1, 50], [1, 49]]]])
+
+
+def test_points_outside_or_unreadable_fail_with_their_columns_and_row():
+    rule = coordinates_inside_commune("", ["id"], lon="lon", lat="lat", row_numbers=True)
+    frame = pd.DataFrame(
+        {"id": ["in", "out", "text", "empty"], "lon": ["1.5", "3", "x", ""], "lat": [49.5] * 4}
+    )
+    assert rule.name == "coordinates_inside_commune"
+    assert rule.failing_rows(frame, SQUARE).to_dict("records") == [
+        {"id": "out", "row": 2},
+        {"id": "text", "row": 3},
+        {"id": "empty", "row": 4},
+    ]
+
+
+def test_one_lon_lat_column_is_read_as_irve_writes_it():
+    rule = coordinates_inside_commune("", ["id"], lon_lat="coordonneesXY")
+    frame = pd.DataFrame(
+        {"id": ["in", "out", "none"], "coordonneesXY": ["[1.5, 49.5]", "[0.5,49.5]", None]}
+    )
+    assert rule.failing_rows(frame, SQUARE)["id"].tolist() == ["out", "none"]
+
+
+def test_unplaced_rows_pass_where_a_place_is_optional():
+    rule = coordinates_inside_commune("", ["id"], lon="lon", lat="lat", unplaced_pass=True)
+    frame = pd.DataFrame(
+        {"id": ["in", "out", "unplaced"], "lon": [1.5, 2.5, None], "lat": [49.5, 49.5, None]}
+    )
+    assert rule.failing_rows(frame, SQUARE)["id"].tolist() == ["out"]

@@ -19,13 +19,13 @@ configured an alert is only written to the sensor's log. They never start a run.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
 
+from cle_pipeline.lib.abandoned_runs import ABANDONED_TAG
 from cle_pipeline.lib.alerts import (
     Alert,
     AlertChannels,
@@ -36,7 +36,7 @@ from cle_pipeline.lib.alerts import (
     gone_stale,
     run_failed,
 )
-from cle_pipeline.lib.errors import innermost_cause
+from cle_pipeline.lib.errors import StepFailure, step_failures
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
 
 # A tick reads at most this many finished runs of each status; the rest wait for the next one.
@@ -48,11 +48,13 @@ FRESH = ("PASS", "WARN")
 
 
 def send(alerts: AlertChannels, alert: Alert, context: dg.SensorEvaluationContext) -> str:
+    """Sends `alert` on every configured channel; its subject, for the tick's summary."""
     alerts.send(alert, context.log)
     return alert.subject
 
 
 def summary(runs: int, sent: list[str]) -> str:
+    """The tick's skip reason: how many finished runs were read, and the alerts sent."""
     read = f"{runs} finished run{'s' if runs != 1 else ''} read"
     return f"{read}; alerts: {'; '.join(sent)}" if sent else f"{read}, nothing to tell"
 
@@ -83,17 +85,21 @@ class RunAlertState:
 
     @classmethod
     def load(cls, cursor: str | None) -> RunAlertState:
+        """The state saved in the sensor's cursor (an empty state without one)."""
         if not cursor:
             return cls()
         saved = json.loads(cursor)
         return cls(after=saved.get("after"), failing=dict(saved.get("failing", {})))
 
     def dump(self) -> str:
+        """The state as the sensor's cursor."""
         return json.dumps({"after": self.after, "failing": self.failing}, sort_keys=True)
 
 
 @dataclass(frozen=True)
 class FinishedRun:
+    """A run that finished after the cursor: its place in the event log, id and outcome."""
+
     storage_id: int
     run_id: str
     failed: bool
@@ -156,19 +162,10 @@ def check_results(instance: dg.DagsterInstance, run_id: str, graph: Any) -> list
     return list(latest.values())
 
 
-def step_failures(instance: dg.DagsterInstance, run_id: str) -> Iterator[tuple[str, str, str]]:
-    """(step, error class, first line of the user's error) of each failed step of the run."""
+def failures_of_run(instance: dg.DagsterInstance, run_id: str) -> list[StepFailure]:
+    """The failed steps of a finished run, read from the instance."""
     connection = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
-    for record in connection.records:
-        event = record.event_log_entry.dagster_event
-        if event is None or event.step_failure_data is None:
-            continue
-        error = innermost_cause(event.step_failure_data.error)
-        if error is None:
-            yield event.step_key or "?", "", "failed"
-            continue
-        first_line = error.message.strip().splitlines()[0] if error.message.strip() else ""
-        yield event.step_key or "?", error.cls_name or "", first_line
+    return step_failures(record.event_log_entry.dagster_event for record in connection.records)
 
 
 @dg.sensor(
@@ -184,6 +181,7 @@ def step_failures(instance: dg.DagsterInstance, run_id: str) -> Iterator[tuple[s
 def alert_on_failed_checks_and_runs(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings
 ) -> dg.SensorResult:
+    """One alert per newly failing check or failed run, a notice when a check passes again."""
     state = RunAlertState.load(context.cursor)
     instance = context.instance
     if state.after is None:
@@ -212,14 +210,15 @@ def alert_on_failed_checks_and_runs(
                 sent.append(send(alerts, check_recovered(commune, result, link), context))
                 del state.failing[result.key]
         if run.failed:
-            failures = list(step_failures(instance, run.run_id))
             others = [
-                (step, f"{cls}: {line}")
-                for step, cls, line in failures
-                if cls != CHECK_FAILURE_ERROR
+                (failure.step_key, f"{failure.error_class}: {failure.first_line or 'failed'}")
+                for failure in failures_of_run(instance, run.run_id)
+                if failure.error_class != CHECK_FAILURE_ERROR
             ]
-            if others or not failed_checks:
-                dagster_run = instance.get_run_by_id(run.run_id)
+            dagster_run = instance.get_run_by_id(run.run_id)
+            # A run failed for its lost process was told by whoever found it.
+            told = dagster_run is not None and ABANDONED_TAG in dagster_run.tags
+            if (others or not failed_checks) and not told:
                 job = dagster_run.job_name if dagster_run else "?"
                 sent.append(send(alerts, run_failed(commune, job, others, link), context))
         state.after = run.storage_id
@@ -239,6 +238,7 @@ def alert_on_failed_checks_and_runs(
 def alert_on_stale_assets(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings
 ) -> dg.SensorResult:
+    """One alert when an asset's freshness policy fails, a notice when it is fresh again."""
     stale = set(json.loads(context.cursor)["stale"]) if context.cursor else set()
     sent: list[str] = []
     graph = context.repository_def.asset_graph if context.repository_def else None

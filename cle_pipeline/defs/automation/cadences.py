@@ -174,12 +174,13 @@ def automate(spec: dg.AssetSpec) -> dg.AssetSpec:
 
 build_sources_and_datasets = dg.AutomationConditionSensorDefinition(
     "build_sources_and_datasets",
-    target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP),
+    # The charts, the map and the site (group valorisation) follow their datasets (eager).
+    target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP, "valorisation"),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
     description="Relit chaque source nationale au rythme de son producteur (tag `cadence` : "
     "daily, monthly, quarterly, yearly ; jamais pour les élections) et reconstruit chaque jeu "
     "publié quand une source qu'il lit change et que leurs contrôles bloquants ont passé ; le "
-    "CSV d'un jeu est écrit quand ses propres contrôles passent. Ne publie rien sur "
-    "data.gouv.fr.",
+    "CSV d'un jeu est écrit quand ses propres contrôles passent ; redessine ensuite les "
+    "graphiques, la carte et le site. Ne publie rien sur data.gouv.fr.",
 )

@@ -47,9 +47,11 @@ class InboxFile:
 
     @property
     def suffixes(self) -> tuple[str, ...]:
+        """The extensions read."""
         return self.kind.suffixes
 
     def matches(self, path: Path) -> bool:
+        """Whether `path` is named like this kind of file."""
         return self.kind.matches(path)
 
     def read(self, path: Path) -> object:
@@ -67,6 +69,7 @@ INBOX_FILES: tuple[InboxFile, ...] = tuple(
 
 
 def kind_of(path: Path) -> InboxFile | None:
+    """The kind of file `path` is, or None for a file no source reads."""
     return next((kind for kind in INBOX_FILES if kind.matches(path)), None)
 
 
@@ -95,6 +98,7 @@ class InboxState:
 
     @classmethod
     def load(cls, cursor: str | None) -> InboxState:
+        """The state saved in the sensor's cursor (an empty state without one)."""
         saved = json.loads(cursor) if cursor else {}
         return cls(
             dict(saved.get("files", {})),
@@ -103,6 +107,7 @@ class InboxState:
         )
 
     def dump(self) -> str:
+        """The state as the sensor's cursor."""
         saved = {
             "files": self.files,
             "unreadable": self.unreadable,
@@ -140,6 +145,7 @@ def assets_to_run(
 
 
 def sha256_of(path: Path) -> str:
+    """The file's sha256: what tells a changed file from the one already read."""
     return checksum_of(path, "sha256")
 
 
@@ -158,6 +164,7 @@ def sha256_of(path: Path) -> str:
 def read_commune_inbox(
     context: dg.SensorEvaluationContext, settings: CommuneSettings, alerts: AlertChannels
 ) -> dg.SensorResult:
+    """Runs what reads the commune's files when one is added, changed or removed."""
     try:
         folder = settings.inbox_folder()
     except CommuneError as error:

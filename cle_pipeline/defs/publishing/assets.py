@@ -21,6 +21,7 @@ GROUP = "publication"
 
 
 def publication_key(dataset_id: str) -> dg.AssetKey:
+    """The key of the asset that publishes `dataset_id`: `datagouv/<dataset_id>`."""
     return dg.AssetKey(["datagouv", dataset_id])
 
 
@@ -68,4 +69,5 @@ def publication_asset(dataset_id: str) -> dg.AssetsDefinition:
 
 @dg.definitions
 def publication_assets() -> dg.Definitions:
+    """One publication asset per published dataset."""
     return dg.Definitions(assets=[publication_asset(dataset_id) for dataset_id in dataset_ids()])

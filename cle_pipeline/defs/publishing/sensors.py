@@ -46,6 +46,8 @@ def checked_content(
 def publication_requests(
     context: dg.SensorEvaluationContext, datagouv: DataGouvPublisher
 ) -> dg.SensorResult | dg.SkipReason:
+    """A publication run for each dataset whose checked content changed since its last one,
+    once the `datagouv` resource has an API key."""
     if not datagouv.api_key:
         return dg.SkipReason(
             "DATAGOUV_API_KEY is not set: nothing is published automatically (`make publish` "
@@ -75,6 +77,7 @@ def publication_requests(
 
 @dg.definitions
 def publication_sensor() -> dg.Definitions:
+    """The publication sensor, running by default; it publishes only with an API key."""
     # Always running: whether it may publish is the `datagouv` resource's key, checked at
     # every tick (a deployment without a key never publishes on its own).
     sensor = dg.sensor(

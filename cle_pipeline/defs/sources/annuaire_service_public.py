@@ -88,6 +88,7 @@ class DirectoryRecords:
     total_count: int | None
 
     def metadata(self) -> dict[str, Any]:
+        """What the source asset shows: where the records came from, how many, their sha256."""
         canonical = json.dumps(self.records, sort_keys=True, ensure_ascii=False).encode()
         return {
             "location": dg.MetadataValue.url(self.location)
@@ -101,6 +102,7 @@ class DirectoryRecords:
 
 
 def page_url(endpoint: str, offset: int, limit: int = PAGE_SIZE) -> str:
+    """The URL of one page of the directory's API, `limit` records from `offset`."""
     separator = "&" if "?" in endpoint else "?"
     return f"{endpoint}{separator}limit={limit}&offset={offset}"
 

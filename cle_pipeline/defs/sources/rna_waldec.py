@@ -36,6 +36,7 @@ PERSONAL = re.compile(r"^(adrg_.*|dir_civilite)$")
 
 
 def department_member(department: str) -> str:
+    """The name (a regex) of the department's member in the RNA archive."""
     return rf"_dpt_{re.escape(department)}\.csv$"
 
 

@@ -20,7 +20,9 @@ Traps of the format:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pandas as pd
@@ -28,6 +30,8 @@ import pandas as pd
 from cle_pipeline.lib.cadence import MONTHLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
+from cle_pipeline.lib.lambert import lambert93_to_lon_lat
+from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, sql_name
 
 SOURCE = Source(
@@ -112,3 +116,78 @@ def sirene_etablissements(commune: Commune, sources: SourceFetcher) -> dg.Output
             ),
         },
     )
+
+
+# -- the fields, as the datasets read them ------------------------------------------------------
+
+NOT_DIFFUSED = "[ND]"  # what INSEE writes in the protected fields of partial diffusion
+
+# Sirene's street types (typeVoieEtablissement) as OSM mappers write them in `addr:street`.
+STREET_TYPES = {
+    "ALL": "ALLEE", "AV": "AVENUE", "BD": "BOULEVARD", "CAR": "CARREFOUR", "CHE": "CHEMIN",
+    "CHS": "CHAUSSEE", "CITE": "CITE", "COR": "CORNICHE", "CRS": "COURS", "DOM": "DOMAINE",
+    "DSC": "DESCENTE", "ECA": "ECART", "ESP": "ESPLANADE", "FG": "FAUBOURG", "GR": "GRANDE RUE",
+    "HAM": "HAMEAU", "HLE": "HALLE", "IMP": "IMPASSE", "LD": "LIEU DIT", "LOT": "LOTISSEMENT",
+    "MAR": "MARCHE", "MTE": "MONTEE", "PARC": "PARC", "PAS": "PASSAGE", "PASS": "PASSAGE",
+    "PL": "PLACE", "PLN": "PLAINE", "PLT": "PLATEAU", "PRO": "PROMENADE", "PRV": "PARVIS",
+    "QUA": "QUARTIER", "QUAI": "QUAI", "RES": "RESIDENCE", "RLE": "RUELLE", "ROC": "ROCADE",
+    "RPT": "ROND POINT", "RTE": "ROUTE", "RUE": "RUE", "SEN": "SENTIER", "SQ": "SQUARE",
+    "TPL": "TERRE PLEIN", "TRA": "TRAVERSE", "VLA": "VILLA", "VLGE": "VILLAGE", "VOIE": "VOIE",
+    "ZA": "ZONE ARTISANALE", "ZAC": "ZONE D'AMENAGEMENT CONCERTE", "ZI": "ZONE INDUSTRIELLE",
+}  # fmt: skip
+REPETITION = {"B": "BIS", "T": "TER", "Q": "QUATER", "C": "QUINQUIES"}
+
+# Sirene's names of an establishment, in its order of preference. The legal unit's name is
+# never read: for an individual entrepreneur it is the person's.
+NAME_FIELDS = [
+    "enseigne1Etablissement",
+    "enseigne2Etablissement",
+    "enseigne3Etablissement",
+    "denominationUsuelleEtablissement",
+]
+
+
+def field_text(value: object) -> str | None:
+    """Text of a Sirene field, None when blank or protected (`[ND]`)."""
+    value = blank_to_none(value)
+    text = None if value is None else str(value).strip()
+    return None if text == NOT_DIFFUSED else text
+
+
+def sirene_names(row: Mapping[str, Any]) -> list[str]:
+    """The names under which the establishment trades, in Sirene's order of preference."""
+    return [name for name in (field_text(row[field]) for field in NAME_FIELDS) if name]
+
+
+def sirene_street(row: Mapping[str, Any]) -> str | None:
+    """`RUE SADI CARNOT` from `RUE` + `SADI CARNOT`, street types spelled out (`PL` → PLACE)."""
+    street = field_text(row["libelleVoieEtablissement"])
+    if street is None:
+        return None
+    kind = field_text(row["typeVoieEtablissement"])
+    return " ".join(filter(None, [STREET_TYPES.get(kind or "", kind), street]))
+
+
+def sirene_address(row: Mapping[str, Any]) -> str | None:
+    """`20 BIS RUE SADI CARNOT`, preceded by the address complement when there is one."""
+    number = field_text(row["numeroVoieEtablissement"])
+    repetition = field_text(row["indiceRepetitionEtablissement"])
+    street = sirene_street(row)
+    line = " ".join(filter(None, [number, REPETITION.get(repetition or "", repetition), street]))
+    complement = field_text(row["complementAdresseEtablissement"])
+    return ", ".join(filter(None, [complement, line])) or None
+
+
+def sirene_point(row: Mapping[str, Any], commune: Commune) -> tuple[float, float] | None:
+    """(lon, lat) of the establishment from its Lambert-93 coordinates; None overseas (Sirene
+    writes UTM there) and when INSEE did not geocode it."""
+    if commune.department.startswith("97"):
+        return None
+    x = field_text(row["coordonneeLambertAbscisseEtablissement"])
+    y = field_text(row["coordonneeLambertOrdonneeEtablissement"])
+    if x is None or y is None:
+        return None
+    try:
+        return lambert93_to_lon_lat(float(x), float(y))
+    except ValueError:
+        return None

@@ -60,6 +60,8 @@ BUILT_FROM_DAILY_SOURCES = [
     "education_effectifs_ecoles",
     "effectifs_scolaires_2022",
     "evolution_effectifs_scolaires",
+    # the charts of the school enrolments follow them (group valorisation)
+    "graphiques/effectifs_scolaires",
     "horaires_services",
 ]
 
@@ -153,7 +155,8 @@ def test_the_automation_sensor_runs_by_default_and_never_targets_publication(def
     graph = definitions.resolve_asset_graph()
     targeted = sensor.asset_selection.resolve(graph)
     groups = {graph.get(key).group_name for key in targeted}
-    assert groups == {"sources", "published"}
+    # The charts, the map and the site follow the datasets; publication never.
+    assert groups == {"sources", "published", "valorisation"}
 
 
 def test_what_publishes_stays_off_until_someone_turns_it_on(definitions):
@@ -256,7 +259,9 @@ def test_sources_refresh_on_their_cron_and_datasets_follow_their_sources(definit
     monthly_and_quarterly = [
         "osm_commerces", "rna_waldec", "rne_conseillers_municipaux", "sirene_etablissements",
     ]  # fmt: skip
-    built_from_them = ["associations", "commerces", "elus", "subventions"]
+    built_from_them = [
+        "associations", "commerces", "elus", "graphiques/conseil_municipal", "subventions",
+    ]  # fmt: skip
     assert requested(april) == sorted(
         DAILY_SOURCES + BUILT_FROM_DAILY_SOURCES + monthly_and_quarterly + built_from_them
     )

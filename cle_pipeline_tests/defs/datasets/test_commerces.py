@@ -9,14 +9,15 @@ from cle_pipeline.defs.datasets.commerces import assets
 from cle_pipeline.defs.datasets.commerces.assets import (
     hours_error,
     invalid_hours,
-    match_osm,
     shops_in_sirene,
     shops_of_commune,
 )
+from cle_pipeline.defs.datasets.commerces.matching import match_osm
 from cle_pipeline.defs.datasets.commerces.schema import NAF_LABELS, Commerces
 from cle_pipeline.defs.sources.commerces_inbox import commerces_inbox, no_shop_hours
 from cle_pipeline.defs.sources.osm_commerces import COLUMNS as OSM_COLUMNS
 from cle_pipeline.defs.sources.sirene_etablissements import COLUMNS as SIRENE_COLUMNS
+from cle_pipeline.defs.sources.sirene_etablissements import sirene_point
 from cle_pipeline.lib.checks import evaluate
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.lambert import lon_lat_to_lambert93
@@ -245,7 +246,7 @@ def test_overseas_coordinates_are_not_read_as_lambert_93():
         ]
     )
     assert [m.method for m in match_osm(shops, elements, saint_denis)] == ["adresse"]
-    assert assets.sirene_point(shops.iloc[0], saint_denis) is None
+    assert sirene_point(shops.iloc[0], saint_denis) is None
 
 
 def test_only_active_fully_diffused_shops_of_the_list_are_kept():

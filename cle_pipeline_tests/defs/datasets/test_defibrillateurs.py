@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from cle_pipeline.defs.datasets.defibrillateurs.assets import (
+    COORDINATES_INSIDE_COMMUNE,
     PERSONAL_CONTACTS,
     availability,
     defibrillateurs_checks,
-    devices_outside_commune,
     duplicated_serial_numbers,
     exclusion_reason,
     personal_contacts_published,
@@ -45,7 +45,7 @@ CHECKS = [
     "rows_against_last_release",
 ]
 RULES = [
-    Rule("coordinates_inside_commune", "", devices_outside_commune),
+    COORDINATES_INSIDE_COMMUNE,
     Rule("one_row_per_num_serie", "", duplicated_serial_numbers),
     Rule("personal_contacts_withheld", "", personal_contacts_published),
 ]

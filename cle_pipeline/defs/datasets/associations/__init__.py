@@ -1,0 +1,1 @@
+"""The published dataset `associations`: its transform and checks, model and sheet."""

@@ -32,6 +32,7 @@ def active_associations(associations: pd.DataFrame) -> pd.DataFrame:
 
 
 def outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Associations whose seat is in another commune."""
     return frame.loc[frame["adrs_codeinsee"] != commune.code, ["id", "titre", "adrs_codeinsee"]]
 
 

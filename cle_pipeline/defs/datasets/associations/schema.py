@@ -12,6 +12,8 @@ from cle_pipeline.lib.table_schema import DATE, SIRET
 
 
 class Associations(pa.DataFrameModel):
+    """The published associations: one row per RNA number, RNA's columns."""
+
     id: Series[str] = pa.Field(str_matches=RNA_ID, unique=True, description="Numéro RNA")
     id_ex: Series[str] = pa.Field(nullable=True, description="Ancien numéro de préfecture")
     siret: Series[str] = pa.Field(str_matches=SIRET, nullable=True, description="SIRET")

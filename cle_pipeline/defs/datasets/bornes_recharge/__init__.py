@@ -1,0 +1,1 @@
+"""The published dataset `bornes_recharge`: its transform and checks, model and sheet."""

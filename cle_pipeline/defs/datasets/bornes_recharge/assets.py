@@ -9,7 +9,7 @@ import pandas as pd
 
 from cle_pipeline.defs.datasets.bornes_recharge.schema import BornesRecharge
 from cle_pipeline.defs.datasets.bornes_recharge.sheet import SHEET
-from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks
 from cle_pipeline.lib.geo import Commune, parse_lon_lat
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import (
@@ -19,6 +19,7 @@ from cle_pipeline.lib.normalise import (
     number_text,
     schema_boolean,
 )
+from cle_pipeline.lib.tabular import require_frame_columns
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(BornesRecharge.to_schema().columns)
@@ -55,6 +56,7 @@ def latest_version_of_each_point(points: pd.DataFrame) -> pd.DataFrame:
 
 def to_schema(points: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     """The 40 columns of the schema, in its order, with values in its formats."""
+    require_frame_columns(points, COLUMNS, "schema IRVE statique 2.3.1")
     table = latest_version_of_each_point(points)[COLUMNS].copy()
     for column in BOOLEAN_COLUMNS:
         table[column] = table[column].map(schema_boolean)
@@ -70,18 +72,8 @@ def to_schema(points: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return table.map(blank_to_none).astype(object)
 
 
-def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Rows whose `coordonneesXY` is not inside the commune's outline (or not readable)."""
-
-    def inside(text: object) -> bool:
-        point = parse_lon_lat(blank_to_none(text))  # type: ignore[arg-type]
-        return point is not None and commune.contains(*point)
-
-    outside = ~frame["coordonneesXY"].map(inside).astype(bool)
-    return frame.loc[outside, ["id_pdc_itinerance", "adresse_station", "coordonneesXY"]]
-
-
 def duplicated_points(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Charge points whose `id_pdc_itinerance` appears twice."""
     duplicated = frame["id_pdc_itinerance"].duplicated(keep=False)
     return frame.loc[duplicated, ["id_pdc_itinerance", "nom_station"]]
 
@@ -113,12 +105,12 @@ bornes_recharge_checks = dataset_checks(
         "opérateur oublié)",
     ),
     rules=[
-        Rule(
-            "coordinates_inside_commune",
+        coordinates_inside_commune(
             "Les coordonneesXY de chaque point sont dans le contour de la commune : une adresse "
             "et des coordonnées qui ne concordent pas étaient le problème récurrent des "
             "étudiants.",
-            points_outside_commune,
+            ["id_pdc_itinerance", "adresse_station", "coordonneesXY"],
+            lon_lat="coordonneesXY",
         ),
         Rule(
             "one_row_per_point_de_charge",

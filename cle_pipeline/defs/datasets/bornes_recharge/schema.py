@@ -33,6 +33,8 @@ OPENING_HOURS = r"(.*?)((\d{1,2}:\d{2})-(\d{1,2}:\d{2})|24/7)"
 
 
 class BornesRecharge(pa.DataFrameModel):
+    """One row per charge point, the fields of schema IRVE statique 2.3.1."""
+
     nom_amenageur: Series[str] = pa.Field(
         nullable=True, description="La dénomination sociale du nom de l'aménageur, c'est à dire de…"
     )

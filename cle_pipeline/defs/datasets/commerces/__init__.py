@@ -1,0 +1,1 @@
+"""The published dataset `commerces`: its transform and checks, model and sheet."""

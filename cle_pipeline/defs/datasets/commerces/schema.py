@@ -97,6 +97,8 @@ HOURS_SOURCES = ["osm", "commune", "none"]
 
 
 class Commerces(pa.DataFrameModel):
+    """One row per shop (SIRET), with its place and opening hours when known."""
+
     siret: Series[str] = pa.Field(
         str_matches=r"^\d{14}$", description="SIRET de l'établissement (répertoire Sirene)"
     )

@@ -1,0 +1,1 @@
+"""The published dataset `defibrillateurs`: its transform and checks, model and sheet."""

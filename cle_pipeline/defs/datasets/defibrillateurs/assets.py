@@ -5,8 +5,8 @@ import pandas as pd
 
 from cle_pipeline.defs.datasets.defibrillateurs.schema import DATE_FIELDS, Defibrillateurs
 from cle_pipeline.defs.datasets.defibrillateurs.sheet import SHEET
-from cle_pipeline.lib.checks import Rule, dataset_checks
-from cle_pipeline.lib.geo import Commune, outside_commune
+from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks
+from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, markdown_table, published_metadata
 from cle_pipeline.lib.normalise import (
     MASKED_NUMBER,
@@ -164,12 +164,14 @@ def published_devices(geodae: pd.DataFrame, commune: Commune) -> tuple[pd.DataFr
     return to_schema(kept, commune), excluded
 
 
-def devices_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Rows whose lat_coor1/long_coor1 are not inside the commune's outline (or not numbers)."""
-    outside = outside_commune(frame, commune, lon="long_coor1", lat="lat_coor1")
-    return frame.loc[outside, ["nom", "lat_coor1", "long_coor1", "com_insee"]].assign(
-        row=frame.index[outside] + 1
-    )
+COORDINATES_INSIDE_COMMUNE = coordinates_inside_commune(
+    "Les lat_coor1/long_coor1 de chaque appareil sont dans le contour de la commune : une "
+    "position fausse envoie un secouriste au mauvais endroit.",
+    ["nom", "lat_coor1", "long_coor1", "com_insee"],
+    lon="long_coor1",
+    lat="lat_coor1",
+    row_numbers=True,
+)
 
 
 def duplicated_serial_numbers(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
@@ -230,12 +232,7 @@ defibrillateurs_checks = dataset_checks(
         " un export Géo'DAE raté",
     ),
     rules=[
-        Rule(
-            "coordinates_inside_commune",
-            "Les lat_coor1/long_coor1 de chaque appareil sont dans le contour de la commune : une "
-            "position fausse envoie un secouriste au mauvais endroit.",
-            devices_outside_commune,
-        ),
+        COORDINATES_INSIDE_COMMUNE,
         Rule(
             "one_row_per_num_serie",
             "Aucun numéro de série n'apparaît deux fois (la clé unique du schéma ; vide en "

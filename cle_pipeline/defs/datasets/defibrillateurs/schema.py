@@ -54,6 +54,8 @@ DATE_FIELDS = ("date_instal", "dtpr_lcped", "dtpr_lcad", "dtpr_bat", "dermnt")
 
 
 class Defibrillateurs(pa.DataFrameModel):
+    """One row per defibrillator, the fields of schema DAE 1.0.7."""
+
     nom: Series[str] = pa.Field(nullable=False, description="Nom donné au DAE")
     lat_coor1: Series[str] = pa.Field(str_matches=NUMBER, nullable=False, description="Latitude")
     long_coor1: Series[str] = pa.Field(str_matches=NUMBER, nullable=False, description="Longitude")

@@ -11,6 +11,8 @@ from cle_pipeline.lib.table_schema import BOOLEAN
 
 
 class EffectifsScolaires2022(pa.DataFrameModel):
+    """One row per primary school at rentrée 2022, pupils per level."""
+
     rentree_scolaire: Series[pd.Int64Dtype] = pa.Field(
         eq=2022, description="Année de la rentrée scolaire (2022 pour l'année 2022-2023)"
     )

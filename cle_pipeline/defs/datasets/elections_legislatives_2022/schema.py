@@ -34,6 +34,8 @@ NUANCES_2022 = [
 
 
 class ElectionsLegislatives2022(pa.DataFrameModel):
+    """One row per round, polling station and candidate, with the nuance."""
+
     tour: Series[pd.Int64Dtype] = pa.Field(
         isin=[1, 2], description="Tour de scrutin : 1 (12 juin 2022) ou 2 (19 juin 2022)"
     )

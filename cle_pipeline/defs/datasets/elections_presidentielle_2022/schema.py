@@ -12,6 +12,8 @@ from cle_pipeline.lib.settings import INSEE_COMMUNE_CODE
 
 
 class ElectionsPresidentielle2022(pa.DataFrameModel):
+    """One row per round, polling station and candidate."""
+
     tour: Series[pd.Int64Dtype] = pa.Field(
         isin=[1, 2], description="Tour de scrutin : 1 (10 avril 2022) ou 2 (24 avril 2022)"
     )

@@ -9,6 +9,8 @@ ISO_DATE = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
 
 
 class Elus(pa.DataFrameModel):
+    """One row per municipal councillor, public fields of the RNE only."""
+
     code_commune_insee: Series[str] = pa.Field(
         str_matches=INSEE_COMMUNE_CODE.pattern, description="Code INSEE de la commune"
     )

@@ -18,6 +18,8 @@ LEVELS = ["ecole", "commune"]
 
 
 class EvolutionEffectifsScolaires(pa.DataFrameModel):
+    """One row per school and school year, and one commune total row per year."""
+
     niveau_agregation: Series[str] = pa.Field(
         isin=LEVELS,
         description="ecole : une école ; commune : total des écoles de la commune pour l'année",
@@ -62,6 +64,7 @@ class EvolutionEffectifsScolaires(pa.DataFrameModel):
 
     @pa.dataframe_check(error="a school row names its school (UAI, name, sector); a total does not")
     def school_fields_only_on_school_rows(cls, frame: pd.DataFrame) -> pd.Series:
+        """A school row names its school; a commune row names none."""
         school = frame["niveau_agregation"] == "ecole"
         named = (
             frame["numero_ecole"].notna()

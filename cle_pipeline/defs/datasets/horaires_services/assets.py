@@ -19,8 +19,8 @@ import pandas as pd
 
 from cle_pipeline.defs.datasets.horaires_services.schema import HorairesServices
 from cle_pipeline.defs.datasets.horaires_services.sheet import SHEET
-from cle_pipeline.lib.checks import Rule, dataset_checks
-from cle_pipeline.lib.geo import Commune, outside_commune
+from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks
+from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, international_phone, number_text
 from cle_pipeline.lib.opening_hours import (
@@ -120,6 +120,7 @@ def split_street(numero_voie: object) -> tuple[str | None, str | None]:
 
 
 def first_value(entries: list[dict[str, Any]]) -> object:
+    """The first non-blank `valeur` of the directory's list of entries."""
     for entry in entries:
         value = blank_to_none(entry.get("valeur"))
         if value is not None:
@@ -230,13 +231,8 @@ def unparsable_opening_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFr
     return failing.assign(parser_error=errors[errors.notna()].str.slice(0, 200))
 
 
-def points_outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Rows whose EQUIP_LONG/EQUIP_LAT is not inside the commune's outline (or not a number)."""
-    outside = outside_commune(frame, commune, lon="EQUIP_LONG", lat="EQUIP_LAT")
-    return frame.loc[outside, ["EQUIP_UID", "EQUIP_NOM", "EQUIP_LAT", "EQUIP_LONG"]]
-
-
 def duplicated_uids(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    """Services whose `EQUIP_UID` appears twice."""
     duplicated = frame["EQUIP_UID"].duplicated(keep=False)
     return frame.loc[duplicated, ["EQUIP_UID", "EQUIP_NOM"]]
 
@@ -277,10 +273,11 @@ RULES = [
         "régulière.",
         unparsable_opening_hours,
     ),
-    Rule(
-        "coordinates_inside_commune",
+    coordinates_inside_commune(
         "Les EQUIP_LONG/EQUIP_LAT de chaque service sont dans le contour de la commune.",
-        points_outside_commune,
+        ["EQUIP_UID", "EQUIP_NOM", "EQUIP_LAT", "EQUIP_LONG"],
+        lon="EQUIP_LONG",
+        lat="EQUIP_LAT",
     ),
     Rule("one_row_per_equipement", "Aucun EQUIP_UID n'apparaît deux fois.", duplicated_uids),
     Rule(

@@ -49,6 +49,8 @@ ERP_CATEGORIES = ["1", "2", "3", "4", "5"]  # integer, minimum 1, maximum 5
 
 
 class HorairesServices(pa.DataFrameModel):
+    """One row per municipal service, the fields of scdl/equipements 0.1.5."""
+
     COLL_NOM: Series[str] = pa.Field(
         nullable=False,
         description="Nom officiel de la collectivité sur le territoire de laquelle sont situés…",

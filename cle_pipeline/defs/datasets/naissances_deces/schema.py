@@ -9,6 +9,8 @@ from cle_pipeline.lib.settings import INSEE_COMMUNE_CODE
 
 
 class NaissancesDeces(pa.DataFrameModel):
+    """One row per year: the commune's births and deaths."""
+
     code_commune_insee: Series[str] = pa.Field(
         str_matches=INSEE_COMMUNE_CODE.pattern, description="Code INSEE de la commune"
     )

@@ -1,0 +1,1 @@
+"""The published dataset `subventions`: its transform and checks, model and sheet."""

@@ -74,6 +74,8 @@ def real_dates_in_order(text: str) -> bool:
 
 
 class Subventions(pa.DataFrameModel):
+    """One row per grant (or share of a grant), the fields of scdl/subventions 2.1.1."""
+
     nomAttribuant: Series[str] = pa.Field(
         nullable=False, description="Nom officiel de la collectivité attribuant la subvention."
     )

@@ -1,0 +1,104 @@
+"""Declarative charts: a Vega-Lite spec with its data inline, rendered to SVG and PNG.
+
+Vega-Lite says what a chart shows (marks, fields, French titles and axis labels), not how to
+draw it; `vl-convert-python` renders it in-process (Vega's own JavaScript in an embedded Deno
+runtime, Rust wheels for every platform, maintained by the Vega team): no browser, no network,
+the same bytes on a laptop and in CI. Data is always inline (`data.values`), never a URL.
+
+A `Chart` carries its data as a frame with French column names, which is both the spec's data
+and the table shown beside the chart (a chart is accessible with its title and its table).
+What belongs here is what every chart shares; which charts a dataset gets is decided in
+`defs/valorisation/charts.py`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import vl_convert
+
+from cle_pipeline.lib.files import write_atomically
+from cle_pipeline.lib.metadata import markdown_table
+
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+WIDTH = 560
+# Numbers in French (`1 234,5`), and no URL may be fetched while rendering: data is inline.
+RENDER_OPTIONS: dict[str, Any] = {"format_locale": "fr-FR", "allowed_base_urls": []}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: `name` is its file stem, `data` its table (French column names)."""
+
+    name: str
+    title: str
+    source: str
+    data: pd.DataFrame
+    mark: dict[str, Any]
+    encoding: dict[str, Any]
+    height: int = 320
+    # Vega-Lite transforms computed at render time (e.g. a stacking rank), not in the table.
+    transform: tuple[dict[str, Any], ...] = ()
+
+    def spec(self) -> dict[str, Any]:
+        """The Vega-Lite spec, data inline, with the title and the source as subtitle."""
+        return {
+            "$schema": VEGA_LITE_SCHEMA,
+            "title": {"text": self.title, "subtitle": f"Source : {self.source}", "anchor": "start"},
+            "description": f"{self.title}. Source : {self.source}.",
+            "width": WIDTH,
+            "height": self.height,
+            "data": {"values": json.loads(self.data.to_json(orient="records", force_ascii=False))},
+            **({"transform": list(self.transform)} if self.transform else {}),
+            "mark": self.mark,
+            "encoding": self.encoding,
+            "config": {"font": "Liberation Sans, Arial, sans-serif"},
+        }
+
+
+def field(name: str, kind: str, title: str | None = None, **options: Any) -> dict[str, Any]:
+    """An encoding channel on a column of the chart's data, titled by the column's name."""
+    return {"field": name, "type": kind, "title": title or name, **options}
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    """A chart and the files it was rendered to."""
+
+    chart: Chart
+    svg: Path
+    png: Path
+    spec: Path
+
+    def markdown(self) -> str:
+        """The PNG inline (the UI renders it on the asset page), then its data table."""
+        png = base64.b64encode(self.png.read_bytes()).decode("ascii")
+        return (
+            f"### {self.chart.title}\n\n![{self.chart.title}](data:image/png;base64,{png})\n\n"
+            f"Source : {self.chart.source}\n\n{markdown_table(self.chart.data, limit=100)}\n"
+        )
+
+
+def render(chart: Chart, folder: Path) -> RenderedChart:
+    """Writes `<name>.svg`, `<name>.png` (twice the pixels, for screens that need it) and the
+    spec `<name>.vl.json` into `folder`."""
+    spec = chart.spec()
+    paths = RenderedChart(
+        chart,
+        folder / f"{chart.name}.svg",
+        folder / f"{chart.name}.png",
+        folder / f"{chart.name}.vl.json",
+    )
+    svg = vl_convert.vegalite_to_svg(spec, **RENDER_OPTIONS)
+    write_atomically(paths.svg, svg.encode("utf-8"))
+    # The PNG from the SVG: one Vega run per chart, not two.
+    write_atomically(paths.png, vl_convert.svg_to_png(svg, scale=2))
+    write_atomically(
+        paths.spec, json.dumps(spec, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    )
+    return paths
