@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 import dagster as dg
 
@@ -18,6 +19,7 @@ from cle_pipeline.definitions import defs
 from cle_pipeline.defs.resources import empty_variables
 from cle_pipeline.lib.abandoned_runs import process_tags, tell_abandoned_runs
 from cle_pipeline.lib.errors import step_failures as failures_of
+from cle_pipeline.lib.run_summary import failure_lines, write_traces
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -27,6 +29,11 @@ def dagster_instance() -> dg.DagsterInstance:
         if os.environ.get("DAGSTER_HOME")
         else dg.DagsterInstance.ephemeral()
     )
+
+
+def run_log_path(instance: dg.DagsterInstance, run_id: str) -> Path:
+    """Where the full errors of a run go: `logs/<run id>.log` in the instance's folder."""
+    return Path(instance.root_directory) / "logs" / f"{run_id}.log"
 
 
 def summarize(result: dg.ExecuteInProcessResult, definitions: dg.Definitions) -> list[str]:
@@ -86,18 +93,24 @@ def main() -> int:
     for subject in tell_abandoned_runs(instance, alerts, commune, logging.getLogger(__name__)):
         print(f"  {subject}")
     job = definitions.resolve_job_def("build_commune")
-    # Dagster's step-by-step log is for the UI; the terminal gets warnings and the summary.
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    # Dagster's step-by-step log (tracebacks included) is for the UI and the log file; the
+    # terminal gets the summary and one line per failure.
+    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     result = job.execute_in_process(
         run_config=quiet,
         instance=instance,
         raise_on_error=False,
         tags={**process_tags(), "commune": commune},
     )
-    for step_key, message in step_failures(result).items():
-        print(f"FAILED {step_key}: {message}")
     print()
     print("\n".join(summarize(result, definitions)))
+    failures = failure_lines(result.all_events, alerts.run_url(result.run_id))
+    if failures:
+        print()
+        print("\n".join(failures))
+    traces = write_traces(result.all_events, run_log_path(instance, result.run_id))
+    if traces:
+        print(f"Full errors (stack traces): {traces}")
     return (
         0 if result.success and all(e.passed for e in result.get_asset_check_evaluations()) else 1
     )

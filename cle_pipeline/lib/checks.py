@@ -21,7 +21,9 @@ import pandera.pandas as pa
 
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune, outside_commune
-from cle_pipeline.lib.metadata import markdown_table
+from cle_pipeline.lib.inbox import SPREADSHEET_ROWS
+from cle_pipeline.lib.metadata import markdown_table, table_of_rows
+from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import previous_rows, write_release
 from cle_pipeline.lib.release_companions import dataset_run_metadata, write_companions
@@ -78,6 +80,38 @@ def coordinates_inside_commune(
     return Rule("coordinates_inside_commune", description, points_outside)
 
 
+def one_row_per(
+    name: str,
+    description: str,
+    keys: Sequence[str] | None,
+    shown: Sequence[str],
+    *,
+    blank_keys_pass: bool = False,
+    line_column: str | None = None,
+    with_index: bool = False,
+) -> Rule:
+    """The one uniqueness rule of the datasets: the rows whose `keys` (those of them the frame
+    has; every column when None) repeat another row's, with their `shown` columns.
+
+    `blank_keys_pass`: a row with a blank key is no duplicate (a key the open data may leave
+    empty); `line_column`: the row's 1-based number under that name; `with_index`: the frame's
+    index as a column (e.g. `ligne_source`, the line in the commune's file).
+    """
+
+    def repeated_rows(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+        present = [key for key in keys if key in frame] if keys is not None else list(frame)
+        values = frame[present].map(blank_to_none) if blank_keys_pass else frame[present]
+        repeated = values.duplicated(keep=False)
+        if blank_keys_pass:
+            repeated &= values.notna().all(axis=1)
+        failing = frame.loc[repeated, [column for column in shown if column in frame]]
+        if line_column:
+            failing = failing.assign(**{line_column: frame.index[repeated.to_numpy()] + 1})
+        return failing.reset_index() if with_index else failing
+
+    return Rule(name, description, repeated_rows)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """One check's verdict: its name, the failing rows (empty when it passed), its rule."""
@@ -92,8 +126,12 @@ class Outcome:
         return self.failures.empty
 
 
-def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
-    """Every failure of `frame` against `model`: column, rule, bad value and the row.
+def schema_failures(
+    model: type[pa.DataFrameModel], frame: pd.DataFrame, key: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Every failure of `frame` against `model`: the row, its `key` (the dataset's identifying
+    columns, e.g. `id_pdc_itinerance`, so that a person can find the row elsewhere than by its
+    number), column, rule and bad value.
 
     The row is its 1-based position, in a column `row`; when the frame's index is named (e.g.
     `ligne_source`, the line of each row in a file the commune supplied), it is the index
@@ -117,15 +155,31 @@ def schema_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.D
             where = rows.astype("Int64")
         else:
             where = cases["index"]  # labels that are not numbers (e.g. identifiers)
+        labels = cases["index"].tolist()
+        found = [label_ is not None and label_ in frame.index for label_ in labels]
+        located: dict[str, pd.Series] = {}
+        # A file the commune supplied: the row its spreadsheet shows beside the text line.
+        spreadsheet_rows = frame.attrs.get(SPREADSHEET_ROWS) if named else None
+        if spreadsheet_rows:
+            located[SPREADSHEET_ROWS] = pd.Series(
+                [spreadsheet_rows.get(line) for line in where], index=cases.index, dtype="Int64"
+            )
+        for name in (name for name in key if name in frame.columns):
+            located[name] = pd.Series(
+                [frame.at[at, name] if ok else None for at, ok in zip(labels, found, strict=True)],
+                index=cases.index,
+                dtype=object,
+            )
         return pd.DataFrame(
             {
                 label: where,
+                **located,
                 "column": cases["column"],
                 "rule": cases["check"].astype(str),
                 "value": cases["failure_case"].astype(str),
             }
         ).reset_index(drop=True)
-    return pd.DataFrame(columns=[label, "column", "rule", "value"])
+    return pd.DataFrame(columns=[label, *key, "column", "rule", "value"])
 
 
 def evaluate(
@@ -134,9 +188,11 @@ def evaluate(
     rules: Sequence[Rule],
     commune: Commune,
     inputs: Mapping[str, Any] | None = None,
+    key: Sequence[str] = (),
 ) -> list[Outcome]:
-    """The schema and every rule against a frame; pure, so tests need no Dagster."""
-    outcomes = [Outcome("schema", schema_failures(model, frame), "pandera model")]
+    """The schema and every rule against a frame; pure, so tests need no Dagster. `key`: the
+    dataset's identifying columns, given with each row failing the schema."""
+    outcomes = [Outcome("schema", schema_failures(model, frame, key), "pandera model")]
     for rule in rules:
         # A rule on a frame that already fails its schema may meet unexpected values.
         try:
@@ -151,6 +207,9 @@ def evaluate(
 def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> dg.AssetCheckResult:
     metadata: dict[str, Any] = {"failing_rows": len(outcome.failures), **extra}
     if not outcome.passed:
+        # Shown inline by the UI, values exactly as they are; the markdown copy is what the
+        # alerts quote.
+        metadata["failing_rows_sample"] = table_of_rows(outcome.failures, SAMPLE_SIZE)
         metadata["failure_sample"] = dg.MetadataValue.md(
             markdown_table(outcome.failures, SAMPLE_SIZE)
         )
@@ -225,7 +284,7 @@ def dataset_checks(
             accepted_datasets(settings.accept_drop),
         )
         outcomes = [
-            *evaluate(frame, model, rules, commune, inputs),
+            *evaluate(frame, model, rules, commune, inputs, key=sheet.key),
             Outcome(VOLUME_CHECK, verdict.failures, descriptions[VOLUME_CHECK]),
         ]
         if all(outcome.passed for outcome in outcomes):

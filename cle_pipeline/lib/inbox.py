@@ -38,6 +38,8 @@ from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.normalise import blank_to_none
 
 LINE = "ligne_source"
+# `frame.attrs` key: the row a spreadsheet shows for each `ligne_source` (checks name both).
+SPREADSHEET_ROWS = "ligne_tableur"
 SEPARATORS = (";", ",", "\t")
 # A header may sit below a title and a blank line or two; further down is not a header.
 MAX_PREAMBLE_ROWS = 10
@@ -313,13 +315,16 @@ def _table(
         header_cells = header_cells + [None] * (width - len(header_cells))
     header = _column_names(header_cells, label)
     lines: list[int] = []
+    # A spreadsheet shows one row per record: past a value spanning two lines of the text
+    # file, its row number is less than the line's (a workbook's rows are both).
+    spreadsheet_rows: dict[int, int] = {}
     rows: list[list[str | None]] = []
     blank: list[int] = []
     # Some exporters end data rows with extra empty separators: harmless. But when other rows
     # have exactly the header's width, a longer row holds a separator inside a value, even if
     # its extra cells are empty (`…;Mo-Sa 06:30-19:30; Su 07:00-12:30;`): its values shifted.
     fitting = any(len(cells) == len(header) for _, cells in records[position + 1 :] if any(cells))
-    for line, cells in records[position + 1 :]:
+    for ordinal, (line, cells) in enumerate(records[position + 1 :], start=position + 2):
         if not any(cells):
             blank.append(line)  # an empty row (Excel exports formatted ones as ";;;;")
             continue
@@ -330,10 +335,12 @@ def _table(
                 "(a separator inside a value without quotes?)"
             )
         lines.append(line)
+        spreadsheet_rows[line] = line if sheet is not None else ordinal
         rows.append((cells + [None] * len(header))[: len(header)])
     if not rows:
         raise SourceFormatError(f"{label}: no data row below the header (line {header_line})")
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name=LINE), dtype=object)
+    frame.attrs[SPREADSHEET_ROWS] = spreadsheet_rows
     # Columns without a name and without a value are the spreadsheet's empty margin.
     unnamed_empty = [
         name for name in header if name.startswith("(colonne ") and frame[name].isna().all()

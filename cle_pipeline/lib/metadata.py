@@ -31,6 +31,27 @@ def markdown_table(frame: pd.DataFrame, limit: int = 10) -> str:
     return table
 
 
+def as_text(value: object) -> str | None:
+    """A value as the table metadata shows it: its text exactly (no markdown to eat a
+    backslash), None when missing."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
+def table_of_rows(frame: pd.DataFrame, limit: int = 10) -> dg.TableMetadataValue:
+    """The first rows of a frame as Dagster table metadata, which the UI renders inline (not
+    behind "Show Markdown"), every value as text exactly as it is."""
+    shown = frame.head(limit)
+    columns = [str(name) for name in shown.columns]
+    records = [
+        dg.TableRecord(dict(zip(columns, (as_text(value) for value in row), strict=True)))
+        for row in shown.itertuples(index=False, name=None)
+    ]
+    schema = dg.TableSchema(columns=[dg.TableColumn(name, "string") for name in columns])
+    return dg.MetadataValue.table(records=records, schema=schema)
+
+
 def column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
     """The pandera model as a Dagster column schema: names, types, descriptions, constraints."""
     schema = model.to_schema()

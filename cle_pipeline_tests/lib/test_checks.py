@@ -7,9 +7,11 @@ from pandera.typing import Series
 
 from cle_pipeline.lib.checks import (
     Rule,
+    _result,
     coordinates_inside_commune,
     dataset_checks,
     evaluate,
+    one_row_per,
     schema_failures,
 )
 from cle_pipeline.lib.geo import Commune
@@ -90,6 +92,50 @@ def test_a_named_index_of_text_labels_is_shown_as_is():
     assert schema_failures(Amounts, frame)[["ref", "value"]].values.tolist() == [["A-1", "x"]]
 
 
+class Points(pa.DataFrameModel):
+    id_pdc_itinerance: Series[str]
+    nom_station: Series[str] = pa.Field(str_matches=r"^[^\\]+$")
+
+
+def test_a_failing_row_carries_its_key_and_the_ui_shows_it_inline_as_is():
+    # Issue 11: "row 5" alone cannot be found in the file; `(\.\d+)` lost its backslash in the
+    # markdown sample.
+    frame = pd.DataFrame(
+        {"id_pdc_itinerance": ["FRS76E1", "FRS76E2"], "nom_station": ["Mairie", r"Parc (\.\d+)"]}
+    )
+    [schema] = evaluate(frame, Points, [], CAUDEBEC, key=("id_pdc_itinerance",))
+    result = _result(dg.AssetKey("bornes_recharge"), schema, {})
+    table = result.metadata["failing_rows_sample"]
+    assert isinstance(table, dg.TableMetadataValue)
+    assert [column.name for column in table.schema.columns] == [
+        "row",
+        "id_pdc_itinerance",
+        "column",
+        "rule",
+        "value",
+    ]
+    assert [record.data for record in table.records] == [
+        {
+            "row": "2",
+            "id_pdc_itinerance": "FRS76E2",
+            "column": "nom_station",
+            "rule": r"str_matches('^[^\\]+$')",
+            "value": r"Parc (\.\d+)",
+        }
+    ]
+
+
+def test_a_named_index_and_a_key_both_point_into_the_communes_file():
+    frame = pd.DataFrame(
+        {"montant": ["1.00", "x"], "ref": ["D-1", "D-2"]},
+        index=pd.Index([2, 7], name="ligne_source"),
+    )
+    failures = schema_failures(Amounts, frame, key=("ref",))
+    assert failures.values.tolist() == [
+        [7, "D-2", "montant", "str_matches('^\\d+\\.\\d{2}$')", "x"]
+    ]
+
+
 # The one rule `coordinates_inside_commune`, on a square commune from (1, 49) to (2, 50).
 SQUARE = Commune("76165", "Carré", "76", "28", [[[[1, 49], [2, 49], [2, 50], [1, 50], [1, 49]]]])
 
@@ -121,3 +167,32 @@ def test_unplaced_rows_pass_where_a_place_is_optional():
         {"id": ["in", "out", "unplaced"], "lon": [1.5, 2.5, None], "lat": [49.5, 49.5, None]}
     )
     assert rule.failing_rows(frame, SQUARE)["id"].tolist() == ["out"]
+
+
+# The one uniqueness rule `one_row_per`.
+
+
+def test_rows_repeating_a_key_fail_and_blank_keys_pass_when_the_key_is_optional():
+    frame = pd.DataFrame({"serial": ["A", " ", "A", None, "B"], "name": ["a", "b", "c", "d", "e"]})
+    rule = one_row_per("one_row_per_serial", "", ["serial"], ["serial", "name"], line_column="row")
+    assert rule.failing_rows(frame, SQUARE).to_dict("records") == [
+        {"serial": "A", "name": "a", "row": 1},
+        {"serial": "A", "name": "c", "row": 3},
+    ]
+    strict = one_row_per("one_row_per_serial", "", ["serial"], ["name"])
+    assert strict.failing_rows(frame, SQUARE)["name"].tolist() == ["a", "c"]
+    blanks = one_row_per("x", "", ["serial"], ["name"], blank_keys_pass=True)
+    both = frame.assign(serial=["A", " ", "A", " ", "B"])
+    assert blanks.failing_rows(both, SQUARE)["name"].tolist() == ["a", "c"]
+
+
+def test_a_line_pasted_twice_is_named_by_its_line_in_the_communes_file():
+    frame = pd.DataFrame(
+        {"who": ["X", "Y", "X"], "amount": ["1", "2", "1"]},
+        index=pd.Index([2, 3, 5], name="ligne_source"),
+    )
+    rule = one_row_per("no_line_repeated", "", None, ["who"], with_index=True)
+    assert rule.failing_rows(frame, SQUARE).to_dict("records") == [
+        {"ligne_source": 2, "who": "X"},
+        {"ligne_source": 5, "who": "X"},
+    ]

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from cle_pipeline.lib.checks import Rule
+from cle_pipeline.lib.checks import Rule, one_row_per
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.normalise import blank_to_none, integer_text, schema_boolean
 
@@ -133,18 +133,18 @@ def of_school_year(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     return rows[keep].reset_index(drop=True)
 
 
+# What names a row in a failure: its level (evolution only), school year and school.
+WHO = [
+    "niveau_agregation",
+    "rentree_scolaire",
+    "numero_ecole",
+    "denomination_principale",
+    "patronyme",
+]
+
+
 def _who(frame: pd.DataFrame) -> list[str]:
-    return [
-        name
-        for name in (
-            "niveau_agregation",
-            "rentree_scolaire",
-            "numero_ecole",
-            "denomination_principale",
-            "patronyme",
-        )
-        if name in frame
-    ]
+    return [name for name in WHO if name in frame]
 
 
 def levels_not_adding_up(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
@@ -181,15 +181,6 @@ def levels_not_adding_up(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return pd.concat(failures, ignore_index=True)
 
 
-def duplicated_schools(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Rows sharing a school and school year (and aggregation level) with another row."""
-    keys = [
-        name for name in ("niveau_agregation", "rentree_scolaire", "numero_ecole") if name in frame
-    ]
-    repeated = frame.duplicated(keys, keep=False)
-    return frame.loc[repeated, _who(frame)].assign(ligne=frame.index[repeated.to_numpy()] + 1)
-
-
 LEVELS_SUM_TO_TOTAL = Rule(
     "levels_sum_to_total",
     "Les élèves par niveau s'additionnent : préélémentaire + élémentaire + ULIS (+ UEEA) = "
@@ -197,8 +188,11 @@ LEVELS_SUM_TO_TOTAL = Rule(
     "ligne.",
     levels_not_adding_up,
 )
-ONE_ROW_PER_SCHOOL_AND_YEAR = Rule(
+ONE_ROW_PER_SCHOOL_AND_YEAR = one_row_per(
     "one_row_per_school_and_year",
     "Aucune école n'apparaît deux fois dans la même rentrée.",
-    duplicated_schools,
+    # The aggregation level is a key of evolution_effectifs_scolaires only.
+    ["niveau_agregation", "rentree_scolaire", "numero_ecole"],
+    WHO,
+    line_column="ligne",
 )

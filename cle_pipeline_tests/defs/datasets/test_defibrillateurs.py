@@ -10,10 +10,10 @@ import pytest
 
 from cle_pipeline.defs.datasets.defibrillateurs.assets import (
     COORDINATES_INSIDE_COMMUNE,
+    ONE_ROW_PER_NUM_SERIE,
     PERSONAL_CONTACTS,
     availability,
     defibrillateurs_checks,
-    duplicated_serial_numbers,
     exclusion_reason,
     personal_contacts_published,
     published_devices,
@@ -46,7 +46,7 @@ CHECKS = [
 ]
 RULES = [
     COORDINATES_INSIDE_COMMUNE,
-    Rule("one_row_per_num_serie", "", duplicated_serial_numbers),
+    ONE_ROW_PER_NUM_SERIE,
     Rule("personal_contacts_withheld", "", personal_contacts_published),
 ]
 

@@ -306,18 +306,21 @@ def test_a_real_rna_id_the_schema_refuses_fails_saying_so(tmp_path):
     assert failures.to_dict("records") == [
         {
             "ligne_source": line_of(2),
+            "ligne_tableur": line_of(2),  # before the object on two lines
             "column": "rnaBeneficiaire",
             "rule": "str_matches('^W\\d{9}$')",
             "value": "W9T1000001",
         },
         {
             "ligne_source": line_of(6),
+            "ligne_tableur": line_of(6) - 1,
             "column": "rnaBeneficiaire",
             "rule": "str_matches('^W\\d{9}$')",
             "value": "W76000107",
         },
         {
             "ligne_source": line_of(2),
+            "ligne_tableur": line_of(2),
             "column": "rnaBeneficiaire",
             "rule": "real RNA id that scdl/subventions 2.1.1 does not accept: the schema "
             "requires W + 9 digits (^W\\d{9}$), but the register gives letters to the ids of "
@@ -520,3 +523,28 @@ def test_the_communes_files_are_unchanged_after_runs_that_pass_and_fail(tmp_path
             "76165/subventions_2022.csv",
         }
     )
+
+
+def test_a_failing_row_gives_the_text_line_the_spreadsheet_row_and_its_key(tmp_path, run):
+    # Issue 11: the fourth row's object spans two lines of the file, so from then on the
+    # spreadsheet's row is one less than the text file's line.
+    rows = copy.deepcopy(CAUDEBEC_ROWS)
+    rows[9][1] = "N/A"  # "Caudebec Solidarité": neither SIRET nor RNA number
+    inbox = tmp_path / "inbox"
+    write_inbox(inbox, rows)
+    (evaluation,) = [
+        e for e in run(inbox).get_asset_check_evaluations() if e.check_name == "schema"
+    ]
+    table = evaluation.metadata["failing_rows_sample"]
+    first = table.records[0].data
+    assert (first["ligne_source"], first["ligne_tableur"]) == ("12", "11")
+    assert (first["referenceDecision"], first["nomBeneficiaire"]) == (
+        "DEL-2022-102",
+        "Caudebec Solidarité",
+    )
+    assert [column.name for column in table.schema.columns][:4] == [
+        "ligne_source",
+        "ligne_tableur",
+        "referenceDecision",
+        "nomBeneficiaire",
+    ]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from cle_pipeline.defs.datasets.bornes_recharge.schema import BornesRecharge
 from cle_pipeline.defs.datasets.bornes_recharge.sheet import SHEET
-from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks
+from cle_pipeline.lib.checks import coordinates_inside_commune, dataset_checks, one_row_per
 from cle_pipeline.lib.geo import Commune, parse_lon_lat
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import (
@@ -72,12 +72,6 @@ def to_schema(points: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return table.map(blank_to_none).astype(object)
 
 
-def duplicated_points(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Charge points whose `id_pdc_itinerance` appears twice."""
-    duplicated = frame["id_pdc_itinerance"].duplicated(keep=False)
-    return frame.loc[duplicated, ["id_pdc_itinerance", "nom_station"]]
-
-
 @SHEET.describes
 @dg.asset(
     group_name="published",
@@ -112,10 +106,11 @@ bornes_recharge_checks = dataset_checks(
             ["id_pdc_itinerance", "adresse_station", "coordonneesXY"],
             lon_lat="coordonneesXY",
         ),
-        Rule(
+        one_row_per(
             "one_row_per_point_de_charge",
             "Aucun id_pdc_itinerance n'apparaît deux fois.",
-            duplicated_points,
+            ["id_pdc_itinerance"],
+            ["id_pdc_itinerance", "nom_station"],
         ),
     ],
 )

@@ -25,7 +25,7 @@ from cle_pipeline.defs.sources.sirene_etablissements import (
     sirene_address,
     sirene_names,
 )
-from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks
+from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks, one_row_per
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.inbox import LINE
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
@@ -145,12 +145,6 @@ def invalid_siret_keys(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return frame.loc[bad, ["siret", "nom"]]
 
 
-def duplicated_sirets(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Shops whose SIRET appears twice."""
-    duplicated = frame["siret"].duplicated(keep=False)
-    return frame.loc[duplicated, ["siret", "nom"]]
-
-
 def commune_file_rows_not_published(
     frame: pd.DataFrame, commune: Commune, commerces_inbox: pd.DataFrame
 ) -> pd.DataFrame:
@@ -189,7 +183,9 @@ RULES = [
         "multiple de 5).",
         invalid_siret_keys,
     ),
-    Rule("one_row_per_siret", "Aucun SIRET n'apparaît deux fois.", duplicated_sirets),
+    one_row_per(
+        "one_row_per_siret", "Aucun SIRET n'apparaît deux fois.", ["siret"], ["siret", "nom"]
+    ),
     Rule(
         "opening_hours_syntax",
         "Les horaires, quand ils sont connus, sont acceptés par un véritable analyseur de la "

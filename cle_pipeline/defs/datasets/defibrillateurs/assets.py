@@ -5,7 +5,7 @@ import pandas as pd
 
 from cle_pipeline.defs.datasets.defibrillateurs.schema import DATE_FIELDS, Defibrillateurs
 from cle_pipeline.defs.datasets.defibrillateurs.sheet import SHEET
-from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks
+from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks, one_row_per
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, markdown_table, published_metadata
 from cle_pipeline.lib.normalise import (
@@ -174,11 +174,16 @@ COORDINATES_INSIDE_COMMUNE = coordinates_inside_commune(
 )
 
 
-def duplicated_serial_numbers(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Rows sharing a num_serie (the schema's unique key); empty cells are not duplicates."""
-    serials = frame["num_serie"].map(blank_to_none)
-    duplicated = serials.notna() & serials.duplicated(keep=False)
-    return frame.loc[duplicated, ["num_serie", "nom"]].assign(row=frame.index[duplicated] + 1)
+# The schema's unique key; empty cells are not duplicates (withheld from open data).
+ONE_ROW_PER_NUM_SERIE = one_row_per(
+    "one_row_per_num_serie",
+    "Aucun numéro de série n'apparaît deux fois (la clé unique du schéma ; vide en "
+    "données ouvertes).",
+    ["num_serie"],
+    ["num_serie", "nom"],
+    blank_keys_pass=True,
+    line_column="row",
+)
 
 
 def personal_contacts_published(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
@@ -233,12 +238,7 @@ defibrillateurs_checks = dataset_checks(
     ),
     rules=[
         COORDINATES_INSIDE_COMMUNE,
-        Rule(
-            "one_row_per_num_serie",
-            "Aucun numéro de série n'apparaît deux fois (la clé unique du schéma ; vide en "
-            "données ouvertes).",
-            duplicated_serial_numbers,
-        ),
+        ONE_ROW_PER_NUM_SERIE,
         Rule(
             "personal_contacts_withheld",
             "Les champs de contact (tel1, tel2, site_email, expt_tel1, expt_tel2, expt_email) "

@@ -19,7 +19,7 @@ import pandas as pd
 
 from cle_pipeline.defs.datasets.horaires_services.schema import HorairesServices
 from cle_pipeline.defs.datasets.horaires_services.sheet import SHEET
-from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks
+from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks, one_row_per
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, international_phone, number_text
@@ -231,12 +231,6 @@ def unparsable_opening_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFr
     return failing.assign(parser_error=errors[errors.notna()].str.slice(0, 200))
 
 
-def duplicated_uids(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Services whose `EQUIP_UID` appears twice."""
-    duplicated = frame["EQUIP_UID"].duplicated(keep=False)
-    return frame.loc[duplicated, ["EQUIP_UID", "EQUIP_NOM"]]
-
-
 def missing_mairie(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     """Every commune has a mairie in the directory: none means the cut or the source failed."""
     if (frame["EQUIP_TYPE"] == "Mairie").any():
@@ -279,7 +273,12 @@ RULES = [
         lon="EQUIP_LONG",
         lat="EQUIP_LAT",
     ),
-    Rule("one_row_per_equipement", "Aucun EQUIP_UID n'apparaît deux fois.", duplicated_uids),
+    one_row_per(
+        "one_row_per_equipement",
+        "Aucun EQUIP_UID n'apparaît deux fois.",
+        ["EQUIP_UID"],
+        ["EQUIP_UID", "EQUIP_NOM"],
+    ),
     Rule(
         "mairie_present",
         "La mairie de la commune est dans le jeu (toute commune en a une dans l'annuaire).",

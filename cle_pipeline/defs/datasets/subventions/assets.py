@@ -18,7 +18,7 @@ import pandas as pd
 
 from cle_pipeline.defs.datasets.subventions.schema import ONE_OF_REQUIRED, Subventions
 from cle_pipeline.defs.datasets.subventions.sheet import SHEET
-from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.checks import Rule, dataset_checks, one_row_per
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, markdown_table, published_metadata
 from cle_pipeline.lib.normalise import (
@@ -137,14 +137,6 @@ def amounts_not_positive(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return frame.loc[failing, ["nomBeneficiaire", "montant"]].reset_index()
 
 
-def duplicated_grants(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
-    """Rows that repeat another row of the file (a line pasted twice)."""
-    repeated = frame.duplicated(keep=False)
-    return frame.loc[
-        repeated, ["nomBeneficiaire", "objet", "montant", "dateConvention"]
-    ].reset_index()
-
-
 @SHEET.describes
 @dg.asset(
     group_name="published",
@@ -178,10 +170,12 @@ def subventions(
 
 RULES = [
     Rule("amount_above_zero", "Chaque montant est supérieur à zéro.", amounts_not_positive),
-    Rule(
+    one_row_per(
         "no_line_repeated",
         "Aucune ligne du fichier de la commune n'en répète une autre (une ligne collée deux fois).",
-        duplicated_grants,
+        None,  # the whole row: a line pasted twice
+        ["nomBeneficiaire", "objet", "montant", "dateConvention"],
+        with_index=True,
     ),
 ]
 
