@@ -88,7 +88,9 @@ def test_other_communes_of_the_snapshots_build_too(materialize, definitions, tmp
     # Elbeuf for every dataset; the far-away communes for the first three sources' datasets.
     datasets = published_datasets(definitions) if commune == "76231" else ["naissances_deces"]
     result = materialize(*datasets, commune=commune)
-    assert all(check_outcomes(result).values())
+    failed = [name for name, passed in check_outcomes(result).items() if not passed]
+    # Elbeuf sent no completion of its defibrillators: the WARN check says so, nothing blocks.
+    assert failed == (["defibrillateurs:withheld_fields_completed"] if commune == "76231" else [])
     assert (tmp_path / "published" / commune / f"{datasets[0]}.csv").exists()
 
 
