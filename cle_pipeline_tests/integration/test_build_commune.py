@@ -38,7 +38,12 @@ def all_sources() -> list[Source]:
 
 
 def published_files(folder) -> dict[str, str]:
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.csv"))}
+    """The datasets' CSV files of a folder, not their companions (`<id>.changements.csv`)."""
+    return {
+        path.name: path.read_text(encoding="utf-8")
+        for path in sorted(folder.glob("*.csv"))
+        if "." not in path.stem
+    }
 
 
 def mirror_official_locations(server: LocalServer, commune: str) -> dict[str, str]:

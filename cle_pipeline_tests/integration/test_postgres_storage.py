@@ -41,7 +41,7 @@ def postgres_home(
 
 
 def test_the_postgres_variant_differs_from_dagster_yaml_only_by_its_storage():
-    embedded = yaml.safe_load((PROJECT_ROOT / "deploy" / "dagster.yaml").read_text())
+    embedded = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text())
     variant = yaml.safe_load(POSTGRES_INSTANCE.read_text())
     assert "storage" not in embedded  # SQLite under DAGSTER_HOME: the default of `make demo`
     assert variant.pop("storage")["postgres"]["postgres_db"]["password"] == {

@@ -1,5 +1,5 @@
 """The Dagster UI as a user sees it: a real `dagster-webserver` on 127.0.0.1 over a temporary
-DAGSTER_HOME (the project's deploy/dagster.yaml) holding a run of `build_commune` and a run whose
+DAGSTER_HOME (the project's dagster.yaml) holding a run of `build_commune` and a run whose
 check failed; its GraphQL API, and its pages in headless Chromium driven by Selenium.
 
 The browser is Debian's (`/usr/bin/chromium` with `/usr/bin/chromedriver`), which `make test`
@@ -172,7 +172,7 @@ def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webserver]:
     root = tmp_path_factory.mktemp("ui")
     home, output, inbox = root / "dagster_home", root / "published", root / "inbox"
     home.mkdir()
-    shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
     shutil.copytree(PROJECT_ROOT / "data" / "inbox" / "76165", inbox / "76165")
     port = free_port()
     environment = {name: value for name, value in os.environ.items() if not name.startswith("CLE_")}
@@ -288,20 +288,21 @@ def test_graphql_shows_the_sensors_and_jobs_with_their_descriptions(webserver):
     assert "Ne publie rien" in jobs["build_commune"]["description"]
 
 
-def test_make_ui_runs_dg_dev():
-    """`dagster dev` prints at every start that `dg dev` supersedes it."""
+def test_make_ui_runs_dg_dev_and_explains_its_warning():
+    """`dagster dev` prints at every start that `dg dev` supersedes it; `dg dev` warns that the
+    top-level `dagster.yaml` "will not be used" (DAGSTER_HOME is `.dagster/`, where the Makefile
+    copies it): `make ui` says so before."""
     dry_run = subprocess.run(
-        ["make", "-n", "ui"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "ui"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert dry_run.stdout.splitlines()[-1] == ".venv/bin/dg dev --host 127.0.0.1 --port 3000"
-
-
-def test_no_instance_settings_where_dg_dev_warns_about_them():
-    """`dg dev` warns that a `dagster.yaml` (or `.yml`) in the folder it runs from "will not be
-    used" when DAGSTER_HOME is elsewhere (`.dagster/`): the settings sit in `deploy/`, and the
-    Makefile copies them into DAGSTER_HOME."""
-    assert not [name for name in ("dagster.yaml", "dagster.yml") if (PROJECT_ROOT / name).exists()]
-    assert (PROJECT_ROOT / "deploy" / "dagster.yaml").is_file()
+    lines = dry_run.stdout.splitlines()
+    assert lines[-1] == ".venv/bin/dg dev --host 127.0.0.1 --port 3000"
+    assert "'will not be used': it is, as copied into DAGSTER_HOME=.dagster" in lines[-2]
+    assert (PROJECT_ROOT / "dagster.yaml").is_file()
 
 
 @pytest.fixture(scope="module")
