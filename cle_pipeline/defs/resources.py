@@ -18,7 +18,7 @@ import dagster as dg
 from cle_pipeline.lib.alerts import DEFAULT_UI_URL, AlertChannels
 from cle_pipeline.lib.datagouv import DEMO_API, DataGouvPublisher
 from cle_pipeline.lib.fetch import SourceFetcher, override_variable
-from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
 
 SOURCE_OVERRIDE_PREFIX = override_variable("")
 SOURCE_MODE = "CLE_SOURCE_MODE"
@@ -43,6 +43,10 @@ def resources_from(environment: Mapping[str, str]) -> dict[str, dg.ConfigurableR
             mode=env_or(SOURCE_MODE, DEFAULTS_OF_EMPTY[SOURCE_MODE]),
             cache_dir=env_or("CLE_CACHE_DIR", ""),
             overrides=source_overrides(environment),
+        ),
+        "site": SiteSettings(
+            map_tiles=env_or("CLE_MAP_TILES", SiteSettings().map_tiles),
+            site_url=env_or("CLE_SITE_URL", ""),
         ),
         "datagouv": DataGouvPublisher(
             api_url=env_or("DATAGOUV_API_URL", DEMO_API),

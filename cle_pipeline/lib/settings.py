@@ -86,3 +86,27 @@ class CommuneSettings(dg.ConfigurableResource):
             if marker.exists()
             else None
         )
+
+
+class SiteSettings(dg.ConfigurableResource):
+    """How the commune's site and map are made and where they are hosted.
+    `map_tiles`: the background tiles' URL template of the map page and the uMap file
+    (CLE_MAP_TILES, default OpenStreetMap's public server; `off`: no background, as in tests).
+    `site_url`: the address where `data/published/<commune>/site/` is served (CLE_SITE_URL,
+    empty: not hosted, so not declared to data.gouv.fr as a reuse)."""
+
+    map_tiles: str = Field(
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        description="CLE_MAP_TILES — modèle d'URL des tuiles de fond de la carte (défaut "
+        "OpenStreetMap ; off : pas de fond).",
+    )
+    site_url: str = Field(
+        default="",
+        description="CLE_SITE_URL — adresse où le site de la commune est servi (vide : non "
+        "hébergé, non déclaré comme réutilisation).",
+    )
+
+    def tiles_url(self) -> str:
+        """The tiles' URL template, empty when the background is off."""
+        value = self.map_tiles.strip()
+        return "" if value.lower() in {"", "off", "none"} else value

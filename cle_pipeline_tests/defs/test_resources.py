@@ -27,6 +27,8 @@ EVERY_VARIABLE = {
     "CLE_ALERT_EMAIL_FROM": "pipeline@mairie.example",
     "CLE_ALERT_EMAIL_TO": "donnees@mairie.example",
     "CLE_DAGSTER_UI_URL": "http://dagster.mairie.example:3000",
+    "CLE_MAP_TILES": "https://tiles.example/{z}/{x}/{y}.png",
+    "CLE_SITE_URL": "https://donnees.mairie.example",
 }
 
 
