@@ -76,6 +76,7 @@ ASSET_NODES = """{
                 label
                 ... on IntMetadataEntry { intValue }
                 ... on MarkdownMetadataEntry { mdStr }
+                ... on TableMetadataEntry { table { records schema { columns { name } } } }
               }
             }
           }
@@ -270,6 +271,10 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
     )
     assert evaluation["failing_rows"]["intValue"] == 1
     assert "Comité des fêtes de Caudebec-lès-Elbeuf" in evaluation["failure_sample"]["mdStr"]
+    # The same rows as table metadata, which the UI shows inline (issue 11).
+    table = evaluation["failing_rows_sample"]["table"]
+    [record] = [json.loads(record) for record in table["records"]]
+    assert record["nomBeneficiaire"] == "Comité des fêtes de Caudebec-lès-Elbeuf"
 
 
 def test_graphql_shows_the_sensors_and_jobs_with_their_descriptions(webserver):
@@ -402,10 +407,9 @@ def test_a_failed_check_shows_its_failing_rows_in_the_browser(webserver, browser
     browser.get(f"{webserver.url}/assets/subventions?view=checks")
     shot = tmp_path / "failed_check.png"
     try:
-        wait_until(browser, lambda d: "[Show Markdown]" in page_text(d))
-        assert "amount_above_zero" in page_text(browser)
-        browser.find_element(By.XPATH, "//*[text()='[Show Markdown]']").click()
+        # The failing rows are on the page without opening anything (table metadata).
         wait_until(browser, lambda d: "Comité des fêtes de Caudebec-lès-Elbeuf" in page_text(d))
+        assert "amount_above_zero" in page_text(browser)
     finally:
         browser.save_screenshot(str(shot))
     body = page_text(browser)
