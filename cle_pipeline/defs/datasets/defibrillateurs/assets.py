@@ -186,7 +186,7 @@ ONE_ROW_PER_NUM_SERIE = one_row_per(
 )
 
 
-def personal_contacts_published(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def personal_contacts_published(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows where a contact field (a person's phone or e-mail) is not empty."""
     filled = frame[PERSONAL_CONTACTS].map(blank_to_none).notna()
     return frame.loc[filled.any(axis=1), ["nom", *PERSONAL_CONTACTS]].assign(
