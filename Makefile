@@ -14,11 +14,10 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 install: $(BIN)/.installed $(DAGSTER_HOME)/dagster.yaml
 
-# The instance settings live in deploy/, not at the top of the checkout: Dagster warns about a
-# dagster.yaml in the current folder that is not DAGSTER_HOME's.
-$(DAGSTER_HOME)/dagster.yaml: deploy/dagster.yaml
+# The instance settings (dagster.yaml, at the top as the design card says) copied into DAGSTER_HOME.
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	cp deploy/dagster.yaml $@
+	cp dagster.yaml $@
 
 # The real data.gouv.fr server software (udata + mongomock) the publication tests run against, in
 # its own virtual environment: its pins (Flask, Celery, pymongo) must not mix with Dagster's.
@@ -73,6 +72,7 @@ test: install udata browser servers
 # rebuilt when their sources change), the commune's inbox sensor and the alerts are live.
 # `dg dev` reads the project from pyproject.toml ([tool.dg]) and runs it with this venv's Python.
 ui: install
+	@echo "dg dev may warn that ./dagster.yaml 'will not be used': it is, as copied into DAGSTER_HOME=.dagster by make install."
 	$(BIN)/dg dev --host 127.0.0.1 --port 3000
 
 lint: install

@@ -1,7 +1,7 @@
 """The Helm values of deploy/helm-values.yaml agree with the project they deploy.
 
 Nothing here can start Kubernetes; what can drift silently is checked: the code location the
-code server loads, the run limits of deploy/dagster.yaml, the PostgreSQL driver, and that every
+code server loads, the run limits of dagster.yaml, the PostgreSQL driver, and that every
 folder a run writes is on the volume every pod shares.
 """
 
@@ -35,7 +35,7 @@ def test_the_code_server_loads_the_projects_code_location_from_a_fixed_image():
 
 
 def test_the_run_limits_are_those_of_the_instance_settings():
-    instance = yaml.safe_load((DEPLOY / "dagster.yaml").read_text())["concurrency"]
+    instance = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text())["concurrency"]
     chart = helm_values()["concurrency"]
     assert chart["enabled"] is True
     assert chart["pools"] == {"defaultLimit": instance["pools"]["default_limit"]}

@@ -3,7 +3,7 @@
 `make demo` and `make publish` run their job in their own process (`execute_in_process`). When
 that process is killed (kill -9, a closed terminal, a machine that rebooted), nothing records the
 end of the run: it stays STARTED for ever, and each such run takes a place of the run queue's
-`max_concurrent_runs` (deploy/dagster.yaml) until the queued runs of the service (publication,
+`max_concurrent_runs` (dagster.yaml) until the queued runs of the service (publication,
 inbox) never start. Dagster's run monitoring cannot see these runs (the default run launcher has
 no health check for them; `max_runtime_seconds` only bounds them), so each run started by the
 project carries its process as tags (`process_tags`), and `fail_abandoned_runs` marks failed

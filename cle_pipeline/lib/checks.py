@@ -2,8 +2,10 @@
 
 `dataset_checks` turns a dataset's pandera model and its business rules into one Dagster
 multi-asset check whose results (`schema`, then one per rule) are blocking: when one fails,
-nothing downstream of the dataset runs (no publication of unchecked data). A failed result
-carries the number of failing rows and a sample of them as a markdown table.
+nothing downstream of the dataset runs (no publication of unchecked data). A rule may instead
+be a warning (`Rule(blocking=False)`, severity WARN), reported the same way but never holding
+the file back. A failed result carries the number of failing rows and a sample of them as a
+markdown table.
 
 The checks are also the gate to `data/published/<commune>/`: the dataset's CSV, its rendered
 sheet and its release record (`lib/release.py`) are written there (atomically) only when every
@@ -49,12 +51,15 @@ class Rule:
     frame means the rule holds. A rule that needs more than the dataset (the `commune`, its
     legal population…) names those upstream assets in `inputs`: the check takes them as inputs
     and passes each as a keyword argument of the same name. A rule names nothing it ignores.
+    A rule with `blocking=False` is a warning (severity WARN): it is reported like the others,
+    in the run and the quality report, but the file is written even when it fails.
     """
 
     name: str
     description: str
     failing_rows: Callable[..., pd.DataFrame]
     inputs: tuple[str, ...] = ()
+    blocking: bool = True
 
 
 def coordinates_inside_commune(
@@ -121,6 +126,7 @@ class Outcome:
     name: str
     failures: pd.DataFrame
     description: str
+    blocking: bool = True
 
     @property
     def passed(self) -> bool:
@@ -202,7 +208,7 @@ def evaluate(
             failures = rule.failing_rows(frame, **{name: available[name] for name in rule.inputs})
         except (KeyError, ValueError, TypeError) as error:
             failures = pd.DataFrame({"error": [f"{type(error).__name__}: {error}"]})
-        outcomes.append(Outcome(rule.name, failures, rule.description))
+        outcomes.append(Outcome(rule.name, failures, rule.description, rule.blocking))
     return outcomes
 
 
@@ -219,7 +225,7 @@ def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> 
         asset_key=asset_key,
         check_name=outcome.name,
         passed=outcome.passed,
-        severity=dg.AssetCheckSeverity.ERROR,
+        severity=dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN,
         metadata=metadata,
     )
 
@@ -248,11 +254,12 @@ def dataset_checks(
         f"{volume.max_drop:.0%} des lignes de sa dernière publication ({volume.reason}), sauf "
         "si `CLE_ACCEPT_DROP` le nomme.",
     }
+    warnings = {rule.name for rule in rules if not rule.blocking}
     specs = [
         dg.AssetCheckSpec(
             name,
             asset=asset_key,
-            blocking=True,
+            blocking=name not in warnings,
             description=text,
             additional_deps=["commune", *extra_inputs],
         )
@@ -290,7 +297,7 @@ def dataset_checks(
             *evaluate(frame, model, rules, commune, inputs, key=sheet.key),
             Outcome(VOLUME_CHECK, verdict.failures, descriptions[VOLUME_CHECK]),
         ]
-        if all(outcome.passed for outcome in outcomes):
+        if all(outcome.passed for outcome in outcomes if outcome.blocking):
             reasons = sources.sample_reasons()
             if inbox := settings.inbox_sample_reason():
                 reasons.append(inbox)
@@ -323,7 +330,7 @@ def dataset_checks(
             )
             context.log.info(f"{dataset_id}: every check passed, wrote {target}")
         else:
-            failed = [outcome.name for outcome in outcomes if not outcome.passed]
+            failed = [o.name for o in outcomes if o.blocking and not o.passed]
             released = {
                 "published_file": f"not written (failed: {', '.join(failed)}); "
                 f"the previous {target.name}, if any, is kept"

@@ -114,22 +114,24 @@ OVERSEAS_PHONE_CODES = {
 }
 
 
-def international_phone(value: object) -> object:
+def international_phone(value: object, separator: str = " ") -> object:
     """`02 35 77 12 34`, `02.35.77.12.34`, `+33 (0)2 35 77 12 34` → `+33 235771234`, the EU
-    interinstitutional style the SCDL schemas ask for; `0262 12 34 56` → `+262262123456`
-    (no space: the schemas allow 13 characters). Short numbers (`3939`) stay unchanged."""
+    interinstitutional style the SCDL schemas ask for (`separator=""`: `+33235771234`, the DAE
+    schema's); `0262 12 34 56` → `+262262123456` (no space: the schemas allow 13 characters);
+    `235771234`, a spreadsheet's number that lost its leading 0, as `02 35 77 12 34`. Short
+    numbers (`3939`) and anything else stay unchanged."""
     value = blank_to_none(value)
     if value is None:
         return None
     text = re.sub(r"[\s.\-/]|\(0\)", "", str(value).strip())
-    if re.fullmatch(r"(?:\+33|0033)[1-9]\d{8}", text):
+    if re.fullmatch(r"(?:\+33|0033)?[1-9]\d{8}", text):
         text = "0" + text[-9:]
     if not re.fullmatch(r"0[1-9]\d{8}", text):
         return value
     overseas = OVERSEAS_PHONE_CODES.get(text[:4])
     if overseas:
         return f"+{overseas}{text[1:]}"
-    return f"+33 {text[1:]}"
+    return f"+33{separator}{text[1:]}"
 
 
 def oui_non(value: object) -> object:

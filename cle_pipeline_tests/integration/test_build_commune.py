@@ -38,7 +38,12 @@ def all_sources() -> list[Source]:
 
 
 def published_files(folder) -> dict[str, str]:
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.csv"))}
+    """The datasets' CSV files of a folder, not their companions (`<id>.changements.csv`)."""
+    return {
+        path.name: path.read_text(encoding="utf-8")
+        for path in sorted(folder.glob("*.csv"))
+        if "." not in path.stem
+    }
 
 
 def mirror_official_locations(server: LocalServer, commune: str) -> dict[str, str]:
@@ -88,7 +93,9 @@ def test_other_communes_of_the_snapshots_build_too(materialize, definitions, tmp
     # Elbeuf for every dataset; the far-away communes for the first three sources' datasets.
     datasets = published_datasets(definitions) if commune == "76231" else ["naissances_deces"]
     result = materialize(*datasets, commune=commune)
-    assert all(check_outcomes(result).values())
+    failed = [name for name, passed in check_outcomes(result).items() if not passed]
+    # Elbeuf sent no completion of its defibrillators: the WARN check says so, nothing blocks.
+    assert failed == (["defibrillateurs:withheld_fields_completed"] if commune == "76231" else [])
     assert (tmp_path / "published" / commune / f"{datasets[0]}.csv").exists()
 
 
@@ -120,15 +127,14 @@ def test_online_mode_against_a_local_server_gives_the_snapshot_output(materializ
     ],
 )
 def test_a_broken_national_file_fails_clearly_and_keeps_the_last_good_file(
-    materialize, tmp_path, monkeypatch, content, message
+    materialize, tmp_path, content, message
 ):
     materialize("bornes_recharge")
     published = tmp_path / "published" / "76165" / "bornes_recharge.csv"
     good = published.read_bytes()
     broken = tmp_path / "irve-broken.csv"
     broken.write_bytes(content)
-    monkeypatch.setenv("CLE_SOURCE_IRVE", str(broken))
-    result = materialize("bornes_recharge", raise_on_error=False)
+    result = materialize("bornes_recharge", raise_on_error=False, overrides={"irve": str(broken)})
     assert not result.success
     error = failure_messages(result)["irve"]
     assert "irve-broken.csv" in error and message in error

@@ -1,5 +1,5 @@
 """The Dagster UI as a user sees it: a real `dagster-webserver` on 127.0.0.1 over a temporary
-DAGSTER_HOME (the project's deploy/dagster.yaml) holding a run of `build_commune` and a run whose
+DAGSTER_HOME (the project's dagster.yaml) holding a run of `build_commune` and a run whose
 check failed; its GraphQL API, and its pages in headless Chromium driven by Selenium.
 
 The browser is Debian's (`/usr/bin/chromium` with `/usr/bin/chromedriver`), which `make test`
@@ -46,6 +46,10 @@ STARTUP_SECONDS = 90
 # What the job build_commune runs.
 BUILT_GROUPS = ("sources", "published")
 # Caudebec's table, the grant of the Comité des fêtes at 0 €: the check amount_above_zero fails.
+# The failing row of amount_above_zero, as the check's table shows it: the line in the
+# commune's file, the beneficiary, the amount as the dataset holds it.
+FAILING_COLUMNS = ["ligne_source", "nomBeneficiaire", "montant"]
+FAILING_ROW = ["3", "Comité des fêtes de Caudebec-lès-Elbeuf", "0.00"]
 IRVE_SNAPSHOT = "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
 GRANT = "8\u00a0000,00\u00a0€".encode()
 
@@ -76,6 +80,7 @@ ASSET_NODES = """{
                 label
                 ... on IntMetadataEntry { intValue }
                 ... on MarkdownMetadataEntry { mdStr }
+                ... on TableMetadataEntry { table { records schema { columns { name } } } }
               }
             }
           }
@@ -172,7 +177,7 @@ def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webserver]:
     root = tmp_path_factory.mktemp("ui")
     home, output, inbox = root / "dagster_home", root / "published", root / "inbox"
     home.mkdir()
-    shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
     shutil.copytree(PROJECT_ROOT / "data" / "inbox" / "76165", inbox / "76165")
     port = free_port()
     environment = {name: value for name, value in os.environ.items() if not name.startswith("CLE_")}
@@ -269,7 +274,11 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
         failed["executionForLatestMaterialization"]["evaluation"]["metadataEntries"]
     )
     assert evaluation["failing_rows"]["intValue"] == 1
-    assert "Comité des fêtes de Caudebec-lès-Elbeuf" in evaluation["failure_sample"]["mdStr"]
+    table = evaluation["failing_rows_sample"]["table"]
+    assert [column["name"] for column in table["schema"]["columns"]] == FAILING_COLUMNS
+    assert [json.loads(record) for record in table["records"]] == [
+        dict(zip(FAILING_COLUMNS, FAILING_ROW, strict=True))
+    ]
 
 
 def test_graphql_shows_the_sensors_and_jobs_with_their_descriptions(webserver):
@@ -288,20 +297,21 @@ def test_graphql_shows_the_sensors_and_jobs_with_their_descriptions(webserver):
     assert "Ne publie rien" in jobs["build_commune"]["description"]
 
 
-def test_make_ui_runs_dg_dev():
-    """`dagster dev` prints at every start that `dg dev` supersedes it."""
+def test_make_ui_runs_dg_dev_and_explains_its_warning():
+    """`dagster dev` prints at every start that `dg dev` supersedes it; `dg dev` warns that the
+    top-level `dagster.yaml` "will not be used" (DAGSTER_HOME is `.dagster/`, where the Makefile
+    copies it): `make ui` says so before."""
     dry_run = subprocess.run(
-        ["make", "-n", "ui"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "ui"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert dry_run.stdout.splitlines()[-1] == ".venv/bin/dg dev --host 127.0.0.1 --port 3000"
-
-
-def test_no_instance_settings_where_dg_dev_warns_about_them():
-    """`dg dev` warns that a `dagster.yaml` (or `.yml`) in the folder it runs from "will not be
-    used" when DAGSTER_HOME is elsewhere (`.dagster/`): the settings sit in `deploy/`, and the
-    Makefile copies them into DAGSTER_HOME."""
-    assert not [name for name in ("dagster.yaml", "dagster.yml") if (PROJECT_ROOT / name).exists()]
-    assert (PROJECT_ROOT / "deploy" / "dagster.yaml").is_file()
+    lines = dry_run.stdout.splitlines()
+    assert lines[-1] == ".venv/bin/dg dev --host 127.0.0.1 --port 3000"
+    assert "'will not be used': it is, as copied into DAGSTER_HOME=.dagster" in lines[-2]
+    assert (PROJECT_ROOT / "dagster.yaml").is_file()
 
 
 @pytest.fixture(scope="module")
@@ -393,6 +403,8 @@ def test_the_asset_graph_shows_every_published_dataset(webserver, browser, defin
 
 
 def test_a_failed_check_shows_its_failing_rows_in_the_browser(webserver, browser, tmp_path):
+    """The failing rows of a failed check are a table on the page itself, nothing to click:
+    the header and the row, each value exactly as it is."""
     from selenium.webdriver.common.by import By
 
     def page_text(driver) -> str:
@@ -400,13 +412,18 @@ def test_a_failed_check_shows_its_failing_rows_in_the_browser(webserver, browser
 
     browser.get(f"{webserver.url}/assets/subventions?view=checks")
     shot = tmp_path / "failed_check.png"
+    row = f"//tr[td[normalize-space()='{FAILING_ROW[1]}']]"
     try:
-        wait_until(browser, lambda d: "[Show Markdown]" in page_text(d))
-        assert "amount_above_zero" in page_text(browser)
-        browser.find_element(By.XPATH, "//*[text()='[Show Markdown]']").click()
-        wait_until(browser, lambda d: "Comité des fêtes de Caudebec-lès-Elbeuf" in page_text(d))
+        wait_until(browser, lambda d: "amount_above_zero" in page_text(d))
+        browser.find_element(By.XPATH, "//*[normalize-space()='amount_above_zero']").click()
+        wait_until(browser, lambda d: d.find_elements(By.XPATH, row))
     finally:
         browser.save_screenshot(str(shot))
+    cells = browser.find_element(By.XPATH, row).find_elements(By.TAG_NAME, "td")
+    assert [cell.text for cell in cells] == FAILING_ROW, f"see {shot}"
+    table = browser.find_element(By.XPATH, f"{row}/ancestor::table[1]")
+    header = [cell.text for cell in table.find_elements(By.TAG_NAME, "th")]
+    assert header == FAILING_COLUMNS, f"see {shot}"
     body = page_text(browser)
     assert "Failed" in body and "failing_rows" in body
 

@@ -48,7 +48,7 @@ build_commune.execute_in_process(instance=dg.DagsterInstance.get(), tags=process
 def instance(tmp_path, monkeypatch):
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text((PROJECT_ROOT / "deploy" / "dagster.yaml").read_text())
+    (home / "dagster.yaml").write_text((PROJECT_ROOT / "dagster.yaml").read_text())
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     with dg.DagsterInstance.get() as instance:
         yield instance
@@ -125,7 +125,7 @@ def test_the_alert_says_the_run_is_now_failed():
 def test_the_run_queue_serialises_runs_of_one_commune(limit_key):
     """The rule of dagster.yaml as the queue daemon applies it: a run for 76165 waits while
     another run for 76165 is in progress; a run for 76231 does not."""
-    config = yaml.safe_load((PROJECT_ROOT / "deploy" / "dagster.yaml").read_text())
+    config = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text())
     limits = config["concurrency"]["runs"]["tag_concurrency_limits"]
     job = dg.GraphDefinition(name="build").to_job()
     with dg.DagsterInstance.ephemeral() as instance:

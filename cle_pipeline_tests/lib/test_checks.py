@@ -66,6 +66,22 @@ def test_the_check_declares_the_input_as_an_upstream_asset():
     }
 
 
+def test_a_warning_rule_is_a_non_blocking_check_and_its_outcome_says_so():
+    warning = Rule("few_rows", "a warning", lambda frame: frame, blocking=False)
+    checks = dataset_checks(COUNTED, Counted, [RULE, warning])
+    assert {spec.name: spec.blocking for spec in checks.check_specs} == {
+        "schema": True,
+        "under_limit": True,
+        "few_rows": False,
+        "rows_against_last_release": True,
+    }
+    outcomes = evaluate(pd.DataFrame({"n": [1]}), Counted, [warning], CAUDEBEC)
+    assert [(o.name, o.passed, o.blocking) for o in outcomes] == [
+        ("schema", True, True),
+        ("few_rows", False, False),
+    ]
+
+
 class Amounts(pa.DataFrameModel):
     montant: Series[str] = pa.Field(str_matches=r"^\d+\.\d{2}$")
 

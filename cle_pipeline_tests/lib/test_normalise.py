@@ -61,6 +61,7 @@ def test_different_communes_keep_different_keys():
         ("06-12-34-56-78", "+33 612345678"),
         ("0262 12 34 56", "+262262123456"),
         ("0696 12 34 56", "+596696123456"),
+        ("235771234", "+33 235771234"),  # a spreadsheet's number without its leading 0
         ("3939", "3939"),
         ("02 35 77", "02 35 77"),
         ("", None),
@@ -69,6 +70,11 @@ def test_different_communes_keep_different_keys():
 )
 def test_international_phone(raw, expected):
     assert international_phone(raw) == expected
+
+
+def test_international_phone_without_space_for_the_dae_schema():
+    assert international_phone("02 61 91 00 10", separator="") == "+33261910010"
+    assert international_phone("0262 12 34 56", separator="") == "+262262123456"
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from devtools import DATA
 NOT_GENERATORS = {"common", "__main__"}
 # The generators of what a commune sends (its inbox): they write `data/inbox/`, one folder per
 # commune inside; every other generator writes `data/sources/<its name>/`.
-INBOX_GENERATORS = {"subventions_inbox"}
+INBOX_GENERATORS = {"defibrillateurs_inbox", "subventions_inbox"}
 
 
 def generator_names() -> list[str]:

@@ -17,7 +17,7 @@ source or dataset needs nothing here. It gives:
   catalog, asset page): there are no Dagster schedules to look at;
 - a `cadence` tag (filter the asset catalog with `tag:cadence=daily`) and a `FreshnessPolicy`
   (a published dataset is as fresh as its most frequently updated source), shown in the UI and
-  watched by the freshness daemon (`deploy/dagster.yaml`) and the stale-source alert.
+  watched by the freshness daemon (`dagster.yaml`) and the stale-source alert.
 
 Assets of other groups (the publication to data.gouv.fr) get nothing: what publishes is not
 automated here, and stays off until configured. An asset whose module sets its own

@@ -23,6 +23,9 @@ FIRST_BUILD = [
     "commerces_inbox",
     "commune",
     "commune_contours",
+    "defibrillateurs",
+    "defibrillateurs_inbox",
+    "geodae",
     "osm_commerces",
     "rna_waldec",
     "sirene_etablissements",
@@ -88,7 +91,7 @@ def test_new_same_and_changed_files(inbox):
     first = inbox.tick()
     assert selections(first) == [FIRST_BUILD]  # and what they need, never built yet
     assert first.run_requests[0].tags == {
-        "cle/inbox_files": "commerces.csv, commune.json, subventions_2022.csv"
+        "cle/inbox_files": "commerces.csv, commune.json, defibrillateurs.csv, subventions_2022.csv"
     }
     inbox.built(*FIRST_BUILD)
     same = inbox.tick()
@@ -118,6 +121,7 @@ def test_new_same_and_changed_files(inbox):
         ("subventions_2023.csv", b"Nom;Prenom\nDupont;Jean\n", "no header line with known"),
         ("subventions_2023.csv", "Bénéficiaire;Montant\nX;1 €\n".encode(), "missing column(s)"),
         ("commune.json", b"{idAttribuant: 217", "commune.json: not a JSON document"),
+        ("defibrillateurs_2023.csv", b"Nom;Modele\nMairie;X\n", "no column says which device"),
     ],
 )
 def test_an_unreadable_file_is_skipped_with_its_reason_and_one_alert(inbox, name, content, reason):
@@ -133,7 +137,8 @@ def test_an_unreadable_file_is_skipped_with_its_reason_and_one_alert(inbox, name
     assert f"{name} in the inbox cannot be read" in alert
     assert f"File: {inbox.folder}/{name}" in alert
     assert reason in alert
-    assert "Not rebuilt until a readable file arrives: subventions_inbox." in alert
+    reader = "defibrillateurs_inbox" if name.startswith("defibrillateurs") else "subventions_inbox"
+    assert f"Not rebuilt until a readable file arrives: {reader}." in alert
     again = inbox.tick()
     assert selections(again) == []
     assert again.skip_reason.skip_message.startswith("still unreadable")
@@ -174,6 +179,8 @@ def test_removing_a_file_rebuilds_what_read_it(inbox):
     assert selections(inbox.tick()) == []
     (inbox.folder / "commerces.csv").unlink()  # an optional file: commerces from OSM alone
     assert selections(inbox.tick()) == [["commerces", "commerces_inbox"]]
+    (inbox.folder / "defibrillateurs.csv").unlink()  # the six fields Géo'DAE withholds: empty
+    assert selections(inbox.tick()) == [["defibrillateurs", "defibrillateurs_inbox"]]
     assert inbox.alerts_sent() == []
 
 

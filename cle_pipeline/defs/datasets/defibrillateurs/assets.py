@@ -1,16 +1,33 @@
-"""`defibrillateurs`: the commune's defibrillators in working order, in schema DAE 1.0.7."""
+"""`defibrillateurs`: the commune's defibrillators in working order, in schema DAE 1.0.7.
+
+Géo'DAE's open data withholds six fields the schema requires (`WITHHELD_REQUIRED`); the commune,
+operator of its own devices, completes them with its file (source `defibrillateurs_inbox`),
+matched to the register's devices by Géo'DAE id or by position. Without it they stay empty and
+the warning (non-blocking rule) `withheld_fields_completed` lists them.
+"""
+
+import math
+import re
 
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline.defs.datasets.defibrillateurs.schema import DATE_FIELDS, Defibrillateurs
+from cle_pipeline.defs.datasets.defibrillateurs.schema import (
+    DATE_FIELDS,
+    WITHHELD_REQUIRED,
+    Defibrillateurs,
+)
 from cle_pipeline.defs.datasets.defibrillateurs.sheet import SHEET
+from cle_pipeline.defs.sources.defibrillateurs_inbox import POSITION_TOLERANCE_METRES, coordinate
+from cle_pipeline.defs.sources.geodae import point_of
 from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks, one_row_per
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, markdown_table, published_metadata
 from cle_pipeline.lib.normalise import (
     MASKED_NUMBER,
+    MOBILE_NUMBER,
     blank_to_none,
+    international_phone,
     iso_date,
     mask_mobile_numbers,
     number_text,
@@ -32,9 +49,22 @@ FREE_TEXT = ["nom", "acc_complt", "disp_complt"]
 NOT_EXPORTED = [
     "fab_siren", "fab_rais", "mnt_siren", "mnt_rais", "modele", "num_serie", "expt_siret",
 ]  # fmt: skip
-# Contacts of a person on site or at the exploitant (the schema's example is p.nom@domaine.fr):
-# personal data, never published, whatever the source holds.
-PERSONAL_CONTACTS = ["tel1", "tel2", "site_email", "expt_tel1", "expt_tel2", "expt_email"]
+# Second contacts and the site's e-mail, that no one needs to reach the device: often a person's
+# (the schema's example is p.nom@domaine.fr), never published, whatever the source holds.
+PERSONAL_CONTACTS = ["tel2", "site_email", "expt_tel2"]
+# The contacts the schema requires: the site's and the operator's switchboard and mailbox, which
+# the commune gives in its completion file; published, unless they look like a person's.
+SERVICE_CONTACTS = ["tel1", "expt_tel1", "expt_email"]
+PHONES = ["tel1", "expt_tel1"]
+# Mailboxes of private persons: a consumer provider's domain, or `p.nom@` (an initial and a name).
+CONSUMER_MAIL_DOMAINS = {
+    "gmail.com", "googlemail.com", "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com",
+    "outlook.fr", "outlook.com", "live.fr", "live.com", "msn.com", "orange.fr", "wanadoo.fr",
+    "free.fr", "sfr.fr", "neuf.fr", "club-internet.fr", "laposte.net", "bbox.fr",
+    "numericable.fr", "aliceadsl.fr", "icloud.com", "me.com", "aol.com", "gmx.fr", "gmx.com",
+    "protonmail.com", "proton.me",
+}  # fmt: skip
+INITIAL_AND_NAME = re.compile(r"^[a-z][._-][a-z]+$")
 
 NOT_STATED = "non renseigné"
 WORKING = "En fonctionnement"
@@ -117,9 +147,13 @@ def photo_url(*candidates: object) -> object:
     return None
 
 
-def to_schema(devices: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def to_schema(
+    devices: pd.DataFrame, commune: Commune, completed: dict[str, dict[str, object]] | None = None
+) -> pd.DataFrame:
     """The 46 columns of the schema, in its order, with values in its formats; one row per
-    device, in the register's order (`c_gid`)."""
+    device, in the register's order (`c_gid`). `completed` ({c_gid: {field: value}}) holds the
+    commune's values of the fields Géo'DAE withholds; phones are written `+33…`."""
+    completed = completed or {}
     rows = []
     for _, device in devices.iterrows():
         row: dict[str, object] = {
@@ -128,7 +162,11 @@ def to_schema(devices: pd.DataFrame, commune: Commune) -> pd.DataFrame:
         row |= {name: mask_mobile_numbers(blank_to_none(device[f"c_{name}"])) for name in FREE_TEXT}
         row |= {name: oui_non(device[f"c_{name}"]) for name in FRENCH_BOOLEANS}
         row |= {name: iso_date(device[f"c_{name}"]) for name in DATE_FIELDS}
-        row |= {name: None for name in PERSONAL_CONTACTS}
+        row |= {name: None for name in PERSONAL_CONTACTS + SERVICE_CONTACTS}
+        given = completed.get(str(device["c_gid"]), {})
+        row |= {name: given[name] for name in WITHHELD_REQUIRED if given.get(name) is not None}
+        # The schema's pattern: +33 and the digits, no space.
+        row |= {name: international_phone(row[name], separator="") for name in PHONES}
         row["lat_coor1"] = number_text(device["c_lat_coor1"])
         row["long_coor1"] = number_text(device["c_long_coor1"])
         row["disp_j"], row["disp_h"], row["disp_complt"] = availability(device)
@@ -146,13 +184,90 @@ def to_schema(devices: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return table.reset_index(drop=True).map(blank_to_none).astype("string")
 
 
-def published_devices(geodae: pd.DataFrame, commune: Commune) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the dataset, the devices left out with their reason)."""
-    reasons = pd.Series(
+def distance_metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance between two (lon, lat) points a few hundred metres apart at most (flat Earth)."""
+    north = (a[1] - b[1]) * 111_320
+    east = (a[0] - b[0]) * 111_320 * math.cos(math.radians((a[1] + b[1]) / 2))
+    return math.hypot(north, east)
+
+
+def devices_near(point: tuple[float, float], devices: pd.DataFrame) -> list[str]:
+    """The c_gid of the devices within `POSITION_TOLERANCE_METRES` of (lon, lat)."""
+    return [
+        str(device["c_gid"])
+        for _, device in devices.iterrows()
+        if (position := point_of(device)) is not None
+        and distance_metres(position, point) <= POSITION_TOLERANCE_METRES
+    ]
+
+
+def device_of_line(
+    line: dict[str, object], geodae: pd.DataFrame, published: pd.Series
+) -> tuple[str | None, str]:
+    """(the c_gid a line of the commune's file names, or None, and why not): by its Géo'DAE
+    id, or by position: the one published device (`published`: a mask of `geodae`) within
+    `POSITION_TOLERANCE_METRES` of its latitude and longitude, else the one of the register."""
+    if line["c_gid"] is not None:
+        if line["c_gid"] in set(geodae["c_gid"].astype(str)):
+            return str(line["c_gid"]), ""
+        return None, f"no device with Géo'DAE id {line['c_gid']} in the commune's register"
+    point = (coordinate(line["long_coor1"]), coordinate(line["lat_coor1"]))
+    # A left-out duplicate often stands where the published device does: the published first.
+    near = devices_near(point, geodae[published]) or devices_near(point, geodae)  # type: ignore[arg-type]
+    if len(near) == 1:
+        return near[0], ""
+    if not near:
+        return None, f"no device within {POSITION_TOLERANCE_METRES:g} m of {point[1]}, {point[0]}"
+    return None, f"several devices within {POSITION_TOLERANCE_METRES:g} m: {', '.join(near)}"
+
+
+def completion_of(
+    geodae: pd.DataFrame, reasons: pd.Series, completion: pd.DataFrame
+) -> tuple[dict[str, dict[str, object]], pd.DataFrame]:
+    """({c_gid of a published device: its completed fields}, the lines of the commune's file
+    that complete no published device, with why: unknown id, no device or several at that
+    position, a device left out of the dataset, a device already completed by another line)."""
+    published = set(geodae.loc[reasons.isna(), "c_gid"].astype(str))
+    left_out = dict(zip(geodae["c_gid"].astype(str), reasons, strict=True))
+    completed: dict[str, dict[str, object]] = {}
+    line_of_device: dict[str, int] = {}
+    unused = []
+    # Lines as dicts: a row Series of pandas' text dtype would turn None into NaN.
+    for number, line in completion.to_dict("index").items():
+        gid, why = device_of_line(line, geodae, reasons.isna())
+        if gid is not None and gid not in published:
+            gid, why = None, f"device {gid} is left out of the dataset ({left_out[gid]})"
+        elif gid is not None and gid in line_of_device:
+            gid, why = None, f"device {gid} already completed by line {line_of_device[gid]}"
+        if gid is None:
+            unused.append({"ligne_source": number, "c_gid": line["c_gid"], "reason": why})
+            continue
+        line_of_device[gid] = int(number)  # type: ignore[arg-type]
+        completed[gid] = {name: line[name] for name in WITHHELD_REQUIRED}
+    return completed, pd.DataFrame(
+        unused, columns=["ligne_source", "c_gid", "reason"], dtype=object
+    )
+
+
+def exclusion_reasons(geodae: pd.DataFrame) -> pd.Series:
+    """Why each device of the register is left out (None: published), by `exclusion_reason`."""
+    return pd.Series(
         [exclusion_reason(device) for _, device in geodae.iterrows()],
         index=geodae.index,
         dtype=object,
     )
+
+
+def published_devices(
+    geodae: pd.DataFrame, commune: Commune, completion: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the dataset, the devices left out with their reason); `completion` is the commune's
+    file (`defibrillateurs_inbox`), whose lines that complete no published device are left to
+    the check `withheld_fields_completed`."""
+    reasons = exclusion_reasons(geodae)
+    completed = {}
+    if completion is not None and len(completion):
+        completed, _ = completion_of(geodae, reasons, completion)
     kept = geodae[reasons.isna()]
     excluded = pd.DataFrame(
         {
@@ -161,7 +276,7 @@ def published_devices(geodae: pd.DataFrame, commune: Commune) -> tuple[pd.DataFr
             "reason": reasons[reasons.notna()],
         }
     ).reset_index(drop=True)
-    return to_schema(kept, commune), excluded
+    return to_schema(kept, commune, completed), excluded
 
 
 COORDINATES_INSIDE_COMMUNE = coordinates_inside_commune(
@@ -186,12 +301,54 @@ ONE_ROW_PER_NUM_SERIE = one_row_per(
 )
 
 
+def looks_personal(column: str, value: object) -> bool:
+    """Whether a contact looks like a private person's: any value of `PERSONAL_CONTACTS`, a
+    mobile number, a mailbox at a consumer provider or named `p.nom@`."""
+    text = blank_to_none(value)
+    if text is None:
+        return False
+    text = str(text).strip()
+    if column in PERSONAL_CONTACTS:
+        return True
+    if column in PHONES:
+        return MOBILE_NUMBER.fullmatch(text) is not None
+    local, _, domain = text.lower().rpartition("@")
+    return domain in CONSUMER_MAIL_DOMAINS or INITIAL_AND_NAME.match(local) is not None
+
+
 def personal_contacts_published(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows where a contact field (a person's phone or e-mail) is not empty."""
-    filled = frame[PERSONAL_CONTACTS].map(blank_to_none).notna()
-    return frame.loc[filled.any(axis=1), ["nom", *PERSONAL_CONTACTS]].assign(
-        row=frame.index[filled.any(axis=1)] + 1
-    )
+    """One row per contact that looks like a private person's (`looks_personal`): the row, the
+    device, the column and the value, for the commune to replace by the service's."""
+    found = [
+        {"row": position + 1, "nom": frame.iloc[position]["nom"], "column": column, "value": value}
+        for column in PERSONAL_CONTACTS + SERVICE_CONTACTS
+        for position, value in enumerate(frame[column])
+        if looks_personal(column, value)
+    ]
+    return pd.DataFrame(found, columns=["row", "nom", "column", "value"])
+
+
+def completion_not_finished(
+    frame: pd.DataFrame,
+    geodae: pd.DataFrame,
+    defibrillateurs_inbox: pd.DataFrame,
+) -> pd.DataFrame:
+    """What the commune's completion leaves undone: one row per published device with a field
+    of `WITHHELD_REQUIRED` empty (`row`, `nom`, the fields), then one per line of its file that
+    completes no published device (`ligne_source`, why)."""
+    empty = frame[list(WITHHELD_REQUIRED)].map(blank_to_none).isna()
+    found = [
+        {"row": position + 1, "nom": frame.iloc[position]["nom"], "ligne_source": None,
+         "problem": "missing " + ", ".join(empty.columns[flags])}
+        for position, flags in enumerate(empty.to_numpy())
+        if flags.any()
+    ]  # fmt: skip
+    _, unused = completion_of(geodae, exclusion_reasons(geodae), defibrillateurs_inbox)
+    found += [
+        {"row": None, "nom": None, "ligne_source": line, "problem": reason}
+        for line, reason in zip(unused["ligne_source"], unused["reason"], strict=True)
+    ]
+    return pd.DataFrame(found, columns=["row", "nom", "ligne_source", "problem"], dtype=object)
 
 
 @SHEET.describes
@@ -202,12 +359,16 @@ def personal_contacts_published(frame: pd.DataFrame) -> pd.DataFrame:
     tags={"dataset": SHEET.dataset_id, "schema": "atlasante-schema-dae"},
 )
 def defibrillateurs(
-    context: dg.AssetExecutionContext, geodae: pd.DataFrame, commune: Commune
+    context: dg.AssetExecutionContext,
+    geodae: pd.DataFrame,
+    commune: Commune,
+    defibrillateurs_inbox: pd.DataFrame,
 ) -> dg.Output[pd.DataFrame]:
     """Construit depuis `geodae` : les défibrillateurs au schéma DAE 1.0.7 en état de
     fonctionnement, validés, fixes et non signalés comme doublons ; les autres sont listés avec
-    leur motif dans les métadonnées."""
-    table, excluded = published_devices(geodae, commune)
+    leur motif dans les métadonnées. Les six champs que Géo'DAE ne diffuse pas viennent du
+    fichier de la commune (`defibrillateurs_inbox`) quand elle en a déposé un."""
+    table, excluded = published_devices(geodae, commune, defibrillateurs_inbox)
     unexpected = excluded[excluded["reason"].str.startswith("unexpected value")]
     if len(unexpected):
         context.log.warning(
@@ -224,6 +385,9 @@ def defibrillateurs(
         "devices_left_out_for_unexpected_values": len(unexpected),
         "left_out": dg.MetadataValue.md(markdown_table(excluded, 50)),
         "mobile_numbers_masked": masked,
+        "devices_completed_by_the_commune": int(
+            table[list(WITHHELD_REQUIRED)].notna().any(axis=1).sum()
+        ),
     }
     return dg.Output(table, metadata=metadata)
 
@@ -241,10 +405,22 @@ defibrillateurs_checks = dataset_checks(
         ONE_ROW_PER_NUM_SERIE,
         Rule(
             "personal_contacts_withheld",
-            "Les champs de contact (tel1, tel2, site_email, expt_tel1, expt_tel2, expt_email) "
-            "sont vides : ce sont le téléphone ou le courriel d'une personne, qui ne sont "
-            "pas republiés.",
+            "Aucun contact ne semble celui d'une personne : tel2, site_email et expt_tel2 sont "
+            "vides ; tel1, expt_tel1 et expt_email, fournis par la commune, sont le standard et "
+            "la boîte d'un service (ni numéro de mobile, ni messagerie grand public, ni adresse "
+            "« p.nom@ »).",
             personal_contacts_published,
+        ),
+        Rule(
+            "withheld_fields_completed",
+            "Avertissement, non bloquant : chaque appareil publié a les six champs exigés par le "
+            "schéma DAE que Géo'DAE ne diffuse pas (tel1, fab_rais, modele, num_serie, "
+            "expt_tel1, expt_email), complétés par le fichier defibrillateurs*.csv|xlsx de la "
+            "commune, et chaque ligne de ce fichier complète un appareil publié. Sans ce "
+            "fichier, le jeu est publié mais n'est pas entièrement conforme au schéma.",
+            completion_not_finished,
+            inputs=("geodae", "defibrillateurs_inbox"),
+            blocking=False,
         ),
     ],
 )
