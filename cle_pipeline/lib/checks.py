@@ -24,7 +24,7 @@ import pandera.pandas as pa
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune, outside_commune
 from cle_pipeline.lib.inbox import SPREADSHEET_ROWS
-from cle_pipeline.lib.metadata import markdown_table, table_of_rows
+from cle_pipeline.lib.metadata import column_dictionary, markdown_table, table_of_rows
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import previous_rows, write_release
@@ -309,6 +309,7 @@ def dataset_checks(
                 sources.mode,
                 tuple(reasons),
                 accepted_drop=verdict.accepted_drop,
+                columns=column_dictionary(model, frame),
             )
             released = {
                 "published_file": dg.MetadataValue.path(str(target)),
