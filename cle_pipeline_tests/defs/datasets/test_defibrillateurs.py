@@ -192,7 +192,7 @@ def test_the_warning_lists_devices_with_fields_missing_and_lines_that_complete_n
         tmp_path, "c_gid;num_serie;modele\n30412;A1;M\n61233;A2;M\n121905;;M\n"
     )
     table = published_devices(geodae, CAUDEBEC, completion)[0]
-    failures = completion_not_finished(table, CAUDEBEC, geodae, completion)
+    failures = completion_not_finished(table, geodae, completion)
     assert failures.to_dict("records") == [
         {
             "row": 1,

@@ -204,7 +204,7 @@ def test_ueea_pupils_count_in_the_total_when_the_file_gives_them():
     )
     table = school_rows(raw, CAUDEBEC)
     assert table.loc[0, "nombre_total_eleves"] == 207
-    assert LEVELS_SUM_TO_TOTAL.failing_rows(table, CAUDEBEC).empty
+    assert LEVELS_SUM_TO_TOTAL.failing_rows(table).empty
 
 
 def test_a_school_listed_twice_in_a_year_fails_naming_it():
@@ -214,7 +214,7 @@ def test_a_school_listed_twice_in_a_year_fails_naming_it():
             "numero_ecole": ["0761587M", "0761588N", "0761587M"],
         }
     )
-    failures = ONE_ROW_PER_SCHOOL_AND_YEAR.failing_rows(table, CAUDEBEC)
+    failures = ONE_ROW_PER_SCHOOL_AND_YEAR.failing_rows(table)
     assert failures[["numero_ecole", "ligne"]].values.tolist() == [["0761587M", 1], ["0761587M", 3]]
 
 

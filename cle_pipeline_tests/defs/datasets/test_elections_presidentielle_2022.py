@@ -187,7 +187,7 @@ def test_the_schema_refuses_an_unknown_sex_and_a_duplicated_candidate():
 
 def test_a_missing_second_round_fails_for_every_station():
     table = _snapshot_table()
-    missing = stations_in_every_round(table[table["tour"] == 1], CAUDEBEC)
+    missing = stations_in_every_round(table[table["tour"] == 1])
     assert missing.to_dict("list") == {
         "code_bureau": [f"000{n}" for n in range(1, 8)],
         "tour_manquant": [2] * 7,

@@ -183,17 +183,15 @@ def test_a_total_that_is_not_the_sum_of_the_schools_fails():
     ).astype({name: "str" for name in ("numero_ecole", "secteur", "rep", "rep_plus")})
     table = with_commune_totals(schools, CAUDEBEC)
     assert evaluate(table, EvolutionEffectifsScolaires, [], CAUDEBEC)[0].passed
-    assert totals_differing_from_schools(table, CAUDEBEC).empty
+    assert totals_differing_from_schools(table).empty
 
     tampered = table.copy()
     tampered.loc[tampered["niveau_agregation"] == "commune", "nombre_total_eleves"] = 300
-    failures = totals_differing_from_schools(tampered, CAUDEBEC)
+    failures = totals_differing_from_schools(tampered)
     assert failures.values.tolist() == [[2022, "nombre_total_eleves", 300, 312]]
 
     without_total = table[table["niveau_agregation"] == "ecole"].reset_index(drop=True)
-    assert totals_differing_from_schools(without_total, CAUDEBEC)["colonne"].tolist() == [
-        "(ligne commune)"
-    ]
+    assert totals_differing_from_schools(without_total)["colonne"].tolist() == ["(ligne commune)"]
 
 
 def test_a_total_row_carrying_a_uai_fails_the_schema():

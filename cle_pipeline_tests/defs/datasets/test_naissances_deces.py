@@ -120,7 +120,7 @@ def test_a_year_missing_from_one_source_and_a_gap_fail_the_rule_not_the_schema()
     assert outcomes["schema"].passed
     assert table["naissances"].isna().tolist() == [False, False, True]
     # ...so the rule tells a year one source lacks from a value declared missing.
-    assert missing_years(table, CAUDEBEC, births, deaths).to_dict("records") == [
+    assert missing_years(table, births, deaths).to_dict("records") == [
         {"annee": 2016, "absente_de": "naissances, décès"},
         {"annee": 2017, "absente_de": "décès"},
     ]
