@@ -20,16 +20,6 @@ from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
 SHARED_SCHEMAS = PROJECT_ROOT.parent / "shared" / "schemas"
 
 
-@pytest.fixture(autouse=True)
-def _no_source_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's CLE_* variables must not leak into the tests."""
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("CLE_"):
-            monkeypatch.delenv(name)
-
-
 @pytest.fixture(scope="session")
 def definitions() -> dg.Definitions:
     return defs()
@@ -49,10 +39,13 @@ def materialize_into(
     raise_on_error: bool = True,
     instance: dg.DagsterInstance | None = None,
     accept_drop: str = "",
+    overrides: dict[str, str] | None = None,
     site: SiteSettings | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Runs `selection` and its checks in-process, publishing under `root/published`.
 
+    Every resource is given here, whatever the environment: sources from the snapshots, or
+    `sources`, or the snapshots with `overrides` (source id → path, as `CLE_SOURCE_<ID>`).
     Publication goes to `datagouv`, by default a closed port of 127.0.0.1: never the internet;
     the map has no background tiles unless `site` says where they are.
     """
@@ -66,7 +59,8 @@ def materialize_into(
                 inbox_dir=str(inbox_dir) if inbox_dir else "",
                 accept_drop=accept_drop,
             ),
-            "sources": sources or SourceFetcher(cache_dir=str(root / "cache")),
+            "sources": sources
+            or SourceFetcher(cache_dir=str(root / "cache"), overrides=overrides or {}),
             "datagouv": datagouv or DataGouvPublisher(api_url="http://127.0.0.1:9/api/1"),
             "site": site or SiteSettings(map_tiles="off"),
         },

@@ -24,7 +24,7 @@ import pandera.pandas as pa
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune, outside_commune
 from cle_pipeline.lib.inbox import SPREADSHEET_ROWS
-from cle_pipeline.lib.metadata import markdown_table, table_of_rows
+from cle_pipeline.lib.metadata import column_dictionary, markdown_table, table_of_rows
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import previous_rows, write_release
@@ -39,17 +39,20 @@ from cle_pipeline.lib.volume import (
 )
 
 SAMPLE_SIZE = 10
+# The asset of the commune a run works for: what a rule names to receive it.
+COMMUNE = "commune"
 
 
 @dataclass(frozen=True)
 class Rule:
     """A rule of the dataset beyond its column schema, named for what it asserts.
 
-    `failing_rows(frame, commune)` returns the rows (or per-group summaries) that break it; an
-    empty frame means the rule holds. A rule that needs another upstream asset (the commune's
-    legal population, say) names it in `inputs`: it is passed as a keyword argument of the
-    same name. A rule with `blocking=False` is a warning (severity WARN): it is reported like
-    the others, in the run and the quality report, but the file is written even when it fails.
+    `failing_rows(frame)` returns the rows (or per-group summaries) that break it; an empty
+    frame means the rule holds. A rule that needs more than the dataset (the `commune`, its
+    legal population…) names those upstream assets in `inputs`: the check takes them as inputs
+    and passes each as a keyword argument of the same name. A rule names nothing it ignores.
+    A rule with `blocking=False` is a warning (severity WARN): it is reported like the others,
+    in the run and the quality report, but the file is written even when it fails.
     """
 
     name: str
@@ -81,7 +84,7 @@ def coordinates_inside_commune(
         failing = frame.loc[outside, list(shown)]
         return failing.assign(row=frame.index[outside] + 1) if row_numbers else failing
 
-    return Rule("coordinates_inside_commune", description, points_outside)
+    return Rule("coordinates_inside_commune", description, points_outside, inputs=(COMMUNE,))
 
 
 def one_row_per(
@@ -102,7 +105,7 @@ def one_row_per(
     index as a column (e.g. `ligne_source`, the line in the commune's file).
     """
 
-    def repeated_rows(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    def repeated_rows(frame: pd.DataFrame) -> pd.DataFrame:
         present = [key for key in keys if key in frame] if keys is not None else list(frame)
         values = frame[present].map(blank_to_none) if blank_keys_pass else frame[present]
         repeated = values.duplicated(keep=False)
@@ -201,8 +204,8 @@ def evaluate(
     for rule in rules:
         # A rule on a frame that already fails its schema may meet unexpected values.
         try:
-            extra = {name: (inputs or {})[name] for name in rule.inputs}
-            failures = rule.failing_rows(frame, commune, **extra)
+            available = {COMMUNE: commune, **(inputs or {})}
+            failures = rule.failing_rows(frame, **{name: available[name] for name in rule.inputs})
         except (KeyError, ValueError, TypeError) as error:
             failures = pd.DataFrame({"error": [f"{type(error).__name__}: {error}"]})
         outcomes.append(Outcome(rule.name, failures, rule.description, rule.blocking))
@@ -241,7 +244,8 @@ def dataset_checks(
     against its last release (`volume`)."""
     dataset_id = sheet.dataset_id
     asset_key = dg.AssetKey(dataset_id)
-    extra_inputs = sorted({name for rule in rules for name in rule.inputs})
+    # The commune is an input of every check (the release is written for it).
+    extra_inputs = sorted({name for rule in rules for name in rule.inputs} - {COMMUNE})
     descriptions = {
         "schema": f"Chaque ligne respecte le modèle pandera {model.__name__} (types, champs "
         "obligatoires, valeurs permises, motifs).",
@@ -305,6 +309,7 @@ def dataset_checks(
                 sources.mode,
                 tuple(reasons),
                 accepted_drop=verdict.accepted_drop,
+                columns=column_dictionary(model, frame),
             )
             released = {
                 "published_file": dg.MetadataValue.path(str(target)),

@@ -46,6 +46,10 @@ STARTUP_SECONDS = 90
 # What the job build_commune runs.
 BUILT_GROUPS = ("sources", "published")
 # Caudebec's table, the grant of the Comité des fêtes at 0 €: the check amount_above_zero fails.
+# The failing row of amount_above_zero, as the check's table shows it: the line in the
+# commune's file, the beneficiary, the amount as the dataset holds it.
+FAILING_COLUMNS = ["ligne_source", "nomBeneficiaire", "montant"]
+FAILING_ROW = ["3", "Comité des fêtes de Caudebec-lès-Elbeuf", "0.00"]
 IRVE_SNAPSHOT = "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
 GRANT = "8\u00a0000,00\u00a0€".encode()
 
@@ -76,6 +80,7 @@ ASSET_NODES = """{
                 label
                 ... on IntMetadataEntry { intValue }
                 ... on MarkdownMetadataEntry { mdStr }
+                ... on TableMetadataEntry { table { records schema { columns { name } } } }
               }
             }
           }
@@ -269,7 +274,11 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
         failed["executionForLatestMaterialization"]["evaluation"]["metadataEntries"]
     )
     assert evaluation["failing_rows"]["intValue"] == 1
-    assert "Comité des fêtes de Caudebec-lès-Elbeuf" in evaluation["failure_sample"]["mdStr"]
+    table = evaluation["failing_rows_sample"]["table"]
+    assert [column["name"] for column in table["schema"]["columns"]] == FAILING_COLUMNS
+    assert [json.loads(record) for record in table["records"]] == [
+        dict(zip(FAILING_COLUMNS, FAILING_ROW, strict=True))
+    ]
 
 
 def test_graphql_shows_the_sensors_and_jobs_with_their_descriptions(webserver):
@@ -394,6 +403,8 @@ def test_the_asset_graph_shows_every_published_dataset(webserver, browser, defin
 
 
 def test_a_failed_check_shows_its_failing_rows_in_the_browser(webserver, browser, tmp_path):
+    """The failing rows of a failed check are a table on the page itself, nothing to click:
+    the header and the row, each value exactly as it is."""
     from selenium.webdriver.common.by import By
 
     def page_text(driver) -> str:
@@ -401,13 +412,18 @@ def test_a_failed_check_shows_its_failing_rows_in_the_browser(webserver, browser
 
     browser.get(f"{webserver.url}/assets/subventions?view=checks")
     shot = tmp_path / "failed_check.png"
+    row = f"//tr[td[normalize-space()='{FAILING_ROW[1]}']]"
     try:
-        wait_until(browser, lambda d: "[Show Markdown]" in page_text(d))
-        assert "amount_above_zero" in page_text(browser)
-        browser.find_element(By.XPATH, "//*[text()='[Show Markdown]']").click()
-        wait_until(browser, lambda d: "Comité des fêtes de Caudebec-lès-Elbeuf" in page_text(d))
+        wait_until(browser, lambda d: "amount_above_zero" in page_text(d))
+        browser.find_element(By.XPATH, "//*[normalize-space()='amount_above_zero']").click()
+        wait_until(browser, lambda d: d.find_elements(By.XPATH, row))
     finally:
         browser.save_screenshot(str(shot))
+    cells = browser.find_element(By.XPATH, row).find_elements(By.TAG_NAME, "td")
+    assert [cell.text for cell in cells] == FAILING_ROW, f"see {shot}"
+    table = browser.find_element(By.XPATH, f"{row}/ancestor::table[1]")
+    header = [cell.text for cell in table.find_elements(By.TAG_NAME, "th")]
+    assert header == FAILING_COLUMNS, f"see {shot}"
     body = page_text(browser)
     assert "Failed" in body and "failing_rows" in body
 

@@ -24,7 +24,7 @@ class Counted(pa.DataFrameModel):
     n: Series[int]
 
 
-def too_many(frame: pd.DataFrame, commune: Commune, limit: int) -> pd.DataFrame:
+def too_many(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
     return frame[frame["n"] > limit]
 
 
@@ -67,7 +67,7 @@ def test_the_check_declares_the_input_as_an_upstream_asset():
 
 
 def test_a_warning_rule_is_a_non_blocking_check_and_its_outcome_says_so():
-    warning = Rule("few_rows", "a warning", lambda frame, commune: frame, blocking=False)
+    warning = Rule("few_rows", "a warning", lambda frame: frame, blocking=False)
     checks = dataset_checks(COUNTED, Counted, [RULE, warning])
     assert {spec.name: spec.blocking for spec in checks.check_specs} == {
         "schema": True,
@@ -191,15 +191,15 @@ def test_unplaced_rows_pass_where_a_place_is_optional():
 def test_rows_repeating_a_key_fail_and_blank_keys_pass_when_the_key_is_optional():
     frame = pd.DataFrame({"serial": ["A", " ", "A", None, "B"], "name": ["a", "b", "c", "d", "e"]})
     rule = one_row_per("one_row_per_serial", "", ["serial"], ["serial", "name"], line_column="row")
-    assert rule.failing_rows(frame, SQUARE).to_dict("records") == [
+    assert rule.failing_rows(frame).to_dict("records") == [
         {"serial": "A", "name": "a", "row": 1},
         {"serial": "A", "name": "c", "row": 3},
     ]
     strict = one_row_per("one_row_per_serial", "", ["serial"], ["name"])
-    assert strict.failing_rows(frame, SQUARE)["name"].tolist() == ["a", "c"]
+    assert strict.failing_rows(frame)["name"].tolist() == ["a", "c"]
     blanks = one_row_per("x", "", ["serial"], ["name"], blank_keys_pass=True)
     both = frame.assign(serial=["A", " ", "A", " ", "B"])
-    assert blanks.failing_rows(both, SQUARE)["name"].tolist() == ["a", "c"]
+    assert blanks.failing_rows(both)["name"].tolist() == ["a", "c"]
 
 
 def test_a_line_pasted_twice_is_named_by_its_line_in_the_communes_file():
@@ -208,7 +208,26 @@ def test_a_line_pasted_twice_is_named_by_its_line_in_the_communes_file():
         index=pd.Index([2, 3, 5], name="ligne_source"),
     )
     rule = one_row_per("no_line_repeated", "", None, ["who"], with_index=True)
-    assert rule.failing_rows(frame, SQUARE).to_dict("records") == [
+    assert rule.failing_rows(frame).to_dict("records") == [
         {"ligne_source": 2, "who": "X"},
         {"ligne_source": 5, "who": "X"},
     ]
+
+
+def test_a_rule_receives_the_commune_only_when_it_names_it():
+    seen = {}
+
+    def plain(frame: pd.DataFrame, **given) -> pd.DataFrame:
+        seen["plain"] = given
+        return frame.iloc[:0]
+
+    def placed(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+        seen["placed"] = commune.code
+        return frame.iloc[:0]
+
+    rules = [Rule("plain", "", plain), Rule("placed", "", placed, inputs=("commune",))]
+    outcomes = evaluate(pd.DataFrame({"n": [1]}), Counted, rules, CAUDEBEC)
+    assert [outcome.passed for outcome in outcomes] == [True, True, True]
+    assert seen == {"plain": {}, "placed": "76165"}
+    checks = dataset_checks(COUNTED, Counted, rules)
+    assert sorted(checks.keys_by_input_name) == ["commune", "frame"]

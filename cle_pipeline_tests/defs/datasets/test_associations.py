@@ -6,7 +6,6 @@ import zipfile
 import pytest
 
 from cle_pipeline.defs.datasets.associations.schema import Associations
-from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.normalise import RNA_ID
 from cle_pipeline_tests.conftest import check_outcomes, failure_messages, published_csv
 
@@ -56,7 +55,7 @@ def test_corsican_and_overseas_ids_read_their_department_member(materialize, tmp
     assert published_csv(tmp_path, "97411", "associations")["id"].tolist() == ["W9R0000001"]
 
 
-def test_a_zip_bomb_never_replaces_the_published_associations(materialize, tmp_path, monkeypatch):
+def test_a_zip_bomb_never_replaces_the_published_associations(materialize, tmp_path):
     # The scenario, scaled down: the department's member is the RNA header followed by
     # NUL bytes (20 MiB from 20 KB); it was extracted whole and published as an empty file.
     materialize("associations")
@@ -66,12 +65,7 @@ def test_a_zip_bomb_never_replaces_the_published_associations(materialize, tmp_p
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         header = b"id;titre;objet;position;adrs_codeinsee;date_creat\n"
         archive.writestr("rna_waldec_20221201_dpt_76.csv", header + bytes(20 * 1024**2))
-    monkeypatch.setenv("CLE_SOURCE_RNA_WALDEC", str(bomb))
-    result = materialize(
-        "associations",
-        sources=SourceFetcher(cache_dir=str(tmp_path / "cache")),
-        raise_on_error=False,
-    )
+    result = materialize("associations", raise_on_error=False, overrides={"rna_waldec": str(bomb)})
     assert re.fullmatch(
         rf"cle_pipeline\.lib\.errors\.SourceFormatError: {re.escape(str(bomb))}: member "
         r"rna_waldec_20221201_dpt_76\.csv expands to 20971570 bytes from \d+ compressed, over "

@@ -373,7 +373,7 @@ def test_bad_rows_fail_their_checks_naming_the_row():
 
 def test_an_unparsable_hours_string_fails_the_check():
     frame = pd.DataFrame([published_row(horaires_osm="Mo-Fr 8h-18h")])
-    assert invalid_hours(frame, CAUDEBEC)["horaires_osm"].tolist() == ["Mo-Fr 8h-18h"]
+    assert invalid_hours(frame)["horaires_osm"].tolist() == ["Mo-Fr 8h-18h"]
 
 
 # -- the commune's file -----------------------------------------------------------------------
@@ -391,9 +391,7 @@ def test_a_commune_file_siret_that_is_not_published_fails_naming_its_line(tmp_pa
         "40125836100029;\n",
     )
     given = commerces_inbox(settings=settings).value
-    failures = assets.commune_file_rows_not_published(
-        pd.DataFrame([published_row()]), CAUDEBEC, given
-    )
+    failures = assets.commune_file_rows_not_published(pd.DataFrame([published_row()]), given)
     # Line 4 gives no hours: nothing is lost if its SIRET is not published.
     assert failures.values.tolist() == [[3, "40125836100011", "Mo 08:00-19:00"]]
     assert list(failures.columns) == ["ligne_source", "siret", "horaires"]

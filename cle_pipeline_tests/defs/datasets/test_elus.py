@@ -96,12 +96,11 @@ def test_caudebec_council_with_its_maire_adjoints_and_a_double_function(material
     ] == dg.TextMetadataValue("33")
 
 
-def test_the_real_2023_populations_give_caudebec_a_legal_council_of_33(
-    materialize, tmp_path, monkeypatch
-):
+def test_the_real_2023_populations_give_caudebec_a_legal_council_of_33(materialize, tmp_path):
     # INSEE's real `donnees_communes.csv` (current header, CRLF) zipped as `ensemble.zip`.
-    monkeypatch.setenv("CLE_SOURCE_INSEE_POPULATIONS_LEGALES", str(real_archive(tmp_path)))
-    result = materialize("elus")
+    result = materialize(
+        "elus", overrides={"insee_populations_legales": str(real_archive(tmp_path))}
+    )
     assert check_outcomes(result) == dict.fromkeys(CHECKS, True)
     population = result.asset_value("insee_populations_legales")
     assert population[["code_insee", "nom_commune", "PMUN"]].values.tolist() == [
@@ -125,15 +124,14 @@ def test_elbeuf_passes_with_its_own_council(materialize, tmp_path):
     ]
 
 
-def test_iso_and_french_dates_publish_the_same_file(materialize, tmp_path, monkeypatch):
+def test_iso_and_french_dates_publish_the_same_file(materialize, tmp_path):
     materialize("elus")
     target = tmp_path / "published" / "76165" / "elus.csv"
     from_iso = target.read_bytes()
     target.unlink()
     older = write_older_file(tmp_path / "older.csv")
     assert "15/03/2026" in older.read_text(encoding="utf-8")
-    monkeypatch.setenv("CLE_SOURCE_RNE_CONSEILLERS_MUNICIPAUX", str(older))
-    result = materialize("elus")
+    result = materialize("elus", overrides={"rne_conseillers_municipaux": str(older)})
     assert all(check_outcomes(result).values())
     assert target.read_bytes() == from_iso
 
@@ -153,14 +151,15 @@ def test_no_birth_date_profession_or_nationality_reaches_the_output(materialize,
     assert "nationalit" not in text and ",PT" not in text
 
 
-def test_two_maires_fail_the_check_naming_both(materialize, tmp_path, monkeypatch):
+def test_two_maires_fail_the_check_naming_both(materialize, tmp_path):
     rows = snapshot.rows()
     for row in rows:
         if row["Nom de l'élu"] == "MARCHAL":  # the 1st adjoint, now written as a second maire
             row["Libellé de la fonction"] = "Maire"
     path = snapshot.write_file(tmp_path / "two_maires.csv", rows)
-    monkeypatch.setenv("CLE_SOURCE_RNE_CONSEILLERS_MUNICIPAUX", str(path))
-    result = materialize("elus", raise_on_error=False)
+    result = materialize(
+        "elus", raise_on_error=False, overrides={"rne_conseillers_municipaux": str(path)}
+    )
     assert check_outcomes(result)["elus:one_maire"] is False
     evaluation = next(
         e for e in result.get_asset_check_evaluations() if e.check_name == "one_maire"

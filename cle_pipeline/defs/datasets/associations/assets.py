@@ -65,6 +65,7 @@ associations_checks = dataset_checks(
             "seat_in_commune",
             "Le siège de chaque association (adrs_codeinsee) est dans la commune.",
             outside_commune,
+            inputs=("commune",),
         )
     ],
 )

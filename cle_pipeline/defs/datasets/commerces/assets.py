@@ -127,7 +127,7 @@ def hours_error(hours: object, source: str) -> str | None:
     return osm_syntax_error(str(hours))
 
 
-def invalid_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def invalid_hours(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows whose hours the OSM parser rejects, or whose `source_horaires` contradicts them,
     with the reason (the parser's message, whole: it says where and what it expected)."""
     errors = pd.Series(
@@ -139,14 +139,14 @@ def invalid_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return failing.assign(error=errors)
 
 
-def invalid_siret_keys(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def invalid_siret_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """Shops whose SIRET fails its check digit."""
     bad = ~frame["siret"].map(siret_key_valid).astype(bool)
     return frame.loc[bad, ["siret", "nom"]]
 
 
 def commune_file_rows_not_published(
-    frame: pd.DataFrame, commune: Commune, commerces_inbox: pd.DataFrame
+    frame: pd.DataFrame, commerces_inbox: pd.DataFrame
 ) -> pd.DataFrame:
     """Lines of the commune's shop file whose SIRET is not a published shop (closed, not a shop,
     in partial diffusion, or mistyped): their hours would otherwise be lost without a word."""

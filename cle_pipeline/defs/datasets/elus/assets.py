@@ -146,7 +146,7 @@ def not_one_maire(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return _named(frame, maires, f"{len(maires)} maires pour la commune {commune.code}")
 
 
-def repeated_person_and_function(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def repeated_person_and_function(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows repeating a (person, function) pair, and "Conseiller municipal" rows of someone
     who also holds a function."""
     keys = person_keys(frame)
@@ -252,7 +252,7 @@ def elus(
 
 
 RULES = [
-    Rule("one_maire", "Exactement un élu a la fonction Maire.", not_one_maire),
+    Rule("one_maire", "Exactement un élu a la fonction Maire.", not_one_maire, inputs=("commune",)),
     Rule(
         "one_row_per_person_and_function",
         "Une personne (nom, prénom, sexe) a une ligne par fonction, et pas de ligne "
@@ -265,7 +265,7 @@ RULES = [
         "commune (CGCT art. L. 2121-2 : 33 de 10 000 à 19 999 habitants ; sous 1 000, il "
         "peut manquer deux élus, art. L. 2121-2-1 ; Paris, Lyon, Marseille à part).",
         council_size_off,
-        inputs=("insee_populations_legales",),
+        inputs=("commune", "insee_populations_legales"),
     ),
 ]
 elus_checks = dataset_checks(
