@@ -231,6 +231,12 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
     assert set(nodes) == {key.to_user_string() for key in graph.get_all_asset_keys()}
     published = [name for name, node in nodes.items() if node["groupName"] == "published"]
     assert len(published) >= 11
+    # Every check blocks its dataset but the warnings a dataset declares non-blocking.
+    blocking = {
+        f"{spec.asset_key.to_user_string()}:{spec.name}": spec.blocking
+        for checks in definitions.asset_checks or []
+        for spec in checks.check_specs
+    }
     statuses = {}
     for name, node in nodes.items():
         assert node["groupName"] == graph.get(dg.AssetKey.from_user_string(name)).group_name
@@ -243,7 +249,8 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
         for check in node["assetChecksOrError"]["checks"]:
             execution = check["executionForLatestMaterialization"]
             statuses[f"{name}:{check['name']}"] = execution["status"] if execution else None
-            assert check["blocking"] and check["description"], (name, check["name"])
+            assert check["description"], (name, check["name"])
+            assert check["blocking"] == blocking[f"{name}:{check['name']}"], (name, check["name"])
     expected = {
         f"{key.asset_key.to_user_string()}:{key.name}": "SUCCEEDED"
         for key in graph.asset_check_keys

@@ -11,6 +11,7 @@ import pytest
 from cle_pipeline.defs.datasets.elus.assets import (
     RULES,
     council,
+    feminine_function,
     legal_council_size,
     not_one_maire,
     population_municipale,
@@ -43,6 +44,7 @@ COLUMNS = [
     "prenom",
     "sexe",
     "fonction",
+    "fonction_feminin",
     "date_debut_mandat",
     "date_debut_fonction",
 ]
@@ -75,6 +77,7 @@ def test_caudebec_council_with_its_maire_adjoints_and_a_double_function(material
         "Hélène",
         "F",
         "Maire",
+        "Maire",
         "2026-03-15",
         "2026-03-21",
     ]
@@ -84,6 +87,18 @@ def test_caudebec_council_with_its_maire_adjoints_and_a_double_function(material
         "Maire délégué",
     ]
     assert (published["fonction"] == "Conseiller municipal").sum() == 23
+    # The RNE's label as published, and its feminine for the women, empty for the men.
+    assert published[["nom", "sexe", "fonction", "fonction_feminin"]].values.tolist()[:4] == [
+        ["DELAUNAY", "F", "Maire", "Maire"],
+        ["MARCHAL", "M", "1er adjoint au Maire", ""],
+        ["POULAIN", "F", "2ème adjoint au Maire", "2e adjointe au maire"],
+        ["LEROUX", "M", "3ème adjoint au Maire", ""],
+    ]
+    women = published[published["sexe"] == "F"]
+    assert set(women.loc[women["fonction"] == "Conseiller municipal", "fonction_feminin"]) == {
+        "Conseillère municipale"
+    }
+    assert set(published.loc[published["sexe"] == "M", "fonction_feminin"]) == {""}
     beauvais = published[published["nom"] == "BEAUVAIS"]
     assert beauvais["fonction"].tolist() == ["4ème adjoint au Maire", "Maire délégué"]
     councillors = published[published["fonction"] == "Conseiller municipal"]
@@ -265,3 +280,31 @@ def test_population_municipale_sums_arrondissements_and_reads_spaced_thousands()
         None,
         ["aucune ligne de population légale pour la commune"],
     )
+
+
+@pytest.mark.parametrize(
+    ("function", "feminine"),
+    [
+        ("Maire", "Maire"),
+        ("1er adjoint au Maire", "1re adjointe au maire"),
+        ("2ème adjoint au Maire", "2e adjointe au maire"),
+        ("10eme adjoint au maire", "10e adjointe au maire"),
+        ("Conseiller municipal", "Conseillère municipale"),
+        ("Maire délégué", "Maire déléguée"),
+        ("Conseiller municipal délégué", "Conseillère municipale déléguée"),
+        ("Adjoint spécial", "Adjointe spéciale"),
+        ("Premier adjoint", "Première adjointe"),
+    ],
+)
+def test_feminine_function(function, feminine):
+    assert feminine_function(function) == feminine
+
+
+def test_a_feminine_label_on_a_mans_row_or_none_on_a_womans_fails_the_schema():
+    table = _caudebec_table()
+    table.loc[1, "fonction_feminin"] = "1re adjointe au maire"  # MARCHAL, M
+    table.loc[2, "fonction_feminin"] = None  # POULAIN, F
+    failures = _evaluate(table)["schema"].failures
+    # A frame-wide rule: pandera reports each failing row once per column.
+    rows = failures.loc[failures["rule"] == "fonction_feminin_for_women_only", "row"]
+    assert sorted(set(rows)) == [2, 3]
