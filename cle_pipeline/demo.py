@@ -75,6 +75,15 @@ def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
     return {failure.step_key: failure.message.strip() for failure in failures_of(result.all_events)}
 
 
+def site_line(result: dg.ExecuteInProcessResult) -> str:
+    """Where the commune's site was written, or why it was not."""
+    for event in result.get_asset_materialization_events():
+        materialization = event.materialization
+        if materialization.asset_key == dg.AssetKey("site"):
+            return f"Site: {materialization.metadata['index'].value}"
+    return "Site: not built (a dataset it shows was not released: see above)"
+
+
 def main() -> int:
     """`make demo`: builds every dataset of the commune, prints one line each; 1 on failure."""
     definitions = defs()
@@ -104,6 +113,8 @@ def main() -> int:
     )
     print()
     print("\n".join(summarize(result, definitions)))
+    print()
+    print(site_line(result))
     failures = failure_lines(result.all_events, alerts.run_url(result.run_id))
     if failures:
         print()

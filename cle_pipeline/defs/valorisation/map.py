@@ -21,6 +21,7 @@ from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.release import read_release
 from cle_pipeline.lib.release_companions import geojson_path
 from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
+from cle_pipeline.lib.site import navigation
 from cle_pipeline.lib.webmap import (
     MapLayer,
     PopupField,
@@ -127,7 +128,14 @@ def carte(settings: CommuneSettings, site: SiteSettings, commune: Commune) -> dg
     write_atomically(
         target / UMAP_FILE, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
     )
-    page = leaflet_page(commune.name, commune.polygons, layers, site.tiles_url(), "leaflet")
+    page = leaflet_page(
+        commune.name,
+        commune.polygons,
+        layers,
+        site.tiles_url(),
+        "leaflet",
+        header=navigation(MAP_PAGE),
+    )
     write_atomically(target / MAP_PAGE, page.encode("utf-8"))
     copy_leaflet(target)
     return dg.MaterializeResult(
