@@ -92,13 +92,9 @@ def step_failures(result: dg.ExecuteInProcessResult) -> dict[str, str]:
     return {failure.step_key: failure.message.strip() for failure in failures_of(result.all_events)}
 
 
-def overridden_sources() -> list[str]:
+def overridden_sources(sources: SourceFetcher) -> list[str]:
     """The sources whose file is set by a `CLE_SOURCE_<ID>` variable (shown as a run tag)."""
-    return sorted(
-        name.removeprefix("CLE_SOURCE_").lower()
-        for name, value in os.environ.items()
-        if name.startswith("CLE_SOURCE_") and name != "CLE_SOURCE_MODE" and value.strip()
-    )
+    return sorted(sources.overrides)
 
 
 def communes_to_build(settings: CommuneSettings, sources: SourceFetcher) -> list[str]:
@@ -126,8 +122,17 @@ def run_tags(communes: list[str], sources: SourceFetcher) -> dict[str, str]:
     return {
         COMMUNE_TAG: ",".join(communes) if len(communes) <= 20 else f"{len(communes)} communes",
         SOURCE_MODE_TAG: sources.mode,
-        OVERRIDDEN_SOURCES_TAG: ",".join(overridden_sources()) or "none",
+        OVERRIDDEN_SOURCES_TAG: ",".join(overridden_sources(sources)) or "none",
     }
+
+
+def site_line(result: dg.ExecuteInProcessResult) -> str:
+    """Where the commune's site was written, or why it was not."""
+    for event in result.get_asset_materialization_events():
+        materialization = event.materialization
+        if materialization.asset_key == dg.AssetKey("site"):
+            return f"Site: {materialization.metadata['index'].value}"
+    return "Site: not built (a dataset it shows was not released: see above)"
 
 
 def main() -> int:
@@ -168,6 +173,8 @@ def main() -> int:
         )
         print(f"\n== commune {commune}")
         print("\n".join(summarize(result, definitions)))
+        print()
+        print(site_line(result))
         failures = failure_lines(result.all_events, alerts.run_url(result.run_id))
         if failures:
             print()

@@ -20,10 +20,11 @@ import dagster as dg
 from cle_pipeline.definitions import defs
 from cle_pipeline.defs.publishing.assets import publication_key
 from cle_pipeline.defs.publishing.sheets import dataset_ids
-from cle_pipeline.demo import dagster_instance, step_failures
+from cle_pipeline.demo import dagster_instance, run_log_path, step_failures
 from cle_pipeline.lib.abandoned_runs import process_tags, tell_abandoned_runs
 from cle_pipeline.lib.partitions import register_communes
 from cle_pipeline.lib.release import released_datasets
+from cle_pipeline.lib.run_summary import write_traces
 
 
 def outcomes(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, Any]]:
@@ -66,6 +67,7 @@ def main() -> int:
         for dataset_id in dataset_ids()
     }
     failed = not ready
+    traces = None
     if ready:
         job = definitions.resolve_job_def("publish_datagouv")
         register_communes(instance, [commune])
@@ -90,8 +92,11 @@ def main() -> int:
             else:
                 message = re.sub(r"^[\w.]+Error: ", "", failures.get(step, "not run"))
                 lines[dataset_id] = f"{'FAILED':12} {message}"
+        traces = write_traces(result.all_events, run_log_path(instance, result.run_id))
     for dataset_id, line in lines.items():
         print(f"{dataset_id:32} {line}")
+    if traces:
+        print(f"Full errors (stack traces): {traces}")
     return 1 if failed else 0
 
 

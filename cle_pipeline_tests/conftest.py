@@ -16,19 +16,9 @@ from cle_pipeline.lib.errors import step_failures
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.partitions import PartitionedPickleIOManager, register_communes
-from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
 
 SHARED_SCHEMAS = PROJECT_ROOT.parent / "shared" / "schemas"
-
-
-@pytest.fixture(autouse=True)
-def _no_source_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's CLE_* variables must not leak into the tests."""
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("CLE_"):
-            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="session")
@@ -50,11 +40,16 @@ def materialize_into(
     raise_on_error: bool = True,
     instance: dg.DagsterInstance | None = None,
     accept_drop: str = "",
+    overrides: dict[str, str] | None = None,
+    site: SiteSettings | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Runs `selection` and its checks in-process for the partition `commune` (registered in the
     instance first), publishing under `root/published`.
 
-    Publication goes to `datagouv`, by default a closed port of 127.0.0.1: never the internet.
+    Every resource is given here, whatever the environment: sources from the snapshots, or
+    `sources`, or the snapshots with `overrides` (source id → path, as `CLE_SOURCE_<ID>`).
+    Publication goes to `datagouv`, by default a closed port of 127.0.0.1: never the internet;
+    the map has no background tiles unless `site` says where they are.
     """
     instance = instance or dg.DagsterInstance.ephemeral()
     register_communes(instance, [commune])
@@ -68,9 +63,11 @@ def materialize_into(
                 inbox_dir=str(inbox_dir) if inbox_dir else "",
                 accept_drop=accept_drop,
             ),
-            "sources": sources or SourceFetcher(cache_dir=str(root / "cache")),
+            "sources": sources
+            or SourceFetcher(cache_dir=str(root / "cache"), overrides=overrides or {}),
             "datagouv": datagouv or DataGouvPublisher(api_url="http://127.0.0.1:9/api/1"),
             "io_manager": PartitionedPickleIOManager(),
+            "site": site or SiteSettings(map_tiles="off"),
         },
         partition_key=commune,
         raise_on_error=raise_on_error,

@@ -78,3 +78,15 @@ def test_a_dataset_knows_no_other_dataset():
                     if other.is_dir() and other != folder:
                         offending.add(f"{path.relative_to(PROJECT_ROOT)} imports {name}")
     assert offending == set()
+
+
+def test_no_function_of_a_dataset_takes_a_commune_it_ignores():
+    # A rule that needs the commune names it in its `inputs`; the others never receive it.
+    offending = set()
+    for path in (PACKAGE / "defs" / "datasets").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and "commune" in [a.arg for a in node.args.args]:
+                body = ast.Module(body=node.body, type_ignores=[])
+                if not any(isinstance(n, ast.Name) and n.id == "commune" for n in ast.walk(body)):
+                    offending.add(f"{path.relative_to(PROJECT_ROOT)}: {node.name}")
+    assert offending == set()

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import dagster as dg
 import requests
+from pydantic import Field
 
 DEFAULT_UI_URL = "http://127.0.0.1:3000"
 SMTPS_PORT = 465
@@ -254,16 +255,37 @@ class AlertChannels(dg.ConfigurableResource):
     `email_from` / `email_to` (CLE_ALERT_EMAIL_FROM, CLE_ALERT_EMAIL_TO, comma-separated).
     `ui_url` (CLE_DAGSTER_UI_URL): the Dagster UI the links point to."""
 
-    webhook_url: str = ""
-    smtp_host: str = ""
-    smtp_port: int = 587
-    smtp_user: str = ""
-    smtp_password: str = ""
-    smtp_starttls: str = "true"
-    email_from: str = ""
-    email_to: str = ""
-    ui_url: str = DEFAULT_UI_URL
-    timeout_seconds: float = 10.0
+    # Field descriptions are what the UI's resources page shows: each names its variable.
+    webhook_url: str = Field(
+        default="",
+        description="CLE_ALERT_WEBHOOK_URL — webhook entrant Mattermost ou Slack (secret).",
+    )
+    smtp_host: str = Field(default="", description="CLE_SMTP_HOST — serveur SMTP des alertes.")
+    smtp_port: int = Field(default=587, description="CLE_SMTP_PORT — port SMTP (défaut 587).")
+    smtp_user: str = Field(
+        default="", description="CLE_SMTP_USER — identifiant SMTP (vide : pas d'authentification)."
+    )
+    smtp_password: str = Field(
+        default="", repr=False, description="CLE_SMTP_PASSWORD — mot de passe SMTP (secret)."
+    )
+    smtp_starttls: str = Field(
+        default="true",
+        description="CLE_SMTP_STARTTLS — true : STARTTLS avant l'authentification (le port 465 "
+        "est chiffré d'emblée).",
+    )
+    email_from: str = Field(default="", description="CLE_ALERT_EMAIL_FROM — expéditeur.")
+    email_to: str = Field(
+        default="", description="CLE_ALERT_EMAIL_TO — destinataires, séparés par des virgules."
+    )
+    ui_url: str = Field(
+        default=DEFAULT_UI_URL,
+        description="CLE_DAGSTER_UI_URL — adresse de l'interface Dagster vers laquelle pointent "
+        "les liens.",
+    )
+    timeout_seconds: float = Field(
+        default=10.0,
+        description="Pas de variable d'environnement : délai d'attente d'un envoi (s).",
+    )
 
     def secrets(self) -> list[str]:
         """What must never appear in a log: the webhook (and its path) and the SMTP password."""

@@ -28,7 +28,7 @@ import pandera.pandas as pa
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes, outside_commune
 from cle_pipeline.lib.inbox import SPREADSHEET_ROWS
-from cle_pipeline.lib.metadata import markdown_table, table_of_rows
+from cle_pipeline.lib.metadata import column_dictionary, markdown_table, table_of_rows
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.quality import CheckVerdict
@@ -48,17 +48,20 @@ BELONGS_TO_COMMUNE = "rows_belong_to_commune"
 # How a dataset's rows name their commune: the column holding its INSEE code, or a function
 # `(frame, code) -> rows that do not belong to commune code`.
 CommuneOfRows = str | Callable[[pd.DataFrame, str], pd.DataFrame]
+# The asset of the commune a run works for: what a rule names to receive it.
+COMMUNE = "commune"
 
 
 @dataclass(frozen=True)
 class Rule:
     """A rule of the dataset beyond its column schema, named for what it asserts.
 
-    `failing_rows(frame, commune)` returns the rows (or per-group summaries) that break it; an
-    empty frame means the rule holds. A rule that needs another upstream asset (the commune's
-    legal population, say) names it in `inputs`: it is passed as a keyword argument of the
-    same name. A rule with `blocking=False` is a warning (severity WARN): it is reported like
-    the others, in the run and the quality report, but the file is written even when it fails.
+    `failing_rows(frame)` returns the rows (or per-group summaries) that break it; an empty
+    frame means the rule holds. A rule that needs more than the dataset (the `commune`, its
+    legal population…) names those upstream assets in `inputs`: the check takes them as inputs
+    and passes each as a keyword argument of the same name. A rule names nothing it ignores.
+    A rule with `blocking=False` is a warning (severity WARN): it is reported like the others,
+    in the run and the quality report, but the file is written even when it fails.
     """
 
     name: str
@@ -90,7 +93,7 @@ def coordinates_inside_commune(
         failing = frame.loc[outside, list(shown)]
         return failing.assign(row=frame.index[outside] + 1) if row_numbers else failing
 
-    return Rule("coordinates_inside_commune", description, points_outside)
+    return Rule("coordinates_inside_commune", description, points_outside, inputs=(COMMUNE,))
 
 
 def one_row_per(
@@ -111,7 +114,7 @@ def one_row_per(
     index as a column (e.g. `ligne_source`, the line in the commune's file).
     """
 
-    def repeated_rows(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+    def repeated_rows(frame: pd.DataFrame) -> pd.DataFrame:
         present = [key for key in keys if key in frame] if keys is not None else list(frame)
         values = frame[present].map(blank_to_none) if blank_keys_pass else frame[present]
         repeated = values.duplicated(keep=False)
@@ -205,15 +208,16 @@ def evaluate(
     key: Sequence[str] = (),
 ) -> list[Outcome]:
     """The schema and every rule against a frame; pure, so tests need no Dagster. `key`: the
-    dataset's identifying columns, given with each row failing the schema."""
+    dataset's identifying columns, given with each failing row (`with_key` for the rules)."""
     outcomes = [Outcome("schema", schema_failures(model, frame, key), "pandera model")]
     for rule in rules:
         # A rule on a frame that already fails its schema may meet unexpected values.
         try:
-            extra = {name: (inputs or {})[name] for name in rule.inputs}
-            failures = rule.failing_rows(frame, commune, **extra)
+            available = {COMMUNE: commune, **(inputs or {})}
+            failures = rule.failing_rows(frame, **{name: available[name] for name in rule.inputs})
         except (KeyError, ValueError, TypeError) as error:
             failures = pd.DataFrame({"error": [f"{type(error).__name__}: {error}"]})
+        failures = with_key(failures, frame, key)
         outcomes.append(Outcome(rule.name, failures, rule.description, rule.blocking))
     return outcomes
 
@@ -240,6 +244,24 @@ def belongs_to_commune(
     except (KeyError, ValueError, TypeError) as error:
         failures = pd.DataFrame({"error": [f"{type(error).__name__}: {error}"]})
     return Outcome(BELONGS_TO_COMMUNE, failures, description)
+
+
+def with_key(failures: pd.DataFrame, frame: pd.DataFrame, key: Sequence[str]) -> pd.DataFrame:
+    """A rule's failing rows with the dataset's `key` columns first, when the rule left them
+    out and its rows are the dataset's own: same index labels, and every column they share
+    holds the same values there. A rule that re-indexed or summarised its rows is left as is:
+    a wrong key would be worse than none."""
+    missing = [name for name in key if name in frame.columns and name not in failures.columns]
+    shared = [name for name in failures.columns if name in frame.columns]
+    if failures.empty or not missing or not shared or not failures.index.isin(frame.index).all():
+        return failures
+    if failures.index.has_duplicates or frame.index.has_duplicates:
+        return failures
+    mine = frame.loc[failures.index, shared].astype(object)
+    theirs = failures[shared].astype(object)
+    if not (mine.where(mine.notna(), None) == theirs.where(theirs.notna(), None)).all().all():
+        return failures
+    return pd.concat([frame.loc[failures.index, missing], failures], axis=1)
 
 
 def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> dg.AssetCheckResult:
@@ -277,7 +299,8 @@ def dataset_checks(
     its row count against its last release (`volume`)."""
     dataset_id = sheet.dataset_id
     asset_key = dg.AssetKey(dataset_id)
-    extra_inputs = sorted({name for rule in rules for name in rule.inputs})
+    # The commune is an input of every check (the release is written for it).
+    extra_inputs = sorted({name for rule in rules for name in rule.inputs} - {COMMUNE})
     named_by = (
         f"sa colonne {commune_of_rows} est" if isinstance(commune_of_rows, str) else "elle porte"
     )
@@ -349,6 +372,7 @@ def dataset_checks(
                 sources.mode,
                 tuple(reasons),
                 accepted_drop=verdict.accepted_drop,
+                columns=column_dictionary(model, frame),
             )
             released = {
                 "published_file": dg.MetadataValue.path(str(target)),

@@ -18,12 +18,14 @@ Facts of the real API it respects (observed on udata 17, see
   payload is always sent;
 - replacing a file resets the resource's title to the file name: the title is set again;
 - no cookie is ever kept: udata answers with a session cookie that would then authenticate
-  later calls whatever their key (each call is a bare `requests.request`);
+  later calls whatever their key (the project's sessions refuse every cookie);
 - an unknown licence is silently stored as `notspecified`: the echoed licence is checked;
 - two uploads of one file name to one dataset within the same second fail with a 500: every
   retry waits at least until the next second;
-- 5xx and timeouts are retried with backoff; a POST is retried only after looking again for
-  what it may have created, so a lost answer never makes a second dataset or resource;
+- 5xx, 429 and timeouts are retried by the project's policy (`lib/http.py`, `Retry-After`
+  honoured); a POST is retried only after looking again for what it may have created, so a
+  lost answer never makes a second dataset or resource; one deadline (`deadline_seconds`)
+  bounds a dataset's publication, and every retry is reported as it happens;
 - 400/401/403/404 end the publication with an error naming the dataset and quoting the server.
 
 The API key is sent in `X-API-KEY` and nowhere else: never logged, never in metadata, masked
@@ -51,8 +53,17 @@ import dagster as dg
 import requests
 from pydantic import Field
 
-from cle_pipeline.lib.fetch import USER_AGENT, checksum_of
+from cle_pipeline.lib.fetch import NO_VARIABLE, checksum_of
 from cle_pipeline.lib.files import write_atomically
+from cle_pipeline.lib.http import (
+    RETRIED_STATUSES,
+    DeadlineExceeded,
+    attempts_of,
+    echo_to_terminal,
+    failure_reason,
+    request_timeout,
+    retrying_session,
+)
 from cle_pipeline.lib.release import Release
 from cle_pipeline.lib.sheet import DatasetSheet
 
@@ -73,7 +84,11 @@ class PublicationError(RuntimeError):
 
 
 class _Transient(Exception):
-    """A 5xx, 429, timeout or connection error: worth another attempt."""
+    """A 5xx, 429, timeout or connection error, still there after `attempts` requests."""
+
+    def __init__(self, message: str, attempts: int = 1) -> None:
+        super().__init__(message)
+        self.attempts = attempts
 
 
 @dataclass(frozen=True)
@@ -225,14 +240,45 @@ def _locked_state(path: Path, api_url: str) -> Iterator[dict[str, Any]]:
 class DataGouvPublisher(dg.ConfigurableResource):
     """Publishes released datasets to data.gouv.fr (demo by default)."""
 
-    api_url: str = DEMO_API
-    api_key: str = Field(default="", repr=False)
-    organization: str = ""
-    dry_run: bool = False
-    state_file: str = ""  # default: `.datagouv.json` in the dataset's published folder
-    timeout_seconds: float = 60.0
-    retries: int = 4
-    backoff_seconds: float = 2.0
+    # Field descriptions are what the UI's resources page shows: each names its variable.
+    api_url: str = Field(
+        default=DEMO_API,
+        description="DATAGOUV_API_URL — l'API de data.gouv.fr (défaut demo.data.gouv.fr).",
+    )
+    api_key: str = Field(
+        default="",
+        repr=False,
+        description="DATAGOUV_API_KEY — clé d'API d'un administrateur ou éditeur de "
+        "l'organisation ; jamais journalisée.",
+    )
+    organization: str = Field(
+        default="",
+        description="DATAGOUV_ORGANIZATION — identifiant ou slug de l'organisation de la commune.",
+    )
+    dry_run: bool = Field(
+        default=False,
+        description="DATAGOUV_DRY_RUN — 1, true ou yes : montre ce qui serait envoyé, n'envoie "
+        "rien.",
+    )
+    state_file: str = Field(
+        default="",
+        description=f"{NO_VARIABLE} : fichier d'état (défaut .datagouv.json dans le dossier "
+        "publié du jeu).",
+    )
+    timeout_seconds: float = Field(
+        default=60.0, description=f"{NO_VARIABLE} : délai d'attente d'une requête (s)."
+    )
+    retries: int = Field(
+        default=4, description=f"{NO_VARIABLE} : nouvelles tentatives après un échec (5xx, 429)."
+    )
+    backoff_seconds: float = Field(
+        default=2.0, description=f"{NO_VARIABLE} : base de l'attente entre deux tentatives (s)."
+    )
+    deadline_seconds: float = Field(
+        default=300.0,
+        description=f"{NO_VARIABLE} : durée maximale de la publication d'un jeu, tentatives "
+        "comprises (s).",
+    )
 
     def publish(
         self,
@@ -288,6 +334,8 @@ class _Session:
         self.name = name
         self.log = log
         self.organization_id = ""
+        # One deadline for the whole publication of the dataset, retries and waits included.
+        self.deadline = time.monotonic() + config.deadline_seconds
 
     # -- the steps ---------------------------------------------------------------------------
     def publish(
@@ -455,33 +503,54 @@ class _Session:
         retry: bool = True,
         missing_ok: bool = False,
     ) -> Any:
-        """One API call; idempotent ones (`retry`) are retried on 5xx and timeouts.
+        """One API call; idempotent ones (`retry`) go through the project's retry policy
+        (`lib/http.py`: 5xx, 429 and time-outs, `Retry-After` honoured).
 
         `missing_ok`: a 404 or 410 (deleted) answers None instead of an error.
         """
-        if not retry:
-            return self._send(method, path, body, files, missing_ok)
-        return self.retrying(
-            f"{method} {path}", lambda _: self._send(method, path, body, files, missing_ok)
-        )
+        if retry:
+            try:
+                return self._send(method, path, body, files, missing_ok, retries=True)
+            except _Transient as error:
+                raise PublicationError(
+                    f"{self.name}: {method} {path} on {self.api_url} failed after "
+                    f"{error.attempts} attempts ({error})"
+                ) from None
+        return self._send(method, path, body, files, missing_ok, retries=False)
 
     def retrying(self, what: str, attempt: Callable[[int], T]) -> T:
+        """`attempt(number)` until it does not fail transiently: for POSTs, whose attempt looks
+        for what a lost answer may have created before posting again."""
         last = ""
         for number in range(self.config.retries + 1):
             if number:
                 # At least until the next wall-clock second: udata refuses two uploads of one
                 # file name to a dataset within the same second (a 500).
                 pause = self.config.backoff_seconds * 2 ** (number - 1)
-                time.sleep(max(pause, 1.05 - time.time() % 1))
+                pause = max(pause, 1.05 - time.time() % 1)
+                self._require_time_for(what, pause, last)
+                time.sleep(pause)
             try:
                 return attempt(number)
             except _Transient as error:
                 last = str(error)
-                self.log.warning(f"{self.name}: {what}: {last}; attempt {number + 1} failed")
+                self._report(f"{what}: {last}; attempt {number + 1} failed")
         raise PublicationError(
             f"{self.name}: {what} on {self.api_url} failed after {self.config.retries + 1} "
             f"attempts ({last})"
         )
+
+    def _require_time_for(self, what: str, pause: float, last: str) -> None:
+        if time.monotonic() + pause > self.deadline:
+            raise PublicationError(
+                f"{self.name}: {what} on {self.api_url} given up at the publication's deadline "
+                f"({self.config.deadline_seconds:.0f} s; last attempt: {last})"
+            )
+
+    def _report(self, message: str) -> None:
+        # A retry is worth telling as it happens: `make publish` shows no log but the summary.
+        self.log.warning(f"{self.name}: {message}")
+        echo_to_terminal(f"{self.name}: {message}")
 
     def _send(
         self,
@@ -490,8 +559,9 @@ class _Session:
         body: Any,
         files: dict[str, Any] | None,
         missing_ok: bool,
+        retries: bool,
     ) -> Any:
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        headers = {"Accept": "application/json"}
         if self.config.api_key:
             headers["X-API-KEY"] = self.config.api_key
         if self.config.dry_run and method != "GET":
@@ -499,34 +569,26 @@ class _Session:
         # udata's `next_page` links are absolute.
         url = path if path.startswith(("http://", "https://")) else f"{self.api_url}{path}"
         self._require_api_origin(url, f"pointed {method} {path} to {url}")
-        for _ in range(MAX_REDIRECTS + 1):
-            try:
-                # A bare request, not a Session: no cookie survives to authenticate the next
-                # call. Redirects are followed here, not by requests: it would resend
-                # X-API-KEY to any host.
-                response = requests.request(
-                    method,
-                    url,
-                    headers=headers,
-                    json=body if files is None else None,
-                    files=files,
-                    timeout=self.config.timeout_seconds,
-                    allow_redirects=False,
-                )
-            except (requests.Timeout, requests.ConnectionError) as error:
-                raise _Transient(f"{type(error).__name__}") from None
-            if not response.is_redirect:
-                break
-            # A renamed organization's old slug redirects to the new one, on the same host.
-            location = urljoin(url, response.headers["Location"])
-            what = f"redirected {method} {path} to {location} (HTTP {response.status_code})"
-            self._require_api_origin(location, what)
-            if method != "GET":
-                raise PublicationError(f"{self.name}: {self.api_url} {what}: not followed")
-            url = location
+        # A session keeps no cookie (`lib/http.py`): udata's would authenticate the next call.
+        http = retrying_session(
+            self.config.retries if retries else 0,
+            self.config.backoff_seconds,
+            self.deadline,
+            report=lambda message: self._report(f"{method} {path}: {message}"),
+        )
+        response = self._follow(
+            http,
+            method,
+            path,
+            url,
+            retries,
+            headers=headers,
+            json=body if files is None else None,
+            files=files,
+        )
         status = response.status_code
-        if status >= 500 or status == 429:
-            raise _Transient(f"HTTP {status} {self._quote(response)}")
+        if status in RETRIED_STATUSES:
+            raise _Transient(f"HTTP {status} {self._quote(response)}", attempts_of(response))
         if missing_ok and status in (404, 410):
             return None
         if status >= 400:
@@ -535,6 +597,48 @@ class _Session:
                 f"HTTP {status}{_HINTS.get(status, '')}: {self._quote(response)}"
             )
         return response.json()
+
+    def _follow(
+        self,
+        http: requests.Session,
+        method: str,
+        path: str,
+        url: str,
+        retries: bool,
+        **sending: Any,
+    ) -> requests.Response:
+        """The answer to `method url`, following redirects on the API's own host (GETs only):
+        requests would follow them itself, resending X-API-KEY to any host."""
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                response = http.request(
+                    method,
+                    url,
+                    timeout=request_timeout(self.config.timeout_seconds, self.deadline),
+                    allow_redirects=False,
+                    **sending,
+                )
+            except DeadlineExceeded as error:
+                raise PublicationError(
+                    f"{self.name}: {method} {path} on {self.api_url} given up at the "
+                    f"publication's deadline ({self.config.deadline_seconds:.0f} s): {error}"
+                ) from None
+            except requests.RequestException as error:
+                attempts = self.config.retries + 1 if retries else 1
+                raise _Transient(failure_reason(error), attempts) from None
+            if not response.is_redirect:
+                return response
+            # A renamed organization's old slug redirects to the new one, on the same host.
+            location = urljoin(url, response.headers["Location"])
+            what = f"redirected {method} {path} to {location} (HTTP {response.status_code})"
+            self._require_api_origin(location, what)
+            if method != "GET":
+                raise PublicationError(f"{self.name}: {self.api_url} {what}: not followed")
+            url = location
+        raise PublicationError(
+            f"{self.name}: {self.api_url} redirected {method} {path} more than {MAX_REDIRECTS} "
+            "times"
+        )
 
     def _require_api_origin(self, url: str, what: str) -> None:
         """The key goes to `DATAGOUV_API_URL`'s scheme, host and port only: neither a redirect

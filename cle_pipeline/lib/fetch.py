@@ -4,14 +4,16 @@ A `Source` declares a national file: its official location (or how to resolve it
 data.gouv.fr API when the producer republishes under a new URL) and its snapshot under
 `data/sources/<id>/`. `SourceFetcher`, a Dagster resource, turns it into a local file:
 
-- `CLE_SOURCE_<ID>` (a path, `file://` or `http(s)://` URL) wins in every mode;
+- an override (a path, `file://` or `http(s)://` URL; the `overrides` field, filled from
+  `CLE_SOURCE_<ID>` by `defs/resources.py`) wins in every mode;
 - else `snapshot` mode (the default) reads the embedded snapshot, with no network;
-- else `online` mode downloads the official file, streamed to a cache keyed by URL, with
-  timeouts, retries with backoff on 5xx and timeouts, a conditional request when a copy is
-  cached, and an atomic rename so that a failed or truncated download never replaces a good
-  cached file.
+- else `online` mode downloads the official file, streamed to a cache keyed by URL, under the
+  project's HTTP policy (`lib/http.py`: retries with backoff, `Retry-After`), one deadline per
+  download, progress in the run's log, a conditional request when a copy is cached, and an
+  atomic rename so that a failed or truncated download never replaces a good cached file.
 
-Every fetched file carries its size, sha256 and Last-Modified for the asset's metadata.
+Every fetched file carries its size, sha256 and Last-Modified for the asset's metadata; a URL
+is recorded (metadata, cache records, messages) with its credentials masked.
 """
 
 from __future__ import annotations
@@ -37,10 +39,26 @@ from pydantic import Field
 from cle_pipeline.lib.cadence import Cadence
 from cle_pipeline.lib.errors import SourceError
 from cle_pipeline.lib.files import default_data_dir, runs_from_checkout, write_atomically
+from cle_pipeline.lib.http import (
+    RETRIED_STATUSES,
+    DeadlineExceeded,
+    TransferProgress,
+    attempts_of,
+    failure_reason,
+    mask_credentials,
+    request_timeout,
+    retrying_session,
+)
 from cle_pipeline.lib.tabular import DEFAULT_MAX_UNZIPPED_BYTES, extract_member
 
-USER_AGENT = "cle-pipeline (open data of French communes)"
 DATAGOUV_API = "https://www.data.gouv.fr/api/1"
+# How a field's description says that no environment variable sets it (the UI's resources page).
+NO_VARIABLE = "Pas de variable d'environnement"
+
+
+def override_variable(source_id: str) -> str:
+    """The environment variable that replaces a source's location: `CLE_SOURCE_IRVE`."""
+    return f"CLE_SOURCE_{source_id.upper()}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +84,7 @@ class Source:
     @property
     def env_var(self) -> str:
         """The variable that overrides the source's location: `CLE_SOURCE_<ID>`."""
-        return f"CLE_SOURCE_{self.id.upper()}"
+        return override_variable(self.id)
 
     def definition_metadata(self) -> dict[str, Any]:
         """What the UI shows on the source asset before any run: who publishes it, where."""
@@ -132,30 +150,54 @@ def department_of(commune: str) -> str:
 class SourceFetcher(dg.ConfigurableResource):
     """Finds and downloads the national files (snapshot by default, official files online)."""
 
-    mode: str = "snapshot"
-    snapshot_dir: str = ""
-    cache_dir: str = ""
-    timeout_seconds: float = 60.0
-    retries: int = 4
-    backoff_seconds: float = 2.0
+    # Field descriptions are what the UI's resources page shows: each names its variable.
+    mode: str = Field(
+        default="snapshot",
+        description="CLE_SOURCE_MODE — snapshot (échantillons embarqués, sans réseau) ou online "
+        "(fichiers officiels).",
+    )
+    snapshot_dir: str = Field(
+        default="", description=f"{NO_VARIABLE} : dossier des échantillons (défaut data/sources)."
+    )
+    cache_dir: str = Field(
+        default="",
+        description="CLE_CACHE_DIR — cache des téléchargements et des membres de zip extraits "
+        "(défaut data/cache).",
+    )
+    timeout_seconds: float = Field(
+        default=60.0, description=f"{NO_VARIABLE} : délai d'attente d'une requête (s)."
+    )
+    retries: int = Field(
+        default=4, description=f"{NO_VARIABLE} : nouvelles tentatives après un échec (5xx, 429)."
+    )
+    backoff_seconds: float = Field(
+        default=2.0, description=f"{NO_VARIABLE} : base de l'attente entre deux tentatives (s)."
+    )
+    # One download, retries included: national files are hundreds of MB (Sirene's stock 2 GB).
+    deadline_seconds: float = Field(
+        default=3600.0,
+        description=f"{NO_VARIABLE} : durée maximale d'un téléchargement, tentatives comprises "
+        "(s).",
+    )
     # Prefix rewrites applied to official URLs: a mirror of data.gouv.fr, or a test server.
-    url_rewrites: dict[str, str] = Field(default_factory=dict)
+    url_rewrites: dict[str, str] = Field(
+        default_factory=dict,
+        description=f"{NO_VARIABLE} : préfixes d'URL officielles remplacés (miroir, tests).",
+    )
+    overrides: dict[str, str] = Field(
+        default_factory=dict,
+        description="CLE_SOURCE_<ID> — identifiant de source → chemin local, URL file:// ou "
+        "http(s):// lu à la place de la source, dans tous les modes ; {commune} et "
+        "{department} y sont remplacés.",
+    )
 
     # -- where -----------------------------------------------------------------------------
     def location_of(self, source: Source, commune: str) -> str:
         """The path or URL this run reads for `source` (no download)."""
         names = {"commune": commune, "department": department_of(commune)}
-        override = os.environ.get(source.env_var, "").strip()
+        override = self._override(source)
         if override:
-            try:
-                return override.format(**names)
-            except (KeyError, IndexError, ValueError) as error:
-                # `{nope}`, `{0}`, a lone `{`: say what may be written.
-                raise SourceError(
-                    f"{source.env_var}={override!r}: unknown placeholder "
-                    f"{{{error.args[0] if isinstance(error, KeyError) else error}}}; only "
-                    "{commune} and {department} are replaced"
-                ) from error
+            return _fill(override, names, source.env_var)
         if self.mode == "snapshot":
             return str(self._snapshot_root() / source.id / source.snapshot.format(**names))
         if self.mode != "online":
@@ -180,7 +222,7 @@ class SourceFetcher(dg.ConfigurableResource):
                 actual = checksum_of(fetched.path, resolved.checksum_type)
                 if actual != resolved.checksum.lower():
                     raise SourceError(
-                        f"{location}: {resolved.checksum_type} is {actual}, the publisher "
+                        f"{fetched.location}: {resolved.checksum_type} is {actual}, the publisher "
                         f"announces {resolved.checksum}; the file was not used"
                     )
             return fetched
@@ -205,11 +247,10 @@ class SourceFetcher(dg.ConfigurableResource):
         )
 
     def _uses_resolver(self, source: Source) -> bool:
-        return (
-            source.resolve is not None
-            and self.mode == "online"
-            and not os.environ.get(source.env_var, "").strip()
-        )
+        return source.resolve is not None and self.mode == "online" and not self._override(source)
+
+    def _override(self, source: Source) -> str:
+        return self.overrides.get(source.id, "").strip()
 
     def sample_reasons(self) -> list[str]:
         """Why what this fetcher serves is (partly) SAMPLE data: snapshot mode, or overrides
@@ -221,12 +262,10 @@ class SourceFetcher(dg.ConfigurableResource):
             return []
         root = embedded.resolve()
         return [
-            f"{name} points into the embedded snapshots"
-            for name, value in sorted(os.environ.items())
-            if name.startswith("CLE_SOURCE_")
-            and name != "CLE_SOURCE_MODE"
-            and not value.startswith(("http://", "https://"))
-            and root in Path(value.removeprefix("file://")).resolve().parents
+            f"{override_variable(source_id)} points into the embedded snapshots"
+            for source_id, value in sorted(self.overrides.items())
+            if not value.startswith(("http://", "https://"))
+            and root in Path(value.strip().removeprefix("file://")).resolve().parents
         ]
 
     def extract(
@@ -248,14 +287,24 @@ class SourceFetcher(dg.ConfigurableResource):
     # -- how -------------------------------------------------------------------------------
     def get_json(self, url: str) -> Any:
         """A JSON document (data.gouv.fr API record, directory API page), with retries."""
-        response = self._request(self._rewrite(url), headers={"Accept": "application/json"})
+        url = self._rewrite(url)
+        deadline = time.monotonic() + self.deadline_seconds
+        response = self._request(url, {"Accept": "application/json"}, deadline)
         try:
             return response.json()
         except ValueError as error:
-            raise SourceError(f"{url}: the answer is not JSON ({error})") from error
+            raise SourceError(
+                f"{mask_credentials(url)}: the answer is not JSON ({error})"
+            ) from error
 
     def download(self, url: str) -> FetchedFile:
-        """Streams `url` into the cache; reuses the cached copy when the server says 304."""
+        """Streams `url` into the cache; reuses the cached copy when the server says 304.
+
+        One deadline (`deadline_seconds`) covers the whole download, retries included; the
+        bytes and rate go to the run's log (and to the terminal, when there is one). The URL
+        is recorded with its credentials masked."""
+        deadline = time.monotonic() + self.deadline_seconds
+        shown = mask_credentials(url)
         cache = self._cache_root()
         cache.mkdir(parents=True, exist_ok=True)
         key = hashlib.sha256(url.encode()).hexdigest()[:16]
@@ -270,26 +319,26 @@ class SourceFetcher(dg.ConfigurableResource):
         if known and known.get("last_modified"):
             headers["If-Modified-Since"] = known["last_modified"]
         partial = target.with_name(target.name + ".part")
-        response = self._request(url, headers=headers, stream=True)
+        response = self._request(url, headers, deadline, stream=True)
         if response.status_code == 304 and known:
             response.close()
             return FetchedFile(
                 target,
-                url,
+                shown,
                 known["size"],
                 known["sha256"],
                 known.get("last_modified"),
                 from_cache=True,
             )
         try:
-            size, digest = self._stream_to(response, partial, url)
+            size, digest = self._stream_to(response, partial, shown, deadline)
         finally:
             response.close()
         if target.suffix.lower() == ".zip" or zipfile.is_zipfile(partial):
-            _require_readable_zip(partial, url)
+            _require_readable_zip(partial, shown)
         os.replace(partial, target)
         record = {
-            "url": url,
+            "url": shown,
             "size": size,
             "sha256": digest,
             "etag": response.headers.get("ETag"),
@@ -297,11 +346,15 @@ class SourceFetcher(dg.ConfigurableResource):
             "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         write_atomically(sidecar, json.dumps(record, indent=2).encode())
-        return FetchedFile(target, url, size, digest, record["last_modified"])
+        return FetchedFile(target, shown, size, digest, record["last_modified"])
 
-    def _stream_to(self, response: requests.Response, partial: Path, url: str) -> tuple[int, str]:
+    def _stream_to(
+        self, response: requests.Response, partial: Path, shown: str, deadline: float
+    ) -> tuple[int, str]:
         announced = response.headers.get("Content-Length")
         encoded = response.headers.get("Content-Encoding", "identity") != "identity"
+        total = int(announced) if announced and announced.isdigit() and not encoded else None
+        progress = TransferProgress(shown, total, dg.get_dagster_logger())
         digest = hashlib.sha256()
         size = 0
         try:
@@ -310,51 +363,76 @@ class SourceFetcher(dg.ConfigurableResource):
                     out.write(block)
                     digest.update(block)
                     size += len(block)
+                    progress.advance(len(block))
+                    if time.monotonic() > deadline:
+                        partial.unlink(missing_ok=True)
+                        raise SourceError(
+                            f"{shown}: download stopped at its deadline "
+                            f"({self.deadline_seconds:.0f} s) after {size} bytes; the cached "
+                            "copy (if any) is kept"
+                        )
         # urllib3 raises its own errors (ProtocolError on a connection closed mid-body).
         except (requests.RequestException, OSError, urllib3.exceptions.HTTPError) as error:
             partial.unlink(missing_ok=True)
+            # The bytes of the read that failed never reach the loop: count them on the wire.
+            received = max(size, response.raw.tell())
+            of = f" of {announced} announced" if announced else ""
             raise SourceError(
-                f"{url}: download interrupted after {size} bytes ({error})"
+                f"{shown}: download interrupted after {received} bytes{of} ({error}); the "
+                "cached copy (if any) is kept"
             ) from error
+        progress.finish()
         # A server that closes the connection early sends fewer bytes than announced.
-        if announced is not None and not encoded and size != int(announced):
+        if total is not None and size != total:
             partial.unlink(missing_ok=True)
             raise SourceError(
-                f"{url}: truncated download, {size} bytes received of {announced} announced; "
+                f"{shown}: truncated download, {size} bytes received of {announced} announced; "
                 "the cached copy (if any) is kept"
             )
         if size == 0:
             partial.unlink(missing_ok=True)
-            raise SourceError(f"{url}: the server sent an empty file")
+            raise SourceError(f"{shown}: the server sent an empty file")
         return size, digest.hexdigest()
 
     def _request(
-        self, url: str, headers: dict[str, str], stream: bool = False
+        self, url: str, headers: dict[str, str], deadline: float, stream: bool = False
     ) -> requests.Response:
-        last_error: str = ""
-        for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(self.backoff_seconds * 2 ** (attempt - 1))
-            try:
-                # A fresh request each time: no cookies or connection state carried over.
-                response = requests.get(
-                    url,
-                    headers={"User-Agent": USER_AGENT, **headers},
-                    timeout=self.timeout_seconds,
-                    stream=stream,
-                )
-            except (requests.Timeout, requests.ConnectionError) as error:
-                last_error = f"{type(error).__name__}: {error}"
-                continue
-            if response.status_code >= 500 or response.status_code == 429:
-                last_error = f"HTTP {response.status_code}"
-                response.close()
-                continue
-            if response.status_code >= 400:
-                response.close()
-                raise SourceError(f"{url}: HTTP {response.status_code} {response.reason}")
-            return response
-        raise SourceError(f"{url}: failed after {self.retries + 1} attempts ({last_error})")
+        """A GET under the project's retry policy (`lib/http.py`); an error names the URL,
+        its credentials masked, and what the last attempt got."""
+        shown = mask_credentials(url)
+        log = dg.get_dagster_logger()
+        session = retrying_session(
+            self.retries,
+            self.backoff_seconds,
+            deadline,
+            report=lambda message: log.warning(f"{shown}: {message}"),
+        )
+        try:
+            response = session.get(
+                url,
+                headers=headers,
+                timeout=request_timeout(self.timeout_seconds, deadline),
+                stream=stream,
+            )
+        except DeadlineExceeded as error:
+            raise SourceError(
+                f"{shown}: given up at the download's deadline ({self.deadline_seconds:.0f} s): "
+                f"{error}"
+            ) from error
+        except requests.RequestException as error:
+            raise SourceError(
+                f"{shown}: failed after {self.retries + 1} attempts ({failure_reason(error)})"
+            ) from error
+        status = response.status_code
+        if status in RETRIED_STATUSES:
+            response.close()
+            raise SourceError(
+                f"{shown}: failed after {attempts_of(response)} attempts (HTTP {status})"
+            )
+        if status >= 400:
+            response.close()
+            raise SourceError(f"{shown}: HTTP {status} {response.reason}")
+        return response
 
     def _rewrite(self, url: str) -> str:
         for prefix, replacement in self.url_rewrites.items():
@@ -406,6 +484,21 @@ def datagouv_latest_resource(
         return ResolvedUrl(newest["url"], checksum.get("type"), checksum.get("value"))
 
     return resolve
+
+
+def _fill(template: str, names: dict[str, str], setting: str) -> str:
+    """`template` with its `{commune}` and `{department}` replaced; any other brace is an error
+    naming the setting (not Python's `KeyError: 'nope'`)."""
+    try:
+        return template.format(**names)
+    except KeyError as error:
+        problem = f"unknown placeholder {{{error.args[0]}}}"
+    except (IndexError, ValueError):
+        problem = "a brace that is not a placeholder (write {{ and }} for a literal brace)"
+    raise SourceError(
+        f"{setting}={mask_credentials(template)!r}: {problem}; only {{commune}} and "
+        "{department} are replaced"
+    )
 
 
 def _require_readable_zip(path: Path, url: str) -> None:

@@ -61,6 +61,13 @@ class Commune:
         lats = [lat for _, lat in points]
         return min(lons), min(lats), max(lons), max(lats)
 
+    def cut_parameters(self) -> dict[str, object]:
+        """The parameters of a national file's cut that keeps the rows of the commune's code and,
+        for rows without a code, those placed in its bounding box (`$code`, `$west`, `$south`,
+        `$east`, `$north`)."""
+        west, south, east, north = self.bounding_box()
+        return {"code": self.code, "west": west, "east": east, "south": south, "north": north}
+
 
 def read_outline(path: Path, label: str) -> list[PolygonRings]:
     """Polygons of a GeoJSON Feature, FeatureCollection (first feature) or bare geometry."""

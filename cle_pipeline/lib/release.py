@@ -19,6 +19,7 @@ The record is written last, so a record whose sha256 matches the CSV on disk vou
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ import pandas as pd
 from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.metadata import ColumnEntry
 from cle_pipeline.lib.normalise import neutralise_formulas
 from cle_pipeline.lib.output import write_csv
 from cle_pipeline.lib.sheet import DatasetSheet
@@ -100,9 +102,10 @@ def write_release(
     source_mode: str,
     sample_reasons: tuple[str, ...] = (),
     accepted_drop: str = "",
+    columns: Sequence[ColumnEntry] = (),
 ) -> Release:
-    """Writes the CSV of the dataset `sheet` describes, the sheet rendered for the commune and
-    the release record (in that order)."""
+    """Writes the CSV of the dataset `sheet` describes, the sheet rendered for the commune (with
+    the dictionary of its `columns`) and the release record (in that order)."""
     dataset_id = sheet.dataset_id
     published, neutralised = neutralise_formulas(frame)
     sha256 = write_csv(published, folder / f"{dataset_id}.csv")
@@ -120,7 +123,11 @@ def write_release(
         neutralised_cells=tuple(asdict(cell) for cell in neutralised),
     )
     markdown = sheet.markdown(
-        commune.name, commune.code, sample=release.sample, notes=release.sheet_notes()
+        commune.name,
+        commune.code,
+        sample=release.sample,
+        notes=release.sheet_notes(),
+        columns=columns,
     )
     write_atomically(release.sheet_path, markdown.encode("utf-8"))
     record = {key: value for key, value in asdict(release).items() if key != "folder"}

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import dagster as dg
+from pydantic import Field
 
 from cle_pipeline.lib.files import default_data_dir
 
@@ -41,10 +42,25 @@ class CommuneSettings(dg.ConfigurableResource):
     `accept_drop`: ids of the datasets whose loss of rows since their last release a person
     accepts for this run (CLE_ACCEPT_DROP, comma-separated; see lib/volume.py)."""
 
-    commune: str = "76165"
-    output_dir: str = ""
-    inbox_dir: str = ""
-    accept_drop: str = ""
+    # Field descriptions are what the UI's resources page shows: each names its variable.
+    commune: str = Field(
+        default="76165", description="CLE_COMMUNE — code INSEE de la commune (défaut 76165)."
+    )
+    output_dir: str = Field(
+        default="",
+        description="CLE_OUTPUT_DIR — dossier des fichiers publiés, un sous-dossier par commune "
+        "(défaut data/published).",
+    )
+    inbox_dir: str = Field(
+        default="",
+        description="CLE_INBOX_DIR — dossier des fichiers fournis par la commune, un "
+        "sous-dossier par commune (défaut data/inbox).",
+    )
+    accept_drop: str = Field(
+        default="",
+        description="CLE_ACCEPT_DROP — jeux de données dont une baisse du nombre de lignes est "
+        "acceptée pour cette exécution (identifiants séparés par des virgules).",
+    )
 
     def insee_code(self) -> str:
         """The default commune when `commune` names one (the first of a list)."""
@@ -76,3 +92,27 @@ class CommuneSettings(dg.ConfigurableResource):
             if marker.exists()
             else None
         )
+
+
+class SiteSettings(dg.ConfigurableResource):
+    """How the commune's site and map are made and where they are hosted.
+    `map_tiles`: the background tiles' URL template of the map page and the uMap file
+    (CLE_MAP_TILES, default OpenStreetMap's public server; `off`: no background, as in tests).
+    `site_url`: the address where `data/published/<commune>/site/` is served (CLE_SITE_URL,
+    empty: not hosted, so not declared to data.gouv.fr as a reuse)."""
+
+    map_tiles: str = Field(
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        description="CLE_MAP_TILES — modèle d'URL des tuiles de fond de la carte (défaut "
+        "OpenStreetMap ; off : pas de fond).",
+    )
+    site_url: str = Field(
+        default="",
+        description="CLE_SITE_URL — adresse où le site de la commune est servi (vide : non "
+        "hébergé, non déclaré comme réutilisation).",
+    )
+
+    def tiles_url(self) -> str:
+        """The tiles' URL template, empty when the background is off."""
+        value = self.map_tiles.strip()
+        return "" if value.lower() in {"", "off", "none"} else value

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from cle_pipeline.lib.metadata import ColumnEntry, markdown_cell
+
 LICENCES = {
     "lov2": "Licence Ouverte / Open Licence version 2.0",
     "odc-odbl": "Open Data Commons Open Database License (ODbL)",
@@ -70,6 +72,28 @@ SAMPLE_WARNING = (
 )
 
 
+# How `lib/output.write_csv` writes every published file, said in each sheet.
+FILE_FORMAT = (
+    "fichier CSV encodé en UTF-8 (sans BOM), séparateur virgule (« , »), une ligne d'en-tête, "
+    "lignes terminées par un saut de ligne (LF) ; une valeur qui contient une virgule, un "
+    "guillemet ou un retour à la ligne est entre guillemets ; une valeur absente est une "
+    "cellule vide."
+)
+
+
+def column_dictionary_lines(columns: Sequence[ColumnEntry]) -> list[str]:
+    """The columns as a markdown table: name, type, description, example."""
+    return [
+        "| Colonne | Type | Description | Exemple |",
+        "|---|---|---|---|",
+        *(
+            f"| `{c.name}` | {markdown_cell(c.type)} | {markdown_cell(c.description)} | "
+            f"{markdown_cell(c.example) if c.example else '(vide)'} |"
+            for c in columns
+        ),
+    ]
+
+
 @dataclass(frozen=True)
 class SourceLink:
     """A source named in a sheet: its title and its page."""
@@ -124,11 +148,13 @@ class DatasetSheet:
         commune_code: str,
         sample: bool = False,
         notes: Sequence[str] = (),
+        columns: Sequence[ColumnEntry] = (),
     ) -> str:
         """The sheet as the dataset's description on data.gouv.fr, in the UI and in
         `<dataset_id>.md`; `sample` (built from the embedded snapshots) says so first; `notes`
         are paragraphs about this release's values (e.g. neutralised formulas, see
-        `Release.sheet_notes`), after the limits."""
+        `Release.sheet_notes`), after the limits; `columns`, the dictionary of the published
+        file's columns (`lib/metadata.column_dictionary`), at the end."""
         sources = "\n".join(f"- [{link.title}]({link.url})" for link in self.sources)
         lines = [
             f"# {self.title} — {commune_name}",
@@ -144,6 +170,8 @@ class DatasetSheet:
             f"**Pourquoi ces données.** {self.purpose}",
             "",
             f"**Licence.** {LICENCES[self.licence]} (`{self.licence}`).",
+            "",
+            f"**Format.** {FILE_FORMAT[0].upper()}{FILE_FORMAT[1:]}",
             "",
             f"**Données personnelles et limites.** {self.personal_data}",
             "",
@@ -164,4 +192,6 @@ class DatasetSheet:
                 f"- Schéma : [{name} {version}](https://schema.data.gouv.fr/{name}/{version}/)"
             )
         lines.append(f"- Mots-clés : {', '.join(self.tags)}")
+        if columns:
+            lines += ["", "**Dictionnaire des colonnes.**", "", *column_dictionary_lines(columns)]
         return "\n".join(lines) + "\n"

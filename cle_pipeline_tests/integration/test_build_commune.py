@@ -127,15 +127,14 @@ def test_online_mode_against_a_local_server_gives_the_snapshot_output(materializ
     ],
 )
 def test_a_broken_national_file_fails_clearly_and_keeps_the_last_good_file(
-    materialize, tmp_path, monkeypatch, content, message
+    materialize, tmp_path, content, message
 ):
     materialize("bornes_recharge")
     published = tmp_path / "published" / "76165" / "bornes_recharge.csv"
     good = published.read_bytes()
     broken = tmp_path / "irve-broken.csv"
     broken.write_bytes(content)
-    monkeypatch.setenv("CLE_SOURCE_IRVE", str(broken))
-    result = materialize("bornes_recharge", raise_on_error=False)
+    result = materialize("bornes_recharge", raise_on_error=False, overrides={"irve": str(broken)})
     assert not result.success
     error = failure_messages(result)["irve"]
     assert "irve-broken.csv" in error and message in error

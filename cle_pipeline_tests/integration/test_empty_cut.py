@@ -34,13 +34,14 @@ def rna_with_header_only_department(tmp_path):
     return path
 
 
-def test_a_header_only_irve_file_keeps_the_last_release(materialize, tmp_path, monkeypatch):
+def test_a_header_only_irve_file_keeps_the_last_release(materialize, tmp_path):
     materialize("bornes_recharge")
     folder = tmp_path / "published" / "76165"
     good = (folder / "bornes_recharge.csv").read_bytes()
     assert read_release(folder, "bornes_recharge").rows == 6
-    monkeypatch.setenv("CLE_SOURCE_IRVE", str(header_only_irve(tmp_path)))
-    result = materialize("bornes_recharge", raise_on_error=False)
+    result = materialize(
+        "bornes_recharge", raise_on_error=False, overrides={"irve": str(header_only_irve(tmp_path))}
+    )
     assert not result.success
     assert check_outcomes(result)["bornes_recharge:rows_against_last_release"] is False
     [volume] = [
@@ -54,11 +55,13 @@ def test_a_header_only_irve_file_keeps_the_last_release(materialize, tmp_path, m
     assert read_release(folder, "bornes_recharge").rows == 6
 
 
-def test_a_drop_accepted_by_name_is_released(materialize, tmp_path, monkeypatch):
+def test_a_drop_accepted_by_name_is_released(materialize, tmp_path):
     materialize("bornes_recharge")
-    monkeypatch.setenv("CLE_SOURCE_IRVE", str(header_only_irve(tmp_path)))
     result = materialize(
-        "bornes_recharge", accept_drop="associations, bornes_recharge", raise_on_error=False
+        "bornes_recharge",
+        accept_drop="associations, bornes_recharge",
+        raise_on_error=False,
+        overrides={"irve": str(header_only_irve(tmp_path))},
     )
     assert check_outcomes(result)["bornes_recharge:rows_against_last_release"] is True
     release = read_release(tmp_path / "published" / "76165", "bornes_recharge")
@@ -66,14 +69,15 @@ def test_a_drop_accepted_by_name_is_released(materialize, tmp_path, monkeypatch)
     assert release.accepted_drop == "6 lignes → 0, accepté par CLE_ACCEPT_DROP"
 
 
-def test_an_rna_zip_with_a_header_only_department_keeps_the_last_release(
-    materialize, tmp_path, monkeypatch
-):
+def test_an_rna_zip_with_a_header_only_department_keeps_the_last_release(materialize, tmp_path):
     materialize("associations")
     folder = tmp_path / "published" / "76165"
     good = read_release(folder, "associations")
     assert good.rows > 0
-    monkeypatch.setenv("CLE_SOURCE_RNA_WALDEC", str(rna_with_header_only_department(tmp_path)))
-    result = materialize("associations", raise_on_error=False)
+    result = materialize(
+        "associations",
+        raise_on_error=False,
+        overrides={"rna_waldec": str(rna_with_header_only_department(tmp_path))},
+    )
     assert check_outcomes(result)["associations:rows_against_last_release"] is False
     assert read_release(folder, "associations").sha256 == good.sha256

@@ -59,23 +59,23 @@ NATIONAL_FILES = {
 
 
 @pytest.mark.parametrize("case", sorted(NATIONAL_FILES))
-def test_a_bad_national_file_is_told_in_the_projects_words(
-    materialize, tmp_path, monkeypatch, case
-):
+def test_a_bad_national_file_is_told_in_the_projects_words(materialize, tmp_path, case):
     variable, name, content, step, expected = NATIONAL_FILES[case]
     bad = tmp_path / name
     bad.write_bytes(content)
-    monkeypatch.setenv(variable, str(bad))
+    overrides = {variable.removeprefix("CLE_SOURCE_").lower(): str(bad)}
     dataset = "associations" if step == "rna_waldec" else "bornes_recharge"
-    message = failure_messages(materialize(dataset, raise_on_error=False))[step]
+    result = materialize(dataset, raise_on_error=False, overrides=overrides)
+    message = failure_messages(result)[step]
     assert message.startswith("cle_pipeline.lib."), message
     assert str(bad) in message and expected in message
     assert not any(library in message.split(":")[0] for library in LIBRARY_ERRORS)
 
 
-def test_an_unknown_placeholder_names_the_variable_and_the_placeholders(materialize, monkeypatch):
-    monkeypatch.setenv("CLE_SOURCE_IRVE", "/data/irve_{nope}.csv")
-    message = failure_messages(materialize("bornes_recharge", raise_on_error=False))["irve"]
+def test_an_unknown_placeholder_names_the_variable_and_the_placeholders(materialize):
+    overrides = {"irve": "/data/irve_{nope}.csv"}
+    result = materialize("bornes_recharge", raise_on_error=False, overrides=overrides)
+    message = failure_messages(result)["irve"]
     assert message.strip() == (
         "cle_pipeline.lib.errors.SourceError: CLE_SOURCE_IRVE='/data/irve_{nope}.csv': unknown "
         "placeholder {nope}; only {commune} and {department} are replaced"

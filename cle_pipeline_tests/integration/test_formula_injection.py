@@ -49,9 +49,9 @@ def rna_with_title(tmp_path, title: str):
     return path
 
 
-def test_a_dde_payload_in_a_station_name_is_neutralised(materialize, tmp_path, monkeypatch):
-    monkeypatch.setenv("CLE_SOURCE_IRVE", str(irve_with_station_name(tmp_path, DDE)))
-    result = materialize("bornes_recharge")
+def test_a_dde_payload_in_a_station_name_is_neutralised(materialize, tmp_path):
+    irve = irve_with_station_name(tmp_path, DDE)
+    result = materialize("bornes_recharge", overrides={"irve": str(irve)})
     assert all(check_outcomes(result).values())
     published = published_csv(tmp_path, "76165", "bornes_recharge")
     assert published["nom_station"].tolist().count("'" + DDE) == 1
@@ -69,11 +69,8 @@ def test_a_dde_payload_in_a_station_name_is_neutralised(materialize, tmp_path, m
     assert schema.metadata["neutralised_cells"].value == 1
 
 
-def test_a_hyperlink_formula_in_an_association_title_is_neutralised(
-    materialize, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("CLE_SOURCE_RNA_WALDEC", str(rna_with_title(tmp_path, HYPERLINK)))
-    materialize("associations")
+def test_a_hyperlink_formula_in_an_association_title_is_neutralised(materialize, tmp_path):
+    materialize("associations", overrides={"rna_waldec": str(rna_with_title(tmp_path, HYPERLINK))})
     titles = published_csv(tmp_path, "76165", "associations")["titre"].tolist()
     assert "'" + HYPERLINK in titles and HYPERLINK not in titles
 

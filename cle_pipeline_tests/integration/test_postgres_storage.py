@@ -105,7 +105,7 @@ def test_runs_and_event_log_go_to_postgres_and_a_second_instance_reads_them(
         }
 
 
-def test_a_sensor_started_on_postgres_is_running_for_every_instance(
+def test_a_sensor_stopped_on_postgres_is_stopped_for_every_instance(
     postgres, tmp_path, monkeypatch
 ):
     # What the UI's toggle does, in-process: Dagster's webserver and daemon load the code
@@ -125,13 +125,14 @@ def test_a_sensor_started_on_postgres_is_running_for_every_instance(
         code.create_location(instance) as location,
     ):
         sensor = location.get_repository("__repository__").get_sensor("publish_checked_datasets")
-        # Stopped until DATAGOUV_API_KEY is set: starting it is an operator's decision to keep.
-        assert not sensor.get_current_instigator_state(None).is_running
-        instance.start_sensor(sensor)
+        # Running by default (each tick skips while no API key is set): stopping it is an
+        # operator's decision to keep.
+        assert sensor.get_current_instigator_state(None).is_running
+        instance.stop_sensor(sensor.get_remote_origin_id(), sensor.selector_id, sensor)
 
     assert database.query("SELECT instigator_type, status FROM instigators") == [
-        ("SENSOR", "RUNNING")
+        ("SENSOR", "STOPPED")
     ]
     with dg.DagsterInstance.from_config(str(home)) as reader:
         [state] = reader.all_instigator_state()
-        assert (state.instigator_name, state.is_running) == ("publish_checked_datasets", True)
+        assert (state.instigator_name, state.is_running) == ("publish_checked_datasets", False)

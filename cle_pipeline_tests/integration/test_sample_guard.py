@@ -13,30 +13,31 @@ from cle_pipeline.lib.release import read_release
 SNAPSHOTS = PROJECT_ROOT / "data" / "sources"
 IRVE = SNAPSHOTS / "irve" / "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
 ONLINE_INPUTS = {
-    "CLE_SOURCE_COG_COMMUNES": SNAPSHOTS / "cog_communes" / "cog_ensemble_2025_csv.zip",
-    "CLE_SOURCE_COMMUNE_CONTOURS": SNAPSHOTS / "commune_contours" / "76165.geojson",
-    "CLE_SOURCE_IRVE": IRVE,
+    "cog_communes": SNAPSHOTS / "cog_communes" / "cog_ensemble_2025_csv.zip",
+    "commune_contours": SNAPSHOTS / "commune_contours" / "76165.geojson",
+    "irve": IRVE,
 }
 
 
-def copy_inputs(tmp_path, monkeypatch, keep_in_snapshots: str | None = None):
-    """Every input of bornes_recharge outside the snapshot folder (like files downloaded by
-    hand), except `keep_in_snapshots`, left pointing at the embedded sample."""
-    for variable, path in ONLINE_INPUTS.items():
-        if variable != keep_in_snapshots:
+def online_from_copies(tmp_path, keep_in_snapshots: str | None = None) -> SourceFetcher:
+    """Online mode with every input of bornes_recharge outside the snapshot folder (like files
+    downloaded by hand), except `keep_in_snapshots`, left pointing at the embedded sample."""
+    overrides = {}
+    for source_id, path in ONLINE_INPUTS.items():
+        if source_id != keep_in_snapshots:
             path = shutil.copy(path, tmp_path / path.name)
-        monkeypatch.setenv(variable, str(path))
+        overrides[source_id] = str(path)
+    return SourceFetcher(mode="online", cache_dir=str(tmp_path / "cache"), overrides=overrides)
 
 
 @pytest.mark.parametrize(
     ("keep_in_snapshots", "sample"),
-    [(None, False), ("CLE_SOURCE_IRVE", True)],
+    [(None, False), ("irve", True)],
 )
 def test_an_override_into_the_snapshots_makes_a_sample(
-    materialize, tmp_path, monkeypatch, keep_in_snapshots, sample
+    materialize, tmp_path, keep_in_snapshots, sample
 ):
-    copy_inputs(tmp_path, monkeypatch, keep_in_snapshots)
-    online = SourceFetcher(mode="online", cache_dir=str(tmp_path / "cache"))
+    online = online_from_copies(tmp_path, keep_in_snapshots)
     materialize("bornes_recharge", sources=online, inbox_dir=tmp_path / "inbox")
     release = read_release(tmp_path / "published" / "76165", "bornes_recharge")
     assert release.source_mode == "online"
@@ -45,13 +46,10 @@ def test_an_override_into_the_snapshots_makes_a_sample(
         assert release.sample_reasons == ("CLE_SOURCE_IRVE points into the embedded snapshots",)
 
 
-def test_the_shipped_inbox_marks_what_is_built_from_it_as_a_sample(
-    materialize, tmp_path, monkeypatch
-):
-    copy_inputs(tmp_path, monkeypatch)
+def test_the_shipped_inbox_marks_what_is_built_from_it_as_a_sample(materialize, tmp_path):
+    online = online_from_copies(tmp_path)
     inbox = tmp_path / "inbox"
     shutil.copytree(PROJECT_ROOT / "data" / "inbox" / "76165", inbox / "76165")
-    online = SourceFetcher(mode="online", cache_dir=str(tmp_path / "cache"))
     materialize("bornes_recharge", sources=online, inbox_dir=inbox)
     release = read_release(tmp_path / "published" / "76165", "bornes_recharge")
     assert release.sample and "ECHANTILLON.txt" in release.sample_reasons[0]

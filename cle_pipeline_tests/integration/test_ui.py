@@ -47,6 +47,10 @@ STARTUP_SECONDS = 90
 # What the job build_commune runs.
 BUILT_GROUPS = ("commune_reference", "sources", "published")
 # Caudebec's table, the grant of the Comité des fêtes at 0 €: the check amount_above_zero fails.
+# The failing row of amount_above_zero, as the check's table shows it: the line in the
+# commune's file, the beneficiary, the amount as the dataset holds it.
+FAILING_COLUMNS = ["ligne_source", "nomBeneficiaire", "montant"]
+FAILING_ROW = ["3", "Comité des fêtes de Caudebec-lès-Elbeuf", "0.00"]
 IRVE_SNAPSHOT = "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
 GRANT = "8\u00a0000,00\u00a0€".encode()
 
@@ -77,6 +81,7 @@ ASSET_NODES = """{
                 label
                 ... on IntMetadataEntry { intValue }
                 ... on MarkdownMetadataEntry { mdStr }
+                ... on TableMetadataEntry { table { records schema { columns { name } } } }
               }
             }
           }
@@ -229,6 +234,12 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
     assert set(nodes) == {key.to_user_string() for key in graph.get_all_asset_keys()}
     published = [name for name, node in nodes.items() if node["groupName"] == "published"]
     assert len(published) >= 11
+    # Every check blocks its dataset but the warnings a dataset declares non-blocking.
+    blocking = {
+        f"{spec.asset_key.to_user_string()}:{spec.name}": spec.blocking
+        for checks in definitions.asset_checks or []
+        for spec in checks.check_specs
+    }
     statuses = {}
     for name, node in nodes.items():
         assert node["groupName"] == graph.get(dg.AssetKey.from_user_string(name)).group_name
@@ -241,7 +252,8 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
         for check in node["assetChecksOrError"]["checks"]:
             execution = check["executionForLatestMaterialization"]
             statuses[f"{name}:{check['name']}"] = execution["status"] if execution else None
-            assert check["blocking"] and check["description"], (name, check["name"])
+            assert check["description"], (name, check["name"])
+            assert check["blocking"] == blocking[f"{name}:{check['name']}"], (name, check["name"])
     expected = {
         f"{key.asset_key.to_user_string()}:{key.name}": "SUCCEEDED"
         for key in graph.asset_check_keys
@@ -272,7 +284,11 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
         failed["executionForLatestMaterialization"]["evaluation"]["metadataEntries"]
     )
     assert evaluation["failing_rows"]["intValue"] == 1
-    assert "Comité des fêtes de Caudebec-lès-Elbeuf" in evaluation["failure_sample"]["mdStr"]
+    table = evaluation["failing_rows_sample"]["table"]
+    assert [column["name"] for column in table["schema"]["columns"]] == FAILING_COLUMNS
+    assert [json.loads(record) for record in table["records"]] == [
+        dict(zip(FAILING_COLUMNS, FAILING_ROW, strict=True))
+    ]
 
 
 def test_graphql_shows_the_sensors_and_jobs_with_their_descriptions(webserver):
@@ -397,6 +413,8 @@ def test_the_asset_graph_shows_every_published_dataset(webserver, browser, defin
 
 
 def test_a_failed_check_shows_its_failing_rows_in_the_browser(webserver, browser, tmp_path):
+    """The failing rows of a failed check are a table on the page itself, nothing to click:
+    the header and the row, each value exactly as it is."""
     from selenium.webdriver.common.by import By
 
     def page_text(driver) -> str:
@@ -404,13 +422,18 @@ def test_a_failed_check_shows_its_failing_rows_in_the_browser(webserver, browser
 
     browser.get(f"{webserver.url}/assets/subventions?view=checks")
     shot = tmp_path / "failed_check.png"
+    row = f"//tr[td[normalize-space()='{FAILING_ROW[1]}']]"
     try:
-        wait_until(browser, lambda d: "[Show Markdown]" in page_text(d))
-        assert "amount_above_zero" in page_text(browser)
-        browser.find_element(By.XPATH, "//*[text()='[Show Markdown]']").click()
-        wait_until(browser, lambda d: "Comité des fêtes de Caudebec-lès-Elbeuf" in page_text(d))
+        wait_until(browser, lambda d: "amount_above_zero" in page_text(d))
+        browser.find_element(By.XPATH, "//*[normalize-space()='amount_above_zero']").click()
+        wait_until(browser, lambda d: d.find_elements(By.XPATH, row))
     finally:
         browser.save_screenshot(str(shot))
+    cells = browser.find_element(By.XPATH, row).find_elements(By.TAG_NAME, "td")
+    assert [cell.text for cell in cells] == FAILING_ROW, f"see {shot}"
+    table = browser.find_element(By.XPATH, f"{row}/ancestor::table[1]")
+    header = [cell.text for cell in table.find_elements(By.TAG_NAME, "th")]
+    assert header == FAILING_COLUMNS, f"see {shot}"
     body = page_text(browser)
     assert "Failed" in body and "failing_rows" in body
 

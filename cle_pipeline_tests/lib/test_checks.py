@@ -14,6 +14,7 @@ from cle_pipeline.lib.checks import (
     evaluate,
     one_row_per,
     schema_failures,
+    with_key,
 )
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.partitions import COMMUNES
@@ -26,7 +27,7 @@ class Counted(pa.DataFrameModel):
     n: Series[int]
 
 
-def too_many(frame: pd.DataFrame, commune: Commune, limit: int) -> pd.DataFrame:
+def too_many(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
     return frame[frame["n"] > limit]
 
 
@@ -69,7 +70,7 @@ def test_the_check_declares_the_input_as_an_upstream_asset():
 
 
 def test_a_warning_rule_is_a_non_blocking_check_and_its_outcome_says_so():
-    warning = Rule("few_rows", "a warning", lambda frame, commune: frame, blocking=False)
+    warning = Rule("few_rows", "a warning", lambda frame: frame, blocking=False)
     checks = dataset_checks(COUNTED, Counted, [RULE, warning], commune_of_rows="code")
     assert {spec.name: spec.blocking for spec in checks.check_specs} == {
         "schema": True,
@@ -232,15 +233,15 @@ def test_unplaced_rows_pass_where_a_place_is_optional():
 def test_rows_repeating_a_key_fail_and_blank_keys_pass_when_the_key_is_optional():
     frame = pd.DataFrame({"serial": ["A", " ", "A", None, "B"], "name": ["a", "b", "c", "d", "e"]})
     rule = one_row_per("one_row_per_serial", "", ["serial"], ["serial", "name"], line_column="row")
-    assert rule.failing_rows(frame, SQUARE).to_dict("records") == [
+    assert rule.failing_rows(frame).to_dict("records") == [
         {"serial": "A", "name": "a", "row": 1},
         {"serial": "A", "name": "c", "row": 3},
     ]
     strict = one_row_per("one_row_per_serial", "", ["serial"], ["name"])
-    assert strict.failing_rows(frame, SQUARE)["name"].tolist() == ["a", "c"]
+    assert strict.failing_rows(frame)["name"].tolist() == ["a", "c"]
     blanks = one_row_per("x", "", ["serial"], ["name"], blank_keys_pass=True)
     both = frame.assign(serial=["A", " ", "A", " ", "B"])
-    assert blanks.failing_rows(both, SQUARE)["name"].tolist() == ["a", "c"]
+    assert blanks.failing_rows(both)["name"].tolist() == ["a", "c"]
 
 
 def test_a_line_pasted_twice_is_named_by_its_line_in_the_communes_file():
@@ -249,7 +250,38 @@ def test_a_line_pasted_twice_is_named_by_its_line_in_the_communes_file():
         index=pd.Index([2, 3, 5], name="ligne_source"),
     )
     rule = one_row_per("no_line_repeated", "", None, ["who"], with_index=True)
-    assert rule.failing_rows(frame, SQUARE).to_dict("records") == [
+    assert rule.failing_rows(frame).to_dict("records") == [
         {"ligne_source": 2, "who": "X"},
         {"ligne_source": 5, "who": "X"},
     ]
+
+
+def test_a_rule_receives_the_commune_only_when_it_names_it():
+    seen = {}
+
+    def plain(frame: pd.DataFrame, **given) -> pd.DataFrame:
+        seen["plain"] = given
+        return frame.iloc[:0]
+
+    def placed(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+        seen["placed"] = commune.code
+        return frame.iloc[:0]
+
+    rules = [Rule("plain", "", plain), Rule("placed", "", placed, inputs=("commune",))]
+    outcomes = evaluate(pd.DataFrame({"n": [1]}), Counted, rules, CAUDEBEC)
+    assert [outcome.passed for outcome in outcomes] == [True, True, True]
+    assert seen == {"plain": {}, "placed": "76165"}
+    checks = dataset_checks(COUNTED, Counted, rules)
+    assert sorted(checks.keys_by_input_name) == ["commune", "frame"]
+
+
+def test_a_rules_failing_rows_get_the_key_only_when_they_are_the_datasets_rows():
+    frame = pd.DataFrame({"siret": ["111", "222", "333"], "n": [1, 9, 12]})
+    keyed = with_key(frame[frame["n"] > 5][["n"]], frame, ("siret",))
+    assert keyed.to_dict("records") == [{"siret": "222", "n": 9}, {"siret": "333", "n": 12}]
+    # Re-indexed rows (the row 0 of the failures is not the dataset's row 0): left as they are.
+    reset = frame[frame["n"] > 5][["n"]].reset_index(drop=True)
+    assert with_key(reset, frame, ("siret",)).columns.tolist() == ["n"]
+    # A summary without a column of the dataset: left as it is.
+    summary = pd.DataFrame({"total": [22]})
+    assert with_key(summary, frame, ("siret",)).columns.tolist() == ["total"]

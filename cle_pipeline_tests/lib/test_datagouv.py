@@ -8,10 +8,8 @@ answer slower than the client's timeout, a 4xx with the server's message.
 from __future__ import annotations
 
 import hashlib
-import http.server
 import json
 import re
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -32,7 +30,7 @@ from cle_pipeline.lib.datagouv import (
 )
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.release import Release, write_release
-from cle_pipeline_tests.http_server import local_server
+from cle_pipeline_tests.http_server import Answer, Request, local_server
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 SHEET = load_sheet("naissances_deces")
@@ -42,7 +40,8 @@ KEY = "udata_" + "k" * 64
 @dataclass
 class Fault:
     """One scripted failure: `status` for the first call matching `method` and `path`;
-    `after_work` lets the call take effect first; `delay` answers late."""
+    `after_work` lets the call take effect first; `delay` answers late; `headers` are added
+    (`Retry-After`)."""
 
     method: str
     path: str
@@ -50,6 +49,7 @@ class Fault:
     after_work: bool = False
     delay: float = 0.0
     body: dict[str, Any] = field(default_factory=lambda: {"message": "Internal Server Error"})
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class FakeUdata:
@@ -126,6 +126,29 @@ class FakeUdata:
             "checksum": {"type": "sha1", "value": hashlib.sha1(content).hexdigest()},
         }
 
+    def handle(self, request: Request) -> Answer:
+        """One HTTP request: the key checked, the scripted fault if any, else the answer."""
+        self.calls.append((request.method, request.path, time.time()))
+        self.cookies_received += "Cookie" in request.headers
+        fault = self.fault_for(request.method, request.path)
+        if request.headers.get("X-API-KEY") != KEY:
+            status, answer = 401, {"message": "Invalid API token"}
+        elif fault and not fault.after_work:
+            status, answer = fault.status, fault.body
+        else:
+            content_type = request.headers.get("Content-Type", "")
+            status, answer = self.answer(request.method, request.path, request.body, content_type)
+            if fault:
+                status, answer = fault.status, fault.body
+        # What udata does: a session cookie that must never come back.
+        headers = {
+            "Set-Cookie": "session=abc; HttpOnly; Path=/",
+            **(fault.headers if fault else {}),
+        }
+        return Answer(
+            status, json.dumps(answer).encode(), headers=headers, delay=fault.delay if fault else 0
+        )
+
     # -- faults ----------------------------------------------------------------------------
     def fault_for(self, method: str, path: str) -> Fault | None:
         for fault in self.faults:
@@ -138,46 +161,10 @@ class FakeUdata:
 @pytest.fixture
 def fake() -> Iterator[FakeUdata]:
     udata = FakeUdata()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def handle_one(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            udata.calls.append((self.command, self.path, time.time()))
-            udata.cookies_received += "Cookie" in self.headers
-            fault = udata.fault_for(self.command, self.path)
-            if self.headers.get("X-API-KEY") != KEY:
-                status, answer = 401, {"message": "Invalid API token"}
-            elif fault and not fault.after_work:
-                status, answer = fault.status, fault.body
-            else:
-                status, answer = udata.answer(
-                    self.command, self.path, body, self.headers.get("Content-Type", "")
-                )
-                if fault:
-                    status, answer = fault.status, fault.body
-            if fault and fault.delay:
-                time.sleep(fault.delay)
-            data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            # What udata does: a session cookie that must never come back.
-            self.send_header("Set-Cookie", "session=abc; HttpOnly; Path=/")
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = do_PUT = handle_one
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    udata.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield udata
-    server.shutdown()
-    server.server_close()
+    with local_server() as server:
+        udata.url = server.url
+        server.respond("/", udata.handle)
+        yield udata
 
 
 @pytest.fixture
@@ -253,6 +240,41 @@ def test_a_server_down_for_good_is_a_clear_error(fake, release):
         f"naissances_deces: GET /organizations/commune/ on {fake.url}/api/1 failed after 4 "
         "attempts (HTTP 502 «Internal Server Error»)"
     )
+
+
+def test_an_api_always_failing_is_given_up_at_the_publication_deadline(release, caplog):
+    # 368 s and 60 requests with nothing printed: now one deadline, and every retry told.
+    with local_server() as api:
+        api.serve("/api/1/organizations/commune/", b"", failures=99)
+        started = time.monotonic()
+        with pytest.raises(PublicationError) as raised:
+            DataGouvPublisher(
+                api_url=f"{api.url}/api/1",
+                api_key=KEY,
+                organization="commune",
+                backoff_seconds=1,
+                deadline_seconds=1,
+            ).publish(release, SHEET)
+    assert time.monotonic() - started < 1
+    assert str(raised.value) == (
+        f"naissances_deces: GET /organizations/commune/ on {api.url}/api/1 given up at the "
+        "publication's deadline (1 s): attempt 2 answered HTTP 500; the next one (in 2 s) would "
+        "be past the deadline"
+    )
+    assert api.routes["/api/1/organizations/commune/"].hits == 2
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        "naissances_deces: GET /organizations/commune/: attempt 1 answered HTTP 500; next "
+        "attempt in 0 s"
+    ]
+
+
+def test_retry_after_of_the_api_is_honoured(fake, release):
+    fake.faults.append(
+        Fault("GET", "/api/1/organizations/commune/", 503, headers={"Retry-After": "1"})
+    )
+    publisher(fake).publish(release, SHEET)
+    first, second = [at for _, path, at in fake.calls if path == "/api/1/organizations/commune/"]
+    assert second - first >= 1.0
 
 
 # -- the key stays with the API's host -----------------------------------------------------

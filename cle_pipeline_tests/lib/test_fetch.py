@@ -2,10 +2,15 @@
 
 import hashlib
 import io
+import logging
+import re
+import time
 import zipfile
 from pathlib import Path
 
+import dagster as dg
 import pytest
+from dagster_shared.serdes import serialize_value
 
 from cle_pipeline.lib.cadence import DAILY, MONTHLY
 from cle_pipeline.lib.errors import SourceError
@@ -16,7 +21,9 @@ BODY = b"CODGEO;NAISD21\n76165;110\n" * 50
 
 
 def fetcher(tmp_path: Path, **options) -> SourceFetcher:
-    return SourceFetcher(mode="online", cache_dir=str(tmp_path), backoff_seconds=0.01, **options)
+    return SourceFetcher(
+        mode="online", cache_dir=str(tmp_path), **{"backoff_seconds": 0.01, **options}
+    )
 
 
 def test_download_is_cached_and_revalidated_with_etag(tmp_path):
@@ -114,15 +121,16 @@ def test_a_resolved_resource_is_verified_against_its_announced_checksum(tmp_path
             online.fetch(source, "76165")
 
 
-def test_an_override_variable_wins_in_every_mode(tmp_path, monkeypatch):
+def test_an_override_wins_in_every_mode(tmp_path):
     local = tmp_path / "mine.csv"
     local.write_bytes(BODY)
     source = Source(
         id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x", cadence=DAILY
     )
-    monkeypatch.setenv("CLE_SOURCE_IRVE", f"file://{local}")
     for mode in ("snapshot", "online"):
-        fetched = SourceFetcher(mode=mode).fetch(source, "76165")
+        fetched = SourceFetcher(mode=mode, overrides={"irve": f"file://{local}"}).fetch(
+            source, "76165"
+        )
         assert fetched.path == local
         assert fetched.sha256 == hashlib.sha256(BODY).hexdigest()
 
@@ -135,7 +143,7 @@ def test_an_unknown_mode_is_a_clear_error():
         SourceFetcher(mode="offline").fetch(source, "76165")
 
 
-def test_the_origin_of_a_file_says_when_it_is_a_sample(tmp_path, monkeypatch):
+def test_the_origin_of_a_file_says_when_it_is_a_sample(tmp_path):
     source = Source(
         id="irve",
         title="",
@@ -148,8 +156,122 @@ def test_the_origin_of_a_file_says_when_it_is_a_sample(tmp_path, monkeypatch):
     assert "SAMPLE" in SourceFetcher().fetch(source, "76165").metadata()["origin"]
     local = tmp_path / "irve.csv"
     local.write_bytes(BODY)
-    monkeypatch.setenv("CLE_SOURCE_IRVE", str(local))
-    assert SourceFetcher().fetch(source, "76165").metadata()["origin"] == "local file"
+    assert (
+        SourceFetcher(overrides={"irve": str(local)}).fetch(source, "76165").metadata()["origin"]
+        == "local file"
+    )
     with local_server() as server:
         url = server.serve("/irve.csv", BODY)
         assert fetcher(tmp_path).download(url).metadata()["origin"].startswith("downloaded")
+
+
+IRVE = Source(
+    id="irve", title="", publisher="", page="", snapshot="x.csv", url="https://x", cadence=DAILY
+)
+
+
+def test_an_unknown_placeholder_in_an_override_names_the_variable():
+    # It was `KeyError: 'nope'`.
+    fetcher = SourceFetcher(overrides={"irve": "/data/irve-{nope}.csv"})
+    with pytest.raises(SourceError) as raised:
+        fetcher.fetch(IRVE, "76165")
+    assert str(raised.value) == (
+        "CLE_SOURCE_IRVE='/data/irve-{nope}.csv': unknown placeholder {nope}; only {commune} "
+        "and {department} are replaced"
+    )
+    with pytest.raises(SourceError, match=r"CLE_SOURCE_IRVE='/data/\{0\}\.csv': a brace"):
+        SourceFetcher(overrides={"irve": "/data/{0}.csv"}).fetch(IRVE, "76165")
+    assert (
+        SourceFetcher(overrides={"irve": "/d/{department}/{commune}.csv"}).location_of(
+            IRVE, "2A004"
+        )
+        == "/d/2A/2A004.csv"
+    )
+
+
+def test_an_interrupted_download_counts_the_bytes_that_arrived(tmp_path):
+    # It said `download interrupted after 0 bytes` when 5,688 bytes had arrived.
+    with local_server() as server:
+        url = server.serve("/irve.csv", b"x" * 20_000, truncate_at=5688)
+        with pytest.raises(SourceError) as raised:
+            fetcher(tmp_path, retries=0).download(url)
+    assert str(raised.value).startswith(
+        f"{url}: download interrupted after 5688 bytes of 20000 announced ("
+    )
+    assert str(raised.value).endswith("; the cached copy (if any) is kept")
+
+
+def test_a_server_that_never_answers_is_given_up_at_the_deadline(tmp_path):
+    # Five tries of 60 s each were 350 s of silence: one deadline bounds them all.
+    with local_server() as server:
+        url = server.serve("/slow.csv", BODY, delay=1.0)
+        started = time.monotonic()
+        with pytest.raises(SourceError) as raised:
+            fetcher(
+                tmp_path, retries=10, timeout_seconds=0.2, backoff_seconds=0.1, deadline_seconds=1
+            ).download(url)
+        elapsed = time.monotonic() - started
+    assert re.fullmatch(
+        rf"{re.escape(url)}: given up at the download's deadline \(1 s\): attempt \d failed "
+        r"\(ReadTimeoutError\); the next one \(in \d s\) would be past the deadline",
+        str(raised.value),
+    ), str(raised.value)
+    assert 0.6 < elapsed < 1.5
+    assert server.routes["/slow.csv"].hits < 10
+
+
+def test_every_retry_is_reported_and_the_download_logged_with_its_rate(tmp_path, caplog):
+    with local_server() as server:
+        url = server.serve("/flaky.csv", BODY, failures=1)
+        with caplog.at_level(logging.INFO):
+            fetcher(tmp_path).download(url)
+    messages = [record.getMessage() for record in caplog.records]
+    assert f"{url}: attempt 1 answered HTTP 500; next attempt in 0 s" in messages
+    assert any(
+        re.fullmatch(rf"{re.escape(url)}: downloaded 0\.0 MB in 0 s \(\d+\.\d MB/s\)", m)
+        for m in messages
+    ), messages
+
+
+def test_credentials_in_a_source_url_are_never_recorded(tmp_path):
+    with local_server() as server:
+        server.serve("/private/irve.csv", BODY)
+        secret_url = server.url.replace("://", "://user:s3cret@") + "/private/irve.csv"
+        fetched = fetcher(tmp_path, overrides={"irve": secret_url}).fetch(IRVE, "76165")
+        with pytest.raises(SourceError) as raised:
+            fetcher(tmp_path).download(secret_url.replace("irve.csv", "gone.csv"))
+    masked = server.url.replace("://", "://***@") + "/private/irve.csv"
+    assert fetched.location == masked
+    assert fetched.metadata()["location"].value == masked
+    assert str(raised.value) == f"{masked.replace('irve.csv', 'gone.csv')}: HTTP 404 Not Found"
+    recorded = [path.read_text() for path in tmp_path.glob("*.json")]
+    assert len(recorded) == 1 and "s3cret" not in recorded[0] and masked in recorded[0]
+    # The credentials still reach the server they are meant for.
+    assert server.requests[0][1]["Authorization"] == "Basic dXNlcjpzM2NyZXQ="
+
+
+def test_credentials_of_a_source_url_never_reach_the_event_log(materialize, tmp_path):
+    # They were in clear in the event log and in the cache's records.
+    irve = SourceFetcher().location_of(
+        Source(
+            id="irve",
+            title="",
+            publisher="",
+            page="",
+            snapshot="consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv",
+            cadence=DAILY,
+        ),
+        "76165",
+    )
+    instance = dg.DagsterInstance.ephemeral()
+    with local_server() as server:
+        server.serve("/irve.csv", Path(irve).read_bytes())
+        secret_url = server.url.replace("://", "://user:s3cret@") + "/irve.csv"
+        result = materialize("irve", overrides={"irve": secret_url}, instance=instance)
+    records = instance.all_logs(result.run_id)
+    assert len(records) > 10
+    assert not [record for record in records if "s3cret" in serialize_value(record)]
+    cached = [path for path in (tmp_path / "cache").rglob("*.json")]
+    assert cached and not [path for path in cached if "s3cret" in path.read_text()]
+    metadata = result.asset_materializations_for_node("irve")[0].metadata
+    assert metadata["location"].value == server.url.replace("://", "://***@") + "/irve.csv"

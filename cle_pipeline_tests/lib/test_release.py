@@ -2,9 +2,12 @@
 
 import json
 
+import pandas as pd
 import pytest
 
+from cle_pipeline.defs.datasets.naissances_deces.schema import NaissancesDeces
 from cle_pipeline.defs.publishing.sheets import load_sheet
+from cle_pipeline.lib.metadata import column_dictionary
 from cle_pipeline.lib.release import ReleaseError, read_release, released_datasets
 from cle_pipeline_tests.conftest import check_outcomes
 
@@ -15,9 +18,25 @@ def test_checks_release_the_csv_its_sheet_and_its_record(materialize, tmp_path):
     release = read_release(folder, "naissances_deces")
     assert (release.commune_code, release.commune_name) == ("76165", "Caudebec-lès-Elbeuf")
     assert (release.source_mode, release.sample, release.rows) == ("snapshot", True, 17)
+    published = pd.read_csv(release.csv_path, dtype=str, keep_default_na=False)
+    # The sheet, then the dictionary of the file's columns, with its first values as examples.
     assert release.sheet_path.read_text(encoding="utf-8") == load_sheet(
         "naissances_deces"
-    ).markdown("Caudebec-lès-Elbeuf", "76165", sample=True)
+    ).markdown(
+        "Caudebec-lès-Elbeuf",
+        "76165",
+        sample=True,
+        columns=column_dictionary(NaissancesDeces, published),
+    )
+    dictionary = release.sheet_path.read_text(encoding="utf-8").split(
+        "**Dictionnaire des colonnes.**\n\n"
+    )[1]
+    assert dictionary.splitlines()[:4] == [
+        "| Colonne | Type | Description | Exemple |",
+        "|---|---|---|---|",
+        "| `code_commune_insee` | texte au format imposé | Code INSEE de la commune | 76165 |",
+        "| `nom_commune` | texte | Nom officiel | Caudebec-lès-Elbeuf |",
+    ]
     assert released_datasets(folder) == ["naissances_deces"]
     [schema] = [e for e in result.get_asset_check_evaluations() if e.check_name == "schema"]
     assert schema.metadata["sha256"].value == release.sha256

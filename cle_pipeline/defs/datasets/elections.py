@@ -90,7 +90,7 @@ def _differs(left: pd.Series, right: pd.Series) -> pd.Series:
     return (left != right).astype("boolean").fillna(True).astype(bool)
 
 
-def votes_sum_to_exprimes(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def votes_sum_to_exprimes(frame: pd.DataFrame) -> pd.DataFrame:
     """Stations whose candidates' votes do not add up to the expressed votes (`exprimes`)."""
     sums = (
         frame.groupby(STATION, sort=True)
@@ -100,7 +100,7 @@ def votes_sum_to_exprimes(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame
     return sums[_differs(sums["somme_voix"], sums["exprimes"])].reset_index(drop=True)
 
 
-def votants_equal_blancs_nuls_exprimes(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def votants_equal_blancs_nuls_exprimes(frame: pd.DataFrame) -> pd.DataFrame:
     """Stations where votants ≠ blancs + nuls + exprimes."""
     stations = _stations(frame)
     wrong = _differs(
@@ -111,7 +111,7 @@ def votants_equal_blancs_nuls_exprimes(frame: pd.DataFrame, commune: Commune) ->
     )
 
 
-def inscrits_equal_abstentions_votants(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def inscrits_equal_abstentions_votants(frame: pd.DataFrame) -> pd.DataFrame:
     """Stations where inscrits ≠ abstentions + votants."""
     stations = _stations(frame)
     wrong = _differs(stations["inscrits"], stations["abstentions"] + stations["votants"])
@@ -120,7 +120,7 @@ def inscrits_equal_abstentions_votants(frame: pd.DataFrame, commune: Commune) ->
     )
 
 
-def percentages_match_counts(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def percentages_match_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """Candidate rows whose published percentages differ by more than 0.01 point from the
     ones recomputed from the counts (the file rounds to 2 decimals)."""
     failures = []
@@ -153,9 +153,7 @@ def percentages_match_counts(frame: pd.DataFrame, commune: Commune) -> pd.DataFr
     return pd.concat(failures, ignore_index=True)
 
 
-def stations_in_every_round(
-    frame: pd.DataFrame, commune: Commune, *, by_constituency: bool = False
-) -> pd.DataFrame:
+def stations_in_every_round(frame: pd.DataFrame, *, by_constituency: bool = False) -> pd.DataFrame:
     """Polling stations missing from a round: the commune has at least one station, and the
     same stations in round 1 and round 2.
 

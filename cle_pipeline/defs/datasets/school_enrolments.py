@@ -147,7 +147,7 @@ def _who(frame: pd.DataFrame) -> list[str]:
     return [name for name in WHO if name in frame]
 
 
-def levels_not_adding_up(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def levels_not_adding_up(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows where pre-elementary + elementary + ULIS (+ UEEA) differs from the total, or CP …
     CM2 from the elementary count, with the school and both sides of the equation."""
     values = frame[COUNT_COLUMNS].astype("Int64")

@@ -8,20 +8,21 @@ that dataset and commune, with run key `<commune>:<dataset_id>:<sha256>`, so the
 never published twice. The cursor remembers the last content requested per commune and
 dataset.
 
-Stopped by default unless DATAGOUV_API_KEY is set where the definitions load.
+Running by default; without an API key (`DATAGOUV_API_KEY`, in the `datagouv` resource) every
+tick is skipped, saying so.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import os
 
 import dagster as dg
 from dagster._core.event_api import PartitionKeyFilter
 
 from cle_pipeline.defs.publishing.assets import publication_key
 from cle_pipeline.defs.publishing.sheets import dataset_ids
+from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.partitions import COMMUNES
 
 
@@ -57,9 +58,15 @@ def checked_content(
 
 
 def publication_requests(
-    context: dg.SensorEvaluationContext,
+    context: dg.SensorEvaluationContext, datagouv: DataGouvPublisher
 ) -> dg.SensorResult | dg.SkipReason:
-    """A publication run for each dataset whose checked content changed since its last one."""
+    """A publication run for each dataset whose checked content changed since its last one,
+    once the `datagouv` resource has an API key."""
+    if not datagouv.api_key:
+        return dg.SkipReason(
+            "DATAGOUV_API_KEY is not set: nothing is published automatically (`make publish` "
+            "still publishes by hand)"
+        )
     requested: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     graph = context.repository_def.asset_graph  # type: ignore[union-attr]
     run_requests = []
@@ -87,17 +94,14 @@ def publication_requests(
 
 @dg.definitions
 def publication_sensor() -> dg.Definitions:
-    """The publication sensor, running by default only where an API key is configured."""
-    # Read when the definitions load, not at import: a deployment without a key never publishes
-    # on its own; the UI can still start the sensor.
-    running = bool(os.environ.get("DATAGOUV_API_KEY"))
+    """The publication sensor, running by default; it publishes only with an API key."""
+    # Always running: whether it may publish is the `datagouv` resource's key, checked at
+    # every tick (a deployment without a key never publishes on its own).
     sensor = dg.sensor(
         name="publish_checked_datasets",
         job_name="publish_datagouv",
         minimum_interval_seconds=60,
-        default_status=dg.DefaultSensorStatus.RUNNING
-        if running
-        else dg.DefaultSensorStatus.STOPPED,
+        default_status=dg.DefaultSensorStatus.RUNNING,
         description="Publie un jeu sur data.gouv.fr quand un nouveau contenu a passé ses "
         "contrôles bloquants (clé de run : identifiant du jeu + sha256 du fichier).",
     )(publication_requests)

@@ -38,6 +38,7 @@ from cle_pipeline.lib.cadence import DAILY
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.http import mask_credentials
 from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import duckdb_connection
 
@@ -127,13 +128,15 @@ def fetch_pages(
     page_size = page_size or PAGE_SIZE
     records: list[dict[str, Any]] = []
     pages, total = 0, 0
+    shown = mask_credentials(endpoint)  # what is recorded and quoted: no credentials
     while True:
         url = page_url(endpoint, len(records), page_size)
-        results, total = page_content(fetcher.get_json(url), url)
+        results, total = page_content(fetcher.get_json(url), mask_credentials(url))
         pages += 1
         if total > MAX_WINDOW:
             raise SourceError(
-                f"{url}: {total} records, more than the {MAX_WINDOW} the API pages through; "
+                f"{mask_credentials(url)}: {total} records, more than the {MAX_WINDOW} the API "
+                "pages through; "
                 f"point {SOURCE.env_var} at the national export instead"
             )
         records.extend(results)
@@ -144,10 +147,10 @@ def fetch_pages(
     # them: a record read twice or missed is detected here rather than published.
     if len(records) != total or len(ids) != len(records):
         raise SourceError(
-            f"{endpoint}: {len(records)} records read ({len(ids)} distinct) but total_count is "
+            f"{shown}: {len(records)} records read ({len(ids)} distinct) but total_count is "
             f"{total}: the directory changed while paging; run again"
         )
-    return DirectoryRecords(records, endpoint, pages, total)
+    return DirectoryRecords(records, shown, pages, total)
 
 
 def read_page_folder(folder: Path) -> DirectoryRecords:

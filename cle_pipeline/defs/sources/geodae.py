@@ -101,19 +101,12 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
     header = read_header(table, FORMAT, label)
     availability_layout(header, label)
     kept = [name for name in header if name not in PERSONAL_CONTACTS]
-    west, south, east, north = commune.bounding_box()
     candidates = query_csv(
         table,
         FORMAT,
         required=COLUMNS,
         where=WHERE,
-        parameters={
-            "code": commune.code,
-            "west": west,
-            "east": east,
-            "south": south,
-            "north": north,
-        },
+        parameters=commune.cut_parameters(),
         select=", ".join(sql_name(name) for name in kept),
         label=label,
     )

@@ -70,20 +70,13 @@ def point_of(row: pd.Series) -> tuple[float, float] | None:
 
 def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
     """The commune's charging points, every column of the national file, as text."""
-    west, south, east, north = commune.bounding_box()
     candidates = query_csv(
         table,
         FORMAT,
         required=COLUMNS,
         where=WHERE,
         label=label,
-        parameters={
-            "code": commune.code,
-            "west": west,
-            "east": east,
-            "south": south,
-            "north": north,
-        },
+        parameters=commune.cut_parameters(),
     )
     return rows_in_commune(candidates, commune, "code_insee_commune", point_of)
 

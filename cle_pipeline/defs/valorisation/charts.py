@@ -286,6 +286,25 @@ def births_deaths_charts(births_deaths: pd.DataFrame) -> list[Chart]:
     ]
 
 
+def chart_families() -> list[tuple[str, str, list[str]]]:
+    """(family, French title, its charts' names in order), as the site presents them."""
+    elections = [
+        f"{dataset_id}_{part}"
+        for dataset_id in ELECTIONS
+        for part in ("t1_voix", "t1_bureaux", "t2_voix", "t2_bureaux", "participation")
+    ]
+    return [
+        ("elections", "Élections de 2022", elections),
+        ("conseil_municipal", "Le conseil municipal", ["elus_fonctions", "elus_parite"]),
+        (
+            "effectifs_scolaires",
+            "Les effectifs scolaires",
+            ["effectifs_scolaires_2022_ecoles", "evolution_effectifs_scolaires_commune"],
+        ),
+        ("naissances_deces", "Naissances et décès", ["naissances_deces"]),
+    ]
+
+
 def chart_asset(
     family: str,
     dataset_ids: Sequence[str],

@@ -72,7 +72,9 @@ class Pipeline:
             self.built_upstream = True
         return self.run(selection)
 
-    def run(self, selection: dg.AssetSelection) -> dg.ExecuteInProcessResult:
+    def run(
+        self, selection: dg.AssetSelection, overrides: dict[str, str] | None = None
+    ) -> dg.ExecuteInProcessResult:
         return materialize_into(
             self.definitions,
             self.tmp_path,
@@ -80,6 +82,7 @@ class Pipeline:
             inbox_dir=self.tmp_path / "inbox",
             raise_on_error=False,
             instance=self.instance,
+            overrides=overrides,
         )
 
     def tick(self, sensor=alert_on_failed_checks_and_runs) -> dg.SensorResult:
@@ -177,12 +180,13 @@ def test_runs_that_finished_before_the_sensor_started_are_history(pipeline):
     assert pipeline.chats() == []
 
 
-def test_a_run_failing_on_a_broken_source_is_one_alert(pipeline, monkeypatch, tmp_path):
+def test_a_run_failing_on_a_broken_source_is_one_alert(pipeline, tmp_path):
     pipeline.tick()
     broken = tmp_path / "irve-broken.csv"
     broken.write_bytes(b"id_pdc_itinerance,nom_station\nX,Y\n")
-    monkeypatch.setenv("CLE_SOURCE_IRVE", str(broken))
-    result = pipeline.run(dg.AssetSelection.assets("bornes_recharge").upstream())
+    result = pipeline.run(
+        dg.AssetSelection.assets("bornes_recharge").upstream(), overrides={"irve": str(broken)}
+    )
     assert not result.success
     pipeline.tick()
     [text] = pipeline.chats()

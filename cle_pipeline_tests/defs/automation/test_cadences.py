@@ -59,6 +59,7 @@ DAILY_SOURCES = ["annuaire_service_public", "education_annuaire", "geodae", "irv
 # A source requested on a tick brings what is built from it into the same run.
 BUILT_FROM_DAILY_SOURCES = [
     "bornes_recharge",
+    "carte",  # the map follows its datasets (group valorisation)
     "defibrillateurs",
     "education_effectifs_ecoles",
     "effectifs_scolaires_2022",
@@ -258,7 +259,7 @@ def test_sources_refresh_on_their_cron_and_datasets_follow_their_sources(definit
     # A run by hand.
     instance.report_runless_asset_event(dg.AssetMaterialization("irve", partition=COMMUNE))
     after_irve = tick(paris(2026, 3, 10, 5, 10), quiet.cursor)
-    assert requested(after_irve) == ["bornes_recharge"]
+    assert requested(after_irve) == ["bornes_recharge", "carte"]  # the map follows
     settled = tick(paris(2026, 3, 10, 5, 20), after_irve.cursor)
     assert requested(settled) == []
     morning = tick(paris(2026, 3, 10, 6, 1), settled.cursor)

@@ -3,10 +3,16 @@
 import re
 import zipfile
 
+import pandas as pd
 import pytest
 
+from cle_pipeline.defs.datasets.associations.assets import (
+    RNA_COLUMNS,
+    active_associations,
+    associations_checks,
+    codes_without_label,
+)
 from cle_pipeline.defs.datasets.associations.schema import Associations
-from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.normalise import RNA_ID
 from cle_pipeline_tests.conftest import check_outcomes, failure_messages, published_csv
 
@@ -16,6 +22,8 @@ def test_caudebec_active_associations(materialize, tmp_path):
     assert check_outcomes(result) == {
         "associations:schema": True,
         "associations:rows_belong_to_commune": True,
+        "associations:seat_in_commune": True,
+        "associations:codes_have_a_label": True,
         "associations:rows_against_last_release": True,
     }
     published = published_csv(tmp_path, "76165", "associations")
@@ -31,6 +39,43 @@ def test_caudebec_active_associations(materialize, tmp_path):
     # A `;` inside a quoted field of the latin-1 file survives.
     assert first["objet"] == "pratique du football ; formation des jeunes joueurs"
     assert published.loc[1, "titre"] == "COMITÉ DES FÊTES DE CAUDEBEC-LÈS-ELBEUF"
+    # Each one-letter code of the RNA is followed by its label.
+    coded = ["nature", "nature_libelle", "groupement", "groupement_libelle"]
+    assert published[coded].drop_duplicates().values.tolist() == [["D", "Déclarée", "S", "Simple"]]
+    assert set(zip(published["position"], published["position_libelle"], strict=True)) == {
+        ("A", "Active")
+    }
+    columns = list(published.columns)
+    for code in ("nature", "groupement", "position"):
+        assert columns.index(f"{code}_libelle") == columns.index(code) + 1
+
+
+def test_codes_are_decoded_and_an_unknown_one_is_named_by_the_warning():
+    rna = pd.DataFrame(
+        {
+            **{name: [None, None, None] for name in RNA_COLUMNS},
+            "id": ["W760000003", "W760000001", "W760000002"],
+            "titre": ["C", "A", "B"],
+            "date_creat": ["2001-01-01"] * 3,
+            "adrs_codeinsee": ["76165"] * 3,
+            "nature": ["R", "D", "X"],
+            "groupement": ["F", "U", "S"],
+            "position": ["A", "A", "A"],
+        }
+    )
+    table = active_associations(rna)
+    assert table[
+        ["id", "nature_libelle", "groupement_libelle", "position_libelle"]
+    ].values.tolist() == [
+        ["W760000001", "Déclarée", "Union", "Active"],
+        ["W760000002", None, "Simple", "Active"],
+        ["W760000003", "Reconnue d'utilité publique", "Fédération", "Active"],
+    ]
+    assert codes_without_label(table).to_dict("records") == [
+        {"id": "W760000002", "column": "nature", "code": "X"}
+    ]
+    (spec,) = [s for s in associations_checks.check_specs if s.name == "codes_have_a_label"]
+    assert spec.blocking is False
 
 
 def test_the_manager_address_block_never_reaches_the_output(materialize, tmp_path):
@@ -56,7 +101,7 @@ def test_corsican_and_overseas_ids_read_their_department_member(materialize, tmp
     assert published_csv(tmp_path, "97411", "associations")["id"].tolist() == ["W9R0000001"]
 
 
-def test_a_zip_bomb_never_replaces_the_published_associations(materialize, tmp_path, monkeypatch):
+def test_a_zip_bomb_never_replaces_the_published_associations(materialize, tmp_path):
     # The scenario, scaled down: the department's member is the RNA header followed by
     # NUL bytes (20 MiB from 20 KB); it was extracted whole and published as an empty file.
     materialize("associations")
@@ -66,12 +111,7 @@ def test_a_zip_bomb_never_replaces_the_published_associations(materialize, tmp_p
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         header = b"id;titre;objet;position;adrs_codeinsee;date_creat\n"
         archive.writestr("rna_waldec_20221201_dpt_76.csv", header + bytes(20 * 1024**2))
-    monkeypatch.setenv("CLE_SOURCE_RNA_WALDEC", str(bomb))
-    result = materialize(
-        "associations",
-        sources=SourceFetcher(cache_dir=str(tmp_path / "cache")),
-        raise_on_error=False,
-    )
+    result = materialize("associations", raise_on_error=False, overrides={"rna_waldec": str(bomb)})
     assert re.fullmatch(
         rf"cle_pipeline\.lib\.errors\.SourceFormatError: {re.escape(str(bomb))}: member "
         r"rna_waldec_20221201_dpt_76\.csv expands to 20971570 bytes from \d+ compressed, over "

@@ -193,7 +193,7 @@ def test_the_warning_lists_devices_with_fields_missing_and_lines_that_complete_n
         tmp_path, "c_gid;num_serie;modele\n30412;A1;M\n61233;A2;M\n121905;;M\n"
     )
     table = published_devices(geodae, CAUDEBEC, completion)[0]
-    failures = completion_not_finished(table, CAUDEBEC, geodae, completion)
+    failures = completion_not_finished(table, geodae, completion)
     assert failures.to_dict("records") == [
         {
             "row": 1,
@@ -329,7 +329,7 @@ def test_elbeuf_passes_with_its_own_devices(materialize, tmp_path):
     assert published["photo1"].tolist() == ["https://geodae.exemple.fr/photos/28841_1.png", ""]
 
 
-def test_a_device_outside_the_commune_blocks_the_publication(materialize, tmp_path, monkeypatch):
+def test_a_device_outside_the_commune_blocks_the_publication(materialize, tmp_path):
     # Saint-Pierre's town hall declared with Caudebec's INSEE code.
     with SNAPSHOT.open(encoding="utf-8-sig", newline="") as stream:
         header, *rows = list(csv.reader(stream, delimiter=";"))
@@ -338,9 +338,7 @@ def test_a_device_outside_the_commune_blocks_the_publication(materialize, tmp_pa
             row[header.index("c_com_insee")] = "76165"
     wrong = tmp_path / "geodae.csv"
     wrong.write_text(csv_text(header, rows, ";"), encoding="utf-8-sig")
-    monkeypatch.setenv("CLE_SOURCE_GEODAE", str(wrong))
-
-    result = materialize("defibrillateurs", raise_on_error=False)
+    result = materialize("defibrillateurs", raise_on_error=False, overrides={"geodae": str(wrong)})
     assert check_outcomes(result)["defibrillateurs:coordinates_inside_commune"] is False
     evaluation = next(
         e
@@ -402,16 +400,14 @@ def register_with_an_unknown_status(tmp_path) -> str:
     return str(path)
 
 
-def test_a_status_value_not_known_leaves_the_device_out_with_a_warning(
-    definitions, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("CLE_SOURCE_GEODAE", register_with_an_unknown_status(tmp_path))
+def test_a_status_value_not_known_leaves_the_device_out_with_a_warning(definitions, tmp_path):
     instance = dg.DagsterInstance.ephemeral()
     result = materialize_into(
         definitions,
         tmp_path,
         dg.AssetSelection.assets("defibrillateurs").upstream(),
         instance=instance,
+        overrides={"geodae": register_with_an_unknown_status(tmp_path)},
     )
     assert all(check_outcomes(result).values())
     metadata = result.asset_materializations_for_node("defibrillateurs")[0].metadata

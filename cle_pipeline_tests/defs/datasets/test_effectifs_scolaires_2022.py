@@ -35,7 +35,7 @@ RULES = [LEVELS_SUM_TO_TOTAL, ONE_ROW_PER_SCHOOL_AND_YEAR]
 
 
 @pytest.fixture
-def rennes_from_real_files(tmp_path, monkeypatch):
+def rennes_from_real_files(tmp_path) -> dict[str, str]:
     """Rennes (35238) as a user would run it: INSEE's real COG 2024 zipped as INSEE ships it,
     a SAMPLE outline (a box around the city, not IGN's geometry: no school is placed by its
     position), and the school files as the portal's web page gives them."""
@@ -45,16 +45,20 @@ def rennes_from_real_files(tmp_path, monkeypatch):
     outline = tmp_path / "35238.geojson"
     box = [[-1.75, 48.07], [-1.62, 48.07], [-1.62, 48.15], [-1.75, 48.15], [-1.75, 48.07]]
     outline.write_text(json.dumps({"type": "Polygon", "coordinates": [box]}))
-    monkeypatch.setenv("CLE_SOURCE_COG_COMMUNES", str(cog))
-    monkeypatch.setenv("CLE_SOURCE_COMMUNE_CONTOURS", str(outline))
-    monkeypatch.setenv("CLE_SOURCE_EDUCATION_ANNUAIRE", str(REAL_DIRECTORY))
-    monkeypatch.setenv("CLE_SOURCE_EDUCATION_EFFECTIFS_ECOLES", str(REAL_ENROLMENTS))
+    return {
+        "cog_communes": str(cog),
+        "commune_contours": str(outline),
+        "education_annuaire": str(REAL_DIRECTORY),
+        "education_effectifs_ecoles": str(REAL_ENROLMENTS),
+    }
 
 
 def test_rennes_schools_at_rentree_2022_from_the_portals_web_export(
     materialize, tmp_path, rennes_from_real_files
 ):
-    result = materialize("effectifs_scolaires_2022", commune="35238")
+    result = materialize(
+        "effectifs_scolaires_2022", commune="35238", overrides=rennes_from_real_files
+    )
     assert check_outcomes(result) == CHECKS
     published = published_csv(tmp_path, "35238", "effectifs_scolaires_2022")
     assert len(published) == 95
@@ -201,7 +205,7 @@ def test_ueea_pupils_count_in_the_total_when_the_file_gives_them():
     )
     table = school_rows(raw, CAUDEBEC)
     assert table.loc[0, "nombre_total_eleves"] == 207
-    assert LEVELS_SUM_TO_TOTAL.failing_rows(table, CAUDEBEC).empty
+    assert LEVELS_SUM_TO_TOTAL.failing_rows(table).empty
 
 
 def test_a_school_listed_twice_in_a_year_fails_naming_it():
@@ -211,7 +215,7 @@ def test_a_school_listed_twice_in_a_year_fails_naming_it():
             "numero_ecole": ["0761587M", "0761588N", "0761587M"],
         }
     )
-    failures = ONE_ROW_PER_SCHOOL_AND_YEAR.failing_rows(table, CAUDEBEC)
+    failures = ONE_ROW_PER_SCHOOL_AND_YEAR.failing_rows(table)
     assert failures[["numero_ecole", "ligne"]].values.tolist() == [["0761587M", 1], ["0761587M", 3]]
 
 

@@ -146,9 +146,7 @@ def test_corsican_and_overseas_communes_get_their_insee_code(materialize, tmp_pa
     assert set(published["nom_commune"]) == {name}
 
 
-def test_a_station_whose_votes_do_not_add_up_fails_and_is_not_published(
-    materialize, tmp_path, monkeypatch
-):
+def test_a_station_whose_votes_do_not_add_up_fails_and_is_not_published(materialize, tmp_path):
     """MACRON gets 10 more votes in station 0003 while its totals stay: the check names it."""
     original = SOURCES / "presidentielle_2022_t1" / presidentielle_2022_t1.SOURCE.snapshot
     lines = original.read_bytes().decode("latin-1").split("\r\n")
@@ -163,9 +161,9 @@ def test_a_station_whose_votes_do_not_add_up_fails_and_is_not_published(
     lines[index] = ";".join(fields)
     tampered = tmp_path / "t1.txt"
     tampered.write_bytes("\r\n".join(lines).encode("latin-1"))
-    monkeypatch.setenv("CLE_SOURCE_PRESIDENTIELLE_2022_T1", str(tampered))
-
-    result = materialize(DATASET, raise_on_error=False)
+    result = materialize(
+        DATASET, raise_on_error=False, overrides={"presidentielle_2022_t1": str(tampered)}
+    )
     outcomes = check_outcomes(result)
     assert outcomes[f"{DATASET}:votes_sum_to_exprimes"] is False
     assert outcomes[f"{DATASET}:schema"] is True
@@ -190,7 +188,7 @@ def test_the_schema_refuses_an_unknown_sex_and_a_duplicated_candidate():
 
 def test_a_missing_second_round_fails_for_every_station():
     table = _snapshot_table()
-    missing = stations_in_every_round(table[table["tour"] == 1], CAUDEBEC)
+    missing = stations_in_every_round(table[table["tour"] == 1])
     assert missing.to_dict("list") == {
         "code_bureau": [f"000{n}" for n in range(1, 8)],
         "tour_manquant": [2] * 7,

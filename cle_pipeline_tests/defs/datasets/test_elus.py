@@ -11,6 +11,7 @@ import pytest
 from cle_pipeline.defs.datasets.elus.assets import (
     RULES,
     council,
+    feminine_function,
     legal_council_size,
     not_one_maire,
     population_municipale,
@@ -44,6 +45,7 @@ COLUMNS = [
     "prenom",
     "sexe",
     "fonction",
+    "fonction_feminin",
     "date_debut_mandat",
     "date_debut_fonction",
 ]
@@ -76,6 +78,7 @@ def test_caudebec_council_with_its_maire_adjoints_and_a_double_function(material
         "Hélène",
         "F",
         "Maire",
+        "Maire",
         "2026-03-15",
         "2026-03-21",
     ]
@@ -85,6 +88,18 @@ def test_caudebec_council_with_its_maire_adjoints_and_a_double_function(material
         "Maire délégué",
     ]
     assert (published["fonction"] == "Conseiller municipal").sum() == 23
+    # The RNE's label as published, and its feminine for the women, empty for the men.
+    assert published[["nom", "sexe", "fonction", "fonction_feminin"]].values.tolist()[:4] == [
+        ["DELAUNAY", "F", "Maire", "Maire"],
+        ["MARCHAL", "M", "1er adjoint au Maire", ""],
+        ["POULAIN", "F", "2ème adjoint au Maire", "2e adjointe au maire"],
+        ["LEROUX", "M", "3ème adjoint au Maire", ""],
+    ]
+    women = published[published["sexe"] == "F"]
+    assert set(women.loc[women["fonction"] == "Conseiller municipal", "fonction_feminin"]) == {
+        "Conseillère municipale"
+    }
+    assert set(published.loc[published["sexe"] == "M", "fonction_feminin"]) == {""}
     beauvais = published[published["nom"] == "BEAUVAIS"]
     assert beauvais["fonction"].tolist() == ["4ème adjoint au Maire", "Maire délégué"]
     councillors = published[published["fonction"] == "Conseiller municipal"]
@@ -97,12 +112,11 @@ def test_caudebec_council_with_its_maire_adjoints_and_a_double_function(material
     ] == dg.TextMetadataValue("33")
 
 
-def test_the_real_2023_populations_give_caudebec_a_legal_council_of_33(
-    materialize, tmp_path, monkeypatch
-):
+def test_the_real_2023_populations_give_caudebec_a_legal_council_of_33(materialize, tmp_path):
     # INSEE's real `donnees_communes.csv` (current header, CRLF) zipped as `ensemble.zip`.
-    monkeypatch.setenv("CLE_SOURCE_INSEE_POPULATIONS_LEGALES", str(real_archive(tmp_path)))
-    result = materialize("elus")
+    result = materialize(
+        "elus", overrides={"insee_populations_legales": str(real_archive(tmp_path))}
+    )
     assert check_outcomes(result) == dict.fromkeys(CHECKS, True)
     population = result.asset_value("insee_populations_legales")
     assert population[["code_insee", "nom_commune", "PMUN"]].values.tolist() == [
@@ -126,15 +140,14 @@ def test_elbeuf_passes_with_its_own_council(materialize, tmp_path):
     ]
 
 
-def test_iso_and_french_dates_publish_the_same_file(materialize, tmp_path, monkeypatch):
+def test_iso_and_french_dates_publish_the_same_file(materialize, tmp_path):
     materialize("elus")
     target = tmp_path / "published" / "76165" / "elus.csv"
     from_iso = target.read_bytes()
     target.unlink()
     older = write_older_file(tmp_path / "older.csv")
     assert "15/03/2026" in older.read_text(encoding="utf-8")
-    monkeypatch.setenv("CLE_SOURCE_RNE_CONSEILLERS_MUNICIPAUX", str(older))
-    result = materialize("elus")
+    result = materialize("elus", overrides={"rne_conseillers_municipaux": str(older)})
     assert all(check_outcomes(result).values())
     assert target.read_bytes() == from_iso
 
@@ -154,14 +167,15 @@ def test_no_birth_date_profession_or_nationality_reaches_the_output(materialize,
     assert "nationalit" not in text and ",PT" not in text
 
 
-def test_two_maires_fail_the_check_naming_both(materialize, tmp_path, monkeypatch):
+def test_two_maires_fail_the_check_naming_both(materialize, tmp_path):
     rows = snapshot.rows()
     for row in rows:
         if row["Nom de l'élu"] == "MARCHAL":  # the 1st adjoint, now written as a second maire
             row["Libellé de la fonction"] = "Maire"
     path = snapshot.write_file(tmp_path / "two_maires.csv", rows)
-    monkeypatch.setenv("CLE_SOURCE_RNE_CONSEILLERS_MUNICIPAUX", str(path))
-    result = materialize("elus", raise_on_error=False)
+    result = materialize(
+        "elus", raise_on_error=False, overrides={"rne_conseillers_municipaux": str(path)}
+    )
     assert check_outcomes(result)["elus:one_maire"] is False
     evaluation = next(
         e for e in result.get_asset_check_evaluations() if e.check_name == "one_maire"
@@ -267,3 +281,31 @@ def test_population_municipale_sums_arrondissements_and_reads_spaced_thousands()
         None,
         ["aucune ligne de population légale pour la commune"],
     )
+
+
+@pytest.mark.parametrize(
+    ("function", "feminine"),
+    [
+        ("Maire", "Maire"),
+        ("1er adjoint au Maire", "1re adjointe au maire"),
+        ("2ème adjoint au Maire", "2e adjointe au maire"),
+        ("10eme adjoint au maire", "10e adjointe au maire"),
+        ("Conseiller municipal", "Conseillère municipale"),
+        ("Maire délégué", "Maire déléguée"),
+        ("Conseiller municipal délégué", "Conseillère municipale déléguée"),
+        ("Adjoint spécial", "Adjointe spéciale"),
+        ("Premier adjoint", "Première adjointe"),
+    ],
+)
+def test_feminine_function(function, feminine):
+    assert feminine_function(function) == feminine
+
+
+def test_a_feminine_label_on_a_mans_row_or_none_on_a_womans_fails_the_schema():
+    table = _caudebec_table()
+    table.loc[1, "fonction_feminin"] = "1re adjointe au maire"  # MARCHAL, M
+    table.loc[2, "fonction_feminin"] = None  # POULAIN, F
+    failures = _evaluate(table)["schema"].failures
+    # A frame-wide rule: pandera reports each failing row once per column.
+    rows = failures.loc[failures["rule"] == "fonction_feminin_for_women_only", "row"]
+    assert sorted(set(rows)) == [2, 3]

@@ -113,7 +113,9 @@ def test_rennes_over_four_rentrees_from_the_portals_web_export(
     tmp_path,
     rennes_from_real_files,  # noqa: F811
 ):
-    result = materialize("evolution_effectifs_scolaires", commune="35238")
+    result = materialize(
+        "evolution_effectifs_scolaires", commune="35238", overrides=rennes_from_real_files
+    )
     assert check_outcomes(result) == CHECKS
     published = published_csv(tmp_path, "35238", "evolution_effectifs_scolaires")
     totals = published[published["niveau_agregation"] == "commune"]
@@ -139,11 +141,12 @@ def test_paris_finds_its_school_under_its_arrondissement(materialize, tmp_path):
     assert set(published["numero_ecole"]) == {"0750511Y", ""}
 
 
-def test_the_older_export_gives_the_same_rows_for_its_years(materialize, tmp_path, monkeypatch):
+def test_the_older_export_gives_the_same_rows_for_its_years(materialize, tmp_path):
     materialize("evolution_effectifs_scolaires")
     current = published_csv(tmp_path, "76165", "evolution_effectifs_scolaires")
-    monkeypatch.setenv("CLE_SOURCE_EDUCATION_EFFECTIFS_ECOLES", str(OLDER_EXPORT))
-    result = materialize("evolution_effectifs_scolaires")
+    result = materialize(
+        "evolution_effectifs_scolaires", overrides={"education_effectifs_ecoles": str(OLDER_EXPORT)}
+    )
     assert check_outcomes(result) == CHECKS
     older = published_csv(tmp_path, "76165", "evolution_effectifs_scolaires")
     assert older.equals(current[current["rentree_scolaire"] <= "2022"].reset_index(drop=True))
@@ -181,17 +184,15 @@ def test_a_total_that_is_not_the_sum_of_the_schools_fails():
     ).astype({name: "str" for name in ("numero_ecole", "secteur", "rep", "rep_plus")})
     table = with_commune_totals(schools, CAUDEBEC)
     assert evaluate(table, EvolutionEffectifsScolaires, [], CAUDEBEC)[0].passed
-    assert totals_differing_from_schools(table, CAUDEBEC).empty
+    assert totals_differing_from_schools(table).empty
 
     tampered = table.copy()
     tampered.loc[tampered["niveau_agregation"] == "commune", "nombre_total_eleves"] = 300
-    failures = totals_differing_from_schools(tampered, CAUDEBEC)
+    failures = totals_differing_from_schools(tampered)
     assert failures.values.tolist() == [[2022, "nombre_total_eleves", 300, 312]]
 
     without_total = table[table["niveau_agregation"] == "ecole"].reset_index(drop=True)
-    assert totals_differing_from_schools(without_total, CAUDEBEC)["colonne"].tolist() == [
-        "(ligne commune)"
-    ]
+    assert totals_differing_from_schools(without_total)["colonne"].tolist() == ["(ligne commune)"]
 
 
 def test_a_total_row_carrying_a_uai_fails_the_schema():

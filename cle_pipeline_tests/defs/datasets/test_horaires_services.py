@@ -248,7 +248,7 @@ def test_street_numbers_and_names_in_the_schema_form(numero_voie, expected):
     assert split_street(numero_voie) == expected
 
 
-def test_a_failed_check_keeps_the_file_unwritten(materialize, tmp_path, monkeypatch):
+def test_a_failed_check_keeps_the_file_unwritten(materialize, tmp_path):
     records = snapshot_records("76165")
     records[0] = {
         **records[0],
@@ -256,8 +256,9 @@ def test_a_failed_check_keeps_the_file_unwritten(materialize, tmp_path, monkeypa
     }
     export = tmp_path / "export.jsonl"
     export.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records))
-    monkeypatch.setenv(source.SOURCE.env_var, str(export))
-    result = materialize("horaires_services", raise_on_error=False)
+    result = materialize(
+        "horaires_services", raise_on_error=False, overrides={source.SOURCE.id: str(export)}
+    )
     assert check_outcomes(result)["horaires_services:opening_hours_parse"] is False
     assert not (tmp_path / "published" / "76165" / "horaires_services.csv").exists()
 
@@ -266,16 +267,14 @@ def test_online_the_published_file_comes_from_two_pages_of_a_local_api(
     materialize, tmp_path, monkeypatch
 ):
     # The commune reference is read from the snapshots; only the directory is online.
-    monkeypatch.setenv(
-        "CLE_SOURCE_COG_COMMUNES", str(SOURCES / "cog_communes" / "cog_ensemble_2025_csv.zip")
-    )
-    monkeypatch.setenv(
-        "CLE_SOURCE_COMMUNE_CONTOURS", str(SOURCES / "commune_contours" / "{commune}.geojson")
-    )
+    reference = {
+        "cog_communes": str(SOURCES / "cog_communes" / "cog_ensemble_2025_csv.zip"),
+        "commune_contours": str(SOURCES / "commune_contours" / "{commune}.geojson"),
+    }
     monkeypatch.setattr(source, "PAGE_SIZE", 2)
     server = DirectoryServer(snapshot_records("76165") + snapshot_records("76231"))
     with directory_server(server) as root:
-        result = materialize("horaires_services", sources=online_fetcher(root, tmp_path))
+        result = materialize("horaires_services", sources=online_fetcher(root, tmp_path, reference))
     assert check_outcomes(result) == CHECKS
     assert server.served_pages == 2  # three Caudebec records, pages of two
     online = published_csv(tmp_path, "76165", "horaires_services")

@@ -68,18 +68,19 @@ def test_paris_is_its_commune_row_not_its_arrondissements_added(materialize, tmp
     assert published.iloc[0].tolist() == ["75056", "Paris", "2008", "31712", "14420"]
 
 
-def test_the_wide_files_of_2021_are_still_read(materialize, tmp_path, monkeypatch):
-    for variable, base, prefix, values in (
-        ("CLE_SOURCE_INSEE_NAISSANCES", "base_naissances_2021", "NAISD", BIRTHS_76165[6:14]),
-        ("CLE_SOURCE_INSEE_DECES", "base_deces_2021", "DECESD", DEATHS_76165[6:14]),
+def test_the_wide_files_of_2021_are_still_read(materialize, tmp_path):
+    overrides = {}
+    for source_id, base, prefix, values in (
+        ("insee_naissances", "base_naissances_2021", "NAISD", BIRTHS_76165[6:14]),
+        ("insee_deces", "base_deces_2021", "DECESD", DEATHS_76165[6:14]),
     ):
         header = ";".join(["CODGEO", *(f"{prefix}{year}" for year in range(14, 22))])
         text = f"{header}\n76231;1;2;3;4;5;6;7;8\n76165;{';'.join(values)}\n"
         archive = tmp_path / f"{base}_csv.zip"
         with zipfile.ZipFile(archive, "w") as opened:
             opened.writestr(f"{base}.csv", text)
-        monkeypatch.setenv(variable, str(archive))
-    result = materialize("naissances_deces")
+        overrides[source_id] = str(archive)
+    result = materialize("naissances_deces", overrides=overrides)
     assert all(check_outcomes(result).values())
     published = published_csv(tmp_path, "76165", "naissances_deces")
     assert published["annee"].tolist() == [str(year) for year in range(2014, 2022)]
@@ -88,7 +89,7 @@ def test_the_wide_files_of_2021_are_still_read(materialize, tmp_path, monkeypatc
 
 
 def test_a_count_that_is_not_a_number_stops_the_source_with_file_column_and_line(
-    materialize, tmp_path, monkeypatch
+    materialize, tmp_path
 ):
     broken = tmp_path / "naissances.csv.zip"
     with zipfile.ZipFile(broken, "w") as opened:
@@ -97,8 +98,9 @@ def test_a_count_that_is_not_a_number_stops_the_source_with_file_column_and_line
             "EC_MEASURE;FREQ;GEO;GEO_OBJECT;OBS_STATUS;TIME_PERIOD;OBS_VALUE\n"
             "LVB;A;76165;COM;A;2008;131\nLVB;A;76165;COM;A;2009;x\n",
         )
-    monkeypatch.setenv("CLE_SOURCE_INSEE_NAISSANCES", str(broken))
-    result = materialize("naissances_deces", raise_on_error=False)
+    result = materialize(
+        "naissances_deces", raise_on_error=False, overrides={"insee_naissances": str(broken)}
+    )
     assert not result.success
     message = failure_messages(result)["insee_naissances"].strip()
     assert message.endswith(
@@ -119,7 +121,7 @@ def test_a_year_missing_from_one_source_and_a_gap_fail_the_rule_not_the_schema()
     assert outcomes["schema"].passed
     assert table["naissances"].isna().tolist() == [False, False, True]
     # ...so the rule tells a year one source lacks from a value declared missing.
-    assert missing_years(table, CAUDEBEC, births, deaths).to_dict("records") == [
+    assert missing_years(table, births, deaths).to_dict("records") == [
         {"annee": 2016, "absente_de": "naissances, décès"},
         {"annee": 2017, "absente_de": "décès"},
     ]
@@ -131,9 +133,7 @@ def test_a_negative_count_fails_the_schema():
     assert failures[["row", "column", "value"]].values.tolist() == [[1, "naissances", "-1"]]
 
 
-def test_a_wide_births_file_beside_the_current_deaths_fails_the_rule(
-    materialize, tmp_path, monkeypatch
-):
+def test_a_wide_births_file_beside_the_current_deaths_fails_the_rule(materialize, tmp_path):
     # 2014–2021 births against 2008–2024 deaths: the years births lack are not published as
     # if INSEE had declared them missing; the blocking rule names them.
     archive = tmp_path / "base_naissances_2021_csv.zip"
@@ -142,8 +142,9 @@ def test_a_wide_births_file_beside_the_current_deaths_fails_the_rule(
         opened.writestr(
             "base_naissances_2021.csv", f"{header}\n76165;{';'.join(BIRTHS_76165[6:14])}\n"
         )
-    monkeypatch.setenv("CLE_SOURCE_INSEE_NAISSANCES", str(archive))
-    result = materialize("naissances_deces", raise_on_error=False)
+    result = materialize(
+        "naissances_deces", raise_on_error=False, overrides={"insee_naissances": str(archive)}
+    )
     assert check_outcomes(result) == {
         "naissances_deces:schema": True,
         "naissances_deces:rows_belong_to_commune": True,

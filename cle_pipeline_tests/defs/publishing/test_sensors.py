@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.files import PROJECT_ROOT
 
 SENSOR = "publish_checked_datasets"
@@ -19,9 +20,19 @@ def instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-def tick(definitions: dg.Definitions, instance: dg.DagsterInstance, cursor: str | None = None):
+def tick(
+    definitions: dg.Definitions,
+    instance: dg.DagsterInstance,
+    cursor: str | None = None,
+    api_key: str = "a-key",
+):
     sensor = definitions.resolve_sensor_def(SENSOR)
-    context = dg.build_sensor_context(instance=instance, definitions=definitions, cursor=cursor)
+    context = dg.build_sensor_context(
+        instance=instance,
+        definitions=definitions,
+        cursor=cursor,
+        resources={"datagouv": DataGouvPublisher(api_url="http://127.0.0.1:9", api_key=api_key)},
+    )
     # As the daemon does: the communes (dynamic partitions) are read from the instance.
     with dg.partition_loading_context(dynamic_partitions_store=instance):
         return sensor.evaluate_tick(context)
@@ -63,7 +74,7 @@ def test_a_checked_dataset_is_requested_once_per_content(
 
 
 def test_nothing_is_requested_when_a_blocking_check_failed(
-    definitions, materialize, instance, tmp_path, monkeypatch
+    definitions, materialize, instance, tmp_path
 ):
     # One negative death count: the schema check of naissances_deces fails.
     original = PROJECT_ROOT / "data/sources/insee_deces/DS_ETAT_CIVIL_DECES_COMMUNES_CSV_FR.zip"
@@ -72,23 +83,32 @@ def test_nothing_is_requested_when_a_blocking_check_failed(
         for member in archive.infolist():
             text = archive.read(member).decode()
             copy.writestr(member, text.replace(";76165;COM;A;2009;96\n", ";76165;COM;A;2009;-96\n"))
-    monkeypatch.setenv("CLE_SOURCE_INSEE_DECES", str(broken))
-
-    result = materialize("naissances_deces", instance=instance, raise_on_error=False)
+    result = materialize(
+        "naissances_deces",
+        instance=instance,
+        raise_on_error=False,
+        overrides={"insee_deces": str(broken)},
+    )
     assert not all(e.passed for e in result.get_asset_check_evaluations())
     assert tick(definitions, instance).run_requests == []
 
     # Fixed: the same dataset, checked this time, is requested.
-    monkeypatch.delenv("CLE_SOURCE_INSEE_DECES")
     materialize("naissances_deces", instance=instance)
     [request] = tick(definitions, instance).run_requests
     assert request.run_key.startswith("76165:naissances_deces:")
 
 
-def test_the_sensor_is_stopped_unless_a_key_is_set(monkeypatch):
-    from cle_pipeline.definitions import defs
-
-    monkeypatch.delenv("DATAGOUV_API_KEY", raising=False)
-    assert defs().resolve_sensor_def(SENSOR).default_status == dg.DefaultSensorStatus.STOPPED
-    monkeypatch.setenv("DATAGOUV_API_KEY", "a-key")
-    assert defs().resolve_sensor_def(SENSOR).default_status == dg.DefaultSensorStatus.RUNNING
+def test_without_a_key_the_sensor_runs_but_publishes_nothing_and_says_why(
+    definitions, materialize, instance
+):
+    sensor = definitions.resolve_sensor_def(SENSOR)
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    materialize("naissances_deces", instance=instance)
+    skipped = tick(definitions, instance, api_key="")
+    assert skipped.run_requests == []
+    assert skipped.skip_message == (
+        "DATAGOUV_API_KEY is not set: nothing is published automatically (`make publish` "
+        "still publishes by hand)"
+    )
+    [request] = tick(definitions, instance).run_requests
+    assert request.run_key.startswith("naissances_deces:")

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -18,6 +16,7 @@ from cle_pipeline.defs.sources import annuaire_service_public as source
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline_tests.http_server import Answer, Request, local_server
 
 SNAPSHOT = PROJECT_ROOT / "data" / "sources" / "annuaire_service_public"
 RECORDS_PATH = urlsplit(source.RECORDS_ENDPOINT).path
@@ -60,37 +59,26 @@ class DirectoryServer:
 def directory_server(server: DirectoryServer) -> Iterator[str]:
     """Serves `server` on 127.0.0.1 and yields its root URL."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            status, body = server.answer(parts.path, parse_qs(parts.query))
-            content = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
+    def respond(request: Request) -> Answer:
+        parts = urlsplit(request.path)
+        status, body = server.answer(parts.path, parse_qs(parts.query))
+        return Answer(status, json.dumps(body).encode(), "application/json; charset=utf-8")
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{http.server_address[1]}"
-    finally:
-        http.shutdown()
-        http.server_close()
+    with local_server() as http:
+        http.respond("/", respond)
+        yield http.url
 
 
-def online_fetcher(root: str, tmp_path: Path) -> SourceFetcher:
+def online_fetcher(
+    root: str, tmp_path: Path, overrides: dict[str, str] | None = None
+) -> SourceFetcher:
     return SourceFetcher(
         mode="online",
         url_rewrites={source.API_ROOT: root},
         cache_dir=str(tmp_path / "cache"),
         backoff_seconds=0,
         timeout_seconds=5,
+        overrides=overrides or {},
     )
 
 
@@ -200,9 +188,8 @@ def test_a_nested_field_that_is_not_json_names_the_record():
         source.cut_commune([record], "76165", "page")
 
 
-def test_the_override_wins_and_an_absent_path_says_where(tmp_path, monkeypatch):
-    monkeypatch.setenv(source.SOURCE.env_var, str(tmp_path / "nothing-{commune}"))
-    fetcher = SourceFetcher()
+def test_the_override_wins_and_an_absent_path_says_where(tmp_path):
+    fetcher = SourceFetcher(overrides={source.SOURCE.id: str(tmp_path / "nothing-{commune}")})
     with pytest.raises(SourceError, match="nothing-76165"):
         source.read_records(fetcher, fetcher.location_of(source.SOURCE, "76165"), "76165")
 

@@ -1,9 +1,7 @@
 """Overpass answers: parsing nodes and ways, refusing truncated answers, the online query."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,6 +15,7 @@ from cle_pipeline.defs.sources.osm_commerces import (
 )
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import SourceFetcher
+from cle_pipeline_tests.http_server import Answer, Request, local_server
 
 
 def snapshot_answer(code: str) -> dict:
@@ -67,39 +66,28 @@ def test_a_way_without_center_names_the_element():
         elements_frame(document, "overpass.json")
 
 
-class OverpassStub(BaseHTTPRequestHandler):
+class OverpassStub:
     """Answers `/api/interpreter?data=…`: first `busy` times 429, then the stored answer."""
 
-    busy = 0
-    requests: ClassVar[list[str]] = []
-    answer = b""
+    def __init__(self, answer: bytes, busy: int) -> None:
+        self.answer, self.busy = answer, busy
+        self.requests: list[str] = []
+        self.url = ""
 
-    def do_GET(self):
-        type(self).requests.append(self.path)
-        if type(self).busy:
-            type(self).busy -= 1
-            self.send_response(429)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(self.answer)))
-        self.end_headers()
-        self.wfile.write(self.answer)
-
-    def log_message(self, *args):
-        pass
+    def __call__(self, request: Request) -> Answer:
+        self.requests.append(request.path)
+        if self.busy:
+            self.busy -= 1
+            return Answer(429)
+        return Answer(200, self.answer)
 
 
 @pytest.fixture
-def overpass():
-    OverpassStub.busy, OverpassStub.requests = 1, []
-    OverpassStub.answer = json.dumps(snapshot_answer("76231")).encode()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), OverpassStub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api/interpreter"
-    server.shutdown()
+def overpass() -> Iterator[OverpassStub]:
+    stub = OverpassStub(json.dumps(snapshot_answer("76231")).encode(), busy=1)
+    with local_server() as server:
+        stub.url = server.respond("/api/interpreter", stub)
+        yield stub
 
 
 def test_online_the_commune_query_is_sent_and_a_busy_server_retried(overpass, tmp_path):
@@ -107,11 +95,11 @@ def test_online_the_commune_query_is_sent_and_a_busy_server_retried(overpass, tm
         mode="online",
         cache_dir=str(tmp_path),
         backoff_seconds=0,
-        url_rewrites={OVERPASS_INTERPRETER: overpass},
+        url_rewrites={OVERPASS_INTERPRETER: overpass.url},
     )
     fetched = fetcher.fetch(SOURCE, "76231")
-    assert len(OverpassStub.requests) == 2  # a 429, then the answer
-    query = parse_qs(urlsplit(OverpassStub.requests[-1]).query)["data"][0]
+    assert len(overpass.requests) == 2  # a 429, then the answer
+    query = parse_qs(urlsplit(overpass.requests[-1]).query)["data"][0]
     assert '["ref:INSEE"="76231"]' in query
     assert query.startswith("[out:json]") and query.endswith("out center;")
     elements = elements_frame(read_answer(fetched.path.read_text(), fetched.location), "x")
@@ -123,13 +111,13 @@ def test_online_the_commune_query_is_sent_and_a_busy_server_retried(overpass, tm
 
 
 def test_online_a_server_that_stays_busy_fails_after_the_retries(overpass, tmp_path):
-    OverpassStub.busy = 10
+    overpass.busy = 10
     fetcher = SourceFetcher(
         mode="online",
         cache_dir=str(tmp_path),
         retries=2,
         backoff_seconds=0,
-        url_rewrites={OVERPASS_INTERPRETER: overpass},
+        url_rewrites={OVERPASS_INTERPRETER: overpass.url},
     )
     with pytest.raises(SourceError, match="failed after 3 attempts"):
         fetcher.fetch(SOURCE, "76165")

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline_tests.conftest import failure_messages
+from cle_pipeline_tests.http_server import LocalServer, local_server
 from devtools.snapshots import rne_conseillers_municipaux as snapshot
 
 SNAPSHOT = PROJECT_ROOT / "data" / "sources" / "rne_conseillers_municipaux" / snapshot.FILE_NAME
@@ -156,37 +155,10 @@ def test_the_birth_date_and_profession_columns_may_disappear_from_the_file(tmp_p
 STATIC = "https://static.data.gouv.fr/resources/repertoire-national-des-elus-1"
 
 
-class _Server(ThreadingHTTPServer):
-    files: dict[str, bytes]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        body = self.server.files.get(self.path.split("?")[0])
-        if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def datagouv() -> Iterator[_Server]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.files = {}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def datagouv() -> Iterator[LocalServer]:
+    with local_server() as server:
+        yield server
 
 
 def _resource(title: str, path: str, modified: str, content: bytes = b"") -> dict:
@@ -217,12 +189,10 @@ def test_online_mode_resolves_the_newest_councillors_file(datagouv, tmp_path):
             ),
         ]
     }
-    datagouv.files = {
-        "/api/1/datasets/repertoire-national-des-elus-1/": json.dumps(record).encode(),
-        f"/resources/repertoire-national-des-elus-1/{newest}": current,
-        f"/resources/repertoire-national-des-elus-1/{previous}": older,
-    }
-    local = f"http://127.0.0.1:{datagouv.server_address[1]}"
+    datagouv.serve("/api/1/datasets/repertoire-national-des-elus-1/", json.dumps(record).encode())
+    datagouv.serve(f"/resources/repertoire-national-des-elus-1/{newest}", current)
+    datagouv.serve(f"/resources/repertoire-national-des-elus-1/{previous}", older)
+    local = datagouv.url
     fetcher = SourceFetcher(
         mode="online",
         cache_dir=str(tmp_path / "cache"),
@@ -239,12 +209,15 @@ def test_online_mode_resolves_the_newest_councillors_file(datagouv, tmp_path):
 
 
 def test_a_commune_absent_from_the_file_is_a_clear_error_naming_it_and_the_file(
-    materialize, tmp_path, monkeypatch
+    materialize, tmp_path
 ):
     others = [row for row in snapshot.rows() if row["Code de la commune"] != "76165"]
     path = snapshot.write_file(tmp_path / "sans-caudebec.csv", others)
-    monkeypatch.setenv("CLE_SOURCE_RNE_CONSEILLERS_MUNICIPAUX", str(path))
-    result = materialize("rne_conseillers_municipaux", raise_on_error=False)
+    result = materialize(
+        "rne_conseillers_municipaux",
+        raise_on_error=False,
+        overrides={"rne_conseillers_municipaux": str(path)},
+    )
     assert failure_messages(result) == {
         "rne_conseillers_municipaux": "cle_pipeline.lib.errors.SourceError: "
         f"{path}: no councillor of the commune 76165 "
@@ -312,13 +285,14 @@ def _with_extra_field(line_number: int, tmp_path: Path) -> Path:
     return path
 
 
-def test_a_ragged_line_of_another_commune_is_skipped_and_named(materialize, tmp_path, monkeypatch):
+def test_a_ragged_line_of_another_commune_is_skipped_and_named(materialize, tmp_path):
     path = _with_extra_field(24, tmp_path)  # Elbeuf's maire
     read = read_councillors(path, "76165", str(path))
     assert [line.describe() for line in read.ragged_lines_skipped] == ["line 24 (17 fields)"]
     assert read.rows.equals(cut_commune(SNAPSHOT, "76165", "snapshot"))
-    monkeypatch.setenv("CLE_SOURCE_RNE_CONSEILLERS_MUNICIPAUX", str(path))
-    result = materialize("rne_conseillers_municipaux")
+    result = materialize(
+        "rne_conseillers_municipaux", overrides={"rne_conseillers_municipaux": str(path)}
+    )
     metadata = result.asset_materializations_for_node("rne_conseillers_municipaux")[0].metadata
     assert metadata["ragged_lines_skipped"].value == "line 24 (17 fields)"
     assert metadata["rows_for_commune"].value == 34

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from cle_pipeline.defs.resources import resources
+from cle_pipeline.defs.resources import resources_from
 from cle_pipeline.defs.sources.subventions_inbox import field_of, read_attribuant, read_subsidies
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.files import PROJECT_ROOT
@@ -97,9 +97,11 @@ def test_the_granting_commune_comes_from_commune_json(tmp_path):
 
 def test_cle_inbox_dir_moves_the_inbox(monkeypatch, tmp_path):
     assert (
-        resources().resources["settings"].inbox_folder("76165")
+        resources_from({})["settings"].inbox_folder("76165")
         == PROJECT_ROOT / "data" / "inbox" / "76165"
     )
-    monkeypatch.setenv("CLE_INBOX_DIR", str(tmp_path))
-    settings = resources().resources["settings"].process_config_and_initialize()
+    environment = {"CLE_INBOX_DIR": str(tmp_path)}
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)  # where Dagster resolves the EnvVars, at run start
+    settings = resources_from(environment)["settings"].process_config_and_initialize()
     assert settings.inbox_folder("76231") == tmp_path / "76231"

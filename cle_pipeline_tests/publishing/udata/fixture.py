@@ -17,13 +17,10 @@ Environment variables (optional): `UDATA_VENV` (another venv), `UDATA_STARTUP_TI
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
 import os
 import socket
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +31,7 @@ from typing import Any
 import pytest
 
 from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline_tests.http_server import Answer, Request, local_server
 
 HERE = Path(__file__).resolve().parent
 SERVER_SCRIPT = HERE / "udata_server.py"
@@ -53,25 +51,21 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve_file_dir(directory: Path) -> Iterator[str]:
-    """Serve `directory` over http on 127.0.0.1 from a daemon thread; yield its base URL.
+    """Serve the files of `directory` over http on 127.0.0.1; yield its base URL.
 
     udata fetches SCHEMA_CATALOG_URL with `requests` on the first schema it validates, so the
     catalog must be reachable over http, not as a file path.
     """
 
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+    def respond(request: Request) -> Answer:
+        path = (directory / request.path.split("?")[0].lstrip("/")).resolve()
+        if directory.resolve() not in path.parents or not path.is_file():
+            return Answer(404)
+        return Answer(200, path.read_bytes())
 
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server() as server:
+        server.respond("/", respond)
+        yield server.url
 
 
 def _http_ok(url: str) -> bool:

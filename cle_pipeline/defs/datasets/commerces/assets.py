@@ -18,7 +18,7 @@ import dagster as dg
 import pandas as pd
 
 from cle_pipeline.defs.datasets.commerces.matching import METHODS, match_osm
-from cle_pipeline.defs.datasets.commerces.schema import NAF_LABELS, Commerces
+from cle_pipeline.defs.datasets.commerces.schema import NAF_LABELS, NO_HOURS, Commerces
 from cle_pipeline.defs.datasets.commerces.sheet import SHEET
 from cle_pipeline.defs.sources.sirene_etablissements import (
     field_text,
@@ -88,7 +88,7 @@ def shops_of_commune(
                 "latitude": element.get("lat"),
                 "longitude": element.get("lon"),
                 "horaires_osm": hours,
-                "source_horaires": "osm" if hours else "none",
+                "source_horaires": "osm" if hours else NO_HOURS,
             }
         )
     table = pd.DataFrame(rows, columns=COLUMNS).astype({"latitude": float, "longitude": float})
@@ -122,13 +122,13 @@ def hours_error(hours: object, source: str) -> str | None:
     """What is wrong with a row's hours: the OSM parser's message, or a `source_horaires` that
     contradicts them (`none` exactly when there are none); None when nothing is."""
     if blank_to_none(hours) is None:
-        return None if source == "none" else f"no hours, yet source_horaires is {source!r}"
-    if source == "none":
-        return "hours, yet source_horaires is 'none'"
+        return None if source == NO_HOURS else f"no hours, yet source_horaires is {source!r}"
+    if source == NO_HOURS:
+        return f"hours, yet source_horaires is {NO_HOURS!r}"
     return osm_syntax_error(str(hours))
 
 
-def invalid_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def invalid_hours(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows whose hours the OSM parser rejects, or whose `source_horaires` contradicts them,
     with the reason (the parser's message, whole: it says where and what it expected)."""
     errors = pd.Series(
@@ -140,14 +140,14 @@ def invalid_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return failing.assign(error=errors)
 
 
-def invalid_siret_keys(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def invalid_siret_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """Shops whose SIRET fails its check digit."""
     bad = ~frame["siret"].map(siret_key_valid).astype(bool)
     return frame.loc[bad, ["siret", "nom"]]
 
 
 def commune_file_rows_not_published(
-    frame: pd.DataFrame, commune: Commune, commerces_inbox: pd.DataFrame
+    frame: pd.DataFrame, commerces_inbox: pd.DataFrame
 ) -> pd.DataFrame:
     """Lines of the commune's shop file whose SIRET is not a published shop (closed, not a shop,
     in partial diffusion, or mistyped): their hours would otherwise be lost without a word."""
@@ -192,7 +192,7 @@ RULES = [
         "opening_hours_syntax",
         "Les horaires, quand ils sont connus, sont acceptés par un véritable analyseur de la "
         "syntaxe opening_hours d'OpenStreetMap (opening-hours-py ; un échec montre son "
-        "message), et source_horaires vaut `none` exactement quand ils sont inconnus.",
+        "message), et source_horaires vaut `aucune` exactement quand ils sont inconnus.",
         invalid_hours,
     ),
     coordinates_inside_commune(

@@ -317,7 +317,7 @@ def looks_personal(column: str, value: object) -> bool:
     return domain in CONSUMER_MAIL_DOMAINS or INITIAL_AND_NAME.match(local) is not None
 
 
-def personal_contacts_published(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def personal_contacts_published(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per contact that looks like a private person's (`looks_personal`): the row, the
     device, the column and the value, for the commune to replace by the service's."""
     found = [
@@ -331,7 +331,6 @@ def personal_contacts_published(frame: pd.DataFrame, commune: Commune) -> pd.Dat
 
 def completion_not_finished(
     frame: pd.DataFrame,
-    commune: Commune,
     geodae: pd.DataFrame,
     defibrillateurs_inbox: pd.DataFrame,
 ) -> pd.DataFrame:

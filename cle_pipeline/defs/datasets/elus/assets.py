@@ -30,6 +30,20 @@ from cle_pipeline.lib.volume import VolumeLimit
 
 NO_FUNCTION = "Conseiller municipal"
 ADJOINT = re.compile(r"^(\d+)\s*(?:er|ère|re|ème|eme|e)\s+adjoint", re.IGNORECASE)
+# The RNE writes every function in the masculine. Its words and their feminine, for the column
+# `fonction_feminin` (words it does not know stay as written: `Maire` is both).
+FEMININE_WORDS = {
+    "conseiller": "conseillère",
+    "adjoint": "adjointe",
+    "délégué": "déléguée",
+    "municipal": "municipale",
+    "spécial": "spéciale",
+    "suppléant": "suppléante",
+    "premier": "première",
+    "1er": "1re",
+}
+# `2ème`, `3eme`, `10e`: the ordinal's usual abbreviation is `2e` (Imprimerie nationale).
+ORDINAL = re.compile(r"^(\d+)(?:ème|eme|e)$", re.IGNORECASE)
 
 # CGCT art. L. 2121-2: members of the municipal council by population municipale (lower bound
 # of each tier, members).
@@ -67,6 +81,25 @@ def _text(value: object) -> str | None:
     return None if value is None else " ".join(str(value).split())
 
 
+def feminine_function(function: str) -> str:
+    """The RNE's masculine label in the feminine, word by word: `Conseiller municipal` →
+    `Conseillère municipale`, `2ème adjoint au Maire` → `2e adjointe au maire` (the ordinal
+    abbreviated `2e`, `1re`; `maire` in lower case after its first word), `Maire délégué` →
+    `Maire déléguée`."""
+    words = []
+    for position, word in enumerate(function.split()):
+        key = word.casefold()
+        if key in FEMININE_WORDS:
+            feminine = FEMININE_WORDS[key]
+            word = feminine.capitalize() if word[:1].isupper() else feminine
+        elif ordinal := ORDINAL.match(word):
+            word = f"{ordinal.group(1)}e"
+        elif key == "maire" and position > 0:
+            word = "maire"
+        words.append(word)
+    return " ".join(words)
+
+
 def _sort_key(value: object) -> str:
     # Alphabetical order as a reader expects it: `É` with the `E`, not after `Z`.
     decomposed = unicodedata.normalize("NFKD", str(value or "")).casefold()
@@ -97,6 +130,10 @@ def council(rne: pd.DataFrame, commune: Commune) -> pd.DataFrame:
             "prenom": [_text(value) for value in rne["Prénom de l'élu"]],
             "sexe": [(_text(value) or "").upper() or None for value in rne["Code sexe"]],
             "fonction": functions,
+            "fonction_feminin": [
+                feminine_function(function) if (_text(sex) or "").upper() == "F" else None
+                for function, sex in zip(functions, rne["Code sexe"], strict=True)
+            ],
             "date_debut_mandat": [iso_date(value) for value in rne["Date de début du mandat"]],
             "date_debut_fonction": [
                 iso_date(value) for value in rne["Date de début de la fonction"]
@@ -147,7 +184,7 @@ def not_one_maire(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
     return _named(frame, maires, f"{len(maires)} maires pour la commune {commune.code}")
 
 
-def repeated_person_and_function(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def repeated_person_and_function(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows repeating a (person, function) pair, and "Conseiller municipal" rows of someone
     who also holds a function."""
     keys = person_keys(frame)
@@ -254,7 +291,7 @@ def elus(
 
 
 RULES = [
-    Rule("one_maire", "Exactement un élu a la fonction Maire.", not_one_maire),
+    Rule("one_maire", "Exactement un élu a la fonction Maire.", not_one_maire, inputs=("commune",)),
     Rule(
         "one_row_per_person_and_function",
         "Une personne (nom, prénom, sexe) a une ligne par fonction, et pas de ligne "
@@ -267,7 +304,7 @@ RULES = [
         "commune (CGCT art. L. 2121-2 : 33 de 10 000 à 19 999 habitants ; sous 1 000, il "
         "peut manquer deux élus, art. L. 2121-2-1 ; Paris, Lyon, Marseille à part).",
         council_size_off,
-        inputs=("insee_populations_legales",),
+        inputs=("commune", "insee_populations_legales"),
     ),
 ]
 elus_checks = dataset_checks(

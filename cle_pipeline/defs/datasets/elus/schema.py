@@ -1,5 +1,6 @@
 """The published table of the municipal council (no official schema exists)."""
 
+import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -24,6 +25,14 @@ class Elus(pa.DataFrameModel):
         "municipal » pour un élu sans fonction. Un élu qui exerce deux fonctions a une ligne "
         "par fonction.",
     )
+    fonction_feminin: Series[str] = pa.Field(
+        str_length={"min_value": 1},
+        nullable=True,
+        description="Pour une élue, le libellé de la fonction au féminin (« Maire », "
+        "« 1re adjointe au maire », « 2e adjointe au maire », « Conseillère municipale ») ; "
+        "vide pour un élu. Le libellé officiel du RNE, que le répertoire écrit au masculin, "
+        "est dans `fonction`.",
+    )
     date_debut_mandat: Series[str] = pa.Field(
         str_matches=ISO_DATE, description="Début du mandat de conseiller municipal (AAAA-MM-JJ)"
     )
@@ -36,3 +45,8 @@ class Elus(pa.DataFrameModel):
     class Config:
         strict = True
         ordered = True
+
+    @pa.dataframe_check(name="fonction_feminin_for_women_only", ignore_na=False)
+    def feminine_for_women(cls, frame: pd.DataFrame) -> Series[bool]:
+        """A feminine label exactly on the rows of a woman (`sexe` F)."""
+        return (frame["sexe"] == "F") == frame["fonction_feminin"].notna()

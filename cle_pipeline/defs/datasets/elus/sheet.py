@@ -9,7 +9,11 @@ SHEET = DatasetSheet(
     content="Une ligne par élu et par fonction : nom, prénom, sexe, fonction (Maire, adjoints "
     "dans l'ordre du tableau, « Conseiller municipal » pour un élu sans fonction), date de début "
     "du mandat et date de début de la fonction. Un élu qui exerce deux fonctions (un adjoint "
-    "également maire délégué) a une ligne par fonction, comme dans le répertoire national.",
+    "également maire délégué) a une ligne par fonction, comme dans le répertoire national. "
+    "La colonne fonction reprend le libellé officiel du répertoire, qui écrit toutes les "
+    "fonctions au masculin ; la colonne fonction_feminin donne, pour une élue, ce libellé au "
+    "féminin (« Conseillère municipale », « 1re adjointe au maire », « 2e adjointe au maire », "
+    "« Maire déléguée », « Maire ») et reste vide pour un élu.",
     collection="Extrait du Répertoire national des élus (fichier des conseillers municipaux, "
     "tenu par les préfectures et publié chaque trimestre par le ministère de l'Intérieur) : les "
     "lignes dont le code de la commune est celui de la commune. Dates converties au format "

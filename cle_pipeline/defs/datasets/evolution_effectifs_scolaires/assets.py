@@ -67,7 +67,7 @@ def with_commune_totals(schools: pd.DataFrame, commune: Commune) -> pd.DataFrame
     )
 
 
-def totals_differing_from_schools(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def totals_differing_from_schools(frame: pd.DataFrame) -> pd.DataFrame:
     """For each school year, every count of the commune row that differs from the sum of the
     school rows, and years whose commune row is missing or repeated."""
     schools = frame[frame["niveau_agregation"] == "ecole"]

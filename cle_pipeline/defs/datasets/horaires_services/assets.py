@@ -223,7 +223,7 @@ def to_schema(offices: pd.DataFrame, commune: Commune) -> tuple[pd.DataFrame, Co
     return table[COLUMNS].map(blank_to_none).astype(object), left_out
 
 
-def unparsable_opening_hours(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def unparsable_opening_hours(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows whose EQUIP_OUVERTURE the OSM parser rejects, with its message."""
     errors = frame["EQUIP_OUVERTURE"].map(
         lambda text: None if blank_to_none(text) is None else osm_syntax_error(str(text))
@@ -285,6 +285,7 @@ RULES = [
         "mairie_present",
         "La mairie de la commune est dans le jeu (toute commune en a une dans l'annuaire).",
         missing_mairie,
+        inputs=("commune",),
     ),
 ]
 

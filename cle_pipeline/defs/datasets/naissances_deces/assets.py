@@ -38,7 +38,7 @@ def births_and_deaths(
 
 
 def missing_years(
-    frame: pd.DataFrame, commune: Commune, insee_naissances: pd.DataFrame, insee_deces: pd.DataFrame
+    frame: pd.DataFrame, insee_naissances: pd.DataFrame, insee_deces: pd.DataFrame
 ) -> pd.DataFrame:
     """Years absent between the first and the last one published, and years one source has
     and the other lacks (an empty value must mean "missing at INSEE", not "not read")."""

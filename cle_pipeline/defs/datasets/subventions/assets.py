@@ -19,7 +19,6 @@ import pandas as pd
 from cle_pipeline.defs.datasets.subventions.schema import ONE_OF_REQUIRED, Subventions
 from cle_pipeline.defs.datasets.subventions.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks, one_row_per
-from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, markdown_table, published_metadata
 from cle_pipeline.lib.normalise import (
     blank_to_none,
@@ -131,7 +130,7 @@ def to_schema(rows: pd.DataFrame, associations: pd.DataFrame) -> pd.DataFrame:
     return table.map(blank_to_none).astype(object)
 
 
-def amounts_not_positive(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
+def amounts_not_positive(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows whose `montant` is zero or negative (a cancelled grant is removed, not negated)."""
     amounts = pd.to_numeric(frame["montant"], errors="coerce")
     failing = amounts.notna() & (amounts <= 0)
