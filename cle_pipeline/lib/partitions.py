@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from pydantic import Field
 
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.settings import CommuneError, valid_commune_code
@@ -81,7 +82,12 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
     reachable by every process that runs a step (a shared folder here, an object store or a
     volume mounted on every worker in production)."""
 
-    base_dir: str = ""
+    base_dir: str = Field(
+        default="",
+        description="CLE_STORAGE_DIR — dossier des valeurs passées entre étapes, un sous-dossier "
+        "par commune ; un dossier que tout processus exécutant des étapes atteint (défaut : le "
+        "dossier storage de l'instance Dagster).",
+    )
 
     def _root(self, context: dg.OutputContext | dg.InputContext) -> Path:
         if self.base_dir:

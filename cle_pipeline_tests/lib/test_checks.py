@@ -271,7 +271,7 @@ def test_a_rule_receives_the_commune_only_when_it_names_it():
     outcomes = evaluate(pd.DataFrame({"n": [1]}), Counted, rules, CAUDEBEC)
     assert [outcome.passed for outcome in outcomes] == [True, True, True]
     assert seen == {"plain": {}, "placed": "76165"}
-    checks = dataset_checks(COUNTED, Counted, rules)
+    checks = dataset_checks(COUNTED, Counted, rules, commune_of_rows="n")
     assert sorted(checks.keys_by_input_name) == ["commune", "frame"]
 
 

@@ -111,4 +111,4 @@ def test_without_a_key_the_sensor_runs_but_publishes_nothing_and_says_why(
         "still publishes by hand)"
     )
     [request] = tick(definitions, instance).run_requests
-    assert request.run_key.startswith("naissances_deces:")
+    assert request.run_key.startswith("76165:naissances_deces:")
