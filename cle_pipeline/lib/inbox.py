@@ -62,6 +62,14 @@ class CommuneFileKind:
         """Whether `path` is named like this kind of file."""
         return re.fullmatch(self.pattern, path.stem, re.IGNORECASE) is not None
 
+    def sent_in(self, folder: Path) -> bool:
+        """Whether the commune sent a file of this kind to `folder`, readable or not (a
+        `commerces.ods` is then refused by `newest_file`, naming it, rather than taken for no
+        file): what an optional file's asset asks before reading it."""
+        return folder.is_dir() and any(
+            path.is_file() and self.matches(path) for path in folder.iterdir()
+        )
+
 
 @dataclass(frozen=True)
 class InboxSource:

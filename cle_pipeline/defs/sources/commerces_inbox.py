@@ -16,7 +16,6 @@ never modified.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import dagster as dg
@@ -37,14 +36,10 @@ from cle_pipeline.lib.settings import CommuneSettings
 FILE_PATTERN = r"commerces.*"
 SUFFIXES = (".csv", ".xlsx")
 # What the inbox sensor watches for this source: the shop hours table.
-SOURCE = InboxSource(
-    id="commerces_inbox",
-    files=(
-        CommuneFileKind(
-            FILE_PATTERN, SUFFIXES, check=lambda path: read_shop_hours(path, path.name)
-        ),
-    ),
+SHOP_FILE = CommuneFileKind(
+    FILE_PATTERN, SUFFIXES, check=lambda path: read_shop_hours(path, path.name)
 )
+SOURCE = InboxSource(id="commerces_inbox", files=(SHOP_FILE,))
 
 # Column of the frame → the headers communes write for it.
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -101,15 +96,6 @@ def no_shop_hours() -> pd.DataFrame:
     return pd.DataFrame(columns=COLUMNS, index=pd.Index([], name=LINE), dtype=object)
 
 
-def shop_file_sent(folder: Path) -> bool:
-    """Whether the commune sent a shop file, readable or not (`commerces.ods` is refused by
-    `newest_file`, naming it, rather than taken for no file)."""
-    return folder.is_dir() and any(
-        path.is_file() and re.fullmatch(FILE_PATTERN, path.stem, re.IGNORECASE)
-        for path in folder.iterdir()
-    )
-
-
 @dg.asset(
     group_name="sources",
     kinds={"csv", "excel"},
@@ -126,7 +112,7 @@ def commerces_inbox(settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
     de chaque rangée dans le fichier de la commune (`ligne_source`). Le fichier est facultatif
     (pas de fichier : aucune ligne) et n'est jamais modifié."""
     folder = settings.inbox_folder()
-    if not shop_file_sent(folder):
+    if not SHOP_FILE.sent_in(folder):
         return dg.Output(
             no_shop_hours(),
             metadata={

@@ -24,7 +24,6 @@ of the dataset lists them). The folder is `CLE_INBOX_DIR/<commune>` (default
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import dagster as dg
@@ -45,14 +44,10 @@ from cle_pipeline.lib.settings import CommuneSettings
 FILE_PATTERN = r"defibrillateurs.*"
 SUFFIXES = (".csv", ".xlsx")
 # What the inbox sensor watches for this source: the completion table.
-SOURCE = InboxSource(
-    id="defibrillateurs_inbox",
-    files=(
-        CommuneFileKind(
-            FILE_PATTERN, SUFFIXES, check=lambda path: read_completion(path, path.name)
-        ),
-    ),
+COMPLETION_FILE = CommuneFileKind(
+    FILE_PATTERN, SUFFIXES, check=lambda path: read_completion(path, path.name)
 )
+SOURCE = InboxSource(id="defibrillateurs_inbox", files=(COMPLETION_FILE,))
 # How far (in metres) a position given by the commune may be from the register's: the same
 # device, its coordinates rounded or read off a map.
 POSITION_TOLERANCE_METRES = 15.0
@@ -181,15 +176,6 @@ def no_completion() -> pd.DataFrame:
     return pd.DataFrame(columns=COLUMNS, index=pd.Index([], name=LINE), dtype=object)
 
 
-def completion_sent(folder: Path) -> bool:
-    """Whether the commune sent a completion file, readable or not (`defibrillateurs.ods` is
-    refused by `newest_file`, naming it, rather than taken for no file)."""
-    return folder.is_dir() and any(
-        path.is_file() and re.fullmatch(FILE_PATTERN, path.stem, re.IGNORECASE)
-        for path in folder.iterdir()
-    )
-
-
 @dg.asset(
     group_name="sources",
     kinds={"csv", "excel"},
@@ -208,7 +194,7 @@ def defibrillateurs_inbox(settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
     commune (`ligne_source`). Fichier facultatif (pas de fichier : aucune ligne), jamais
     modifié."""
     folder = settings.inbox_folder()
-    if not completion_sent(folder):
+    if not COMPLETION_FILE.sent_in(folder):
         return dg.Output(
             no_completion(),
             metadata={

@@ -20,9 +20,10 @@ def test_the_inbox_watches_what_the_inbox_sources_declare():
     inbox_sources = sorted(
         source.id for source in declared_sources().values() if isinstance(source, InboxSource)
     )
-    assert inbox_sources == ["commerces_inbox", "subventions_inbox"]
+    assert inbox_sources == ["commerces_inbox", "defibrillateurs_inbox", "subventions_inbox"]
     assert [(kind.kind.pattern, kind.suffixes, kind.assets) for kind in INBOX_FILES] == [
         (r"commerces.*", (".csv", ".xlsx"), ("commerces_inbox",)),
+        (r"defibrillateurs.*", (".csv", ".xlsx"), ("defibrillateurs_inbox",)),
         (r"subventions.*", (".csv", ".xlsx"), ("subventions_inbox",)),
         (r"commune", (".json",), ("subventions_inbox",)),
     ]
