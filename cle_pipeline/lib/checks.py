@@ -199,7 +199,7 @@ def evaluate(
     key: Sequence[str] = (),
 ) -> list[Outcome]:
     """The schema and every rule against a frame; pure, so tests need no Dagster. `key`: the
-    dataset's identifying columns, given with each row failing the schema."""
+    dataset's identifying columns, given with each failing row (`with_key` for the rules)."""
     outcomes = [Outcome("schema", schema_failures(model, frame, key), "pandera model")]
     for rule in rules:
         # A rule on a frame that already fails its schema may meet unexpected values.
@@ -208,8 +208,27 @@ def evaluate(
             failures = rule.failing_rows(frame, **{name: available[name] for name in rule.inputs})
         except (KeyError, ValueError, TypeError) as error:
             failures = pd.DataFrame({"error": [f"{type(error).__name__}: {error}"]})
+        failures = with_key(failures, frame, key)
         outcomes.append(Outcome(rule.name, failures, rule.description, rule.blocking))
     return outcomes
+
+
+def with_key(failures: pd.DataFrame, frame: pd.DataFrame, key: Sequence[str]) -> pd.DataFrame:
+    """A rule's failing rows with the dataset's `key` columns first, when the rule left them
+    out and its rows are the dataset's own: same index labels, and every column they share
+    holds the same values there. A rule that re-indexed or summarised its rows is left as is:
+    a wrong key would be worse than none."""
+    missing = [name for name in key if name in frame.columns and name not in failures.columns]
+    shared = [name for name in failures.columns if name in frame.columns]
+    if failures.empty or not missing or not shared or not failures.index.isin(frame.index).all():
+        return failures
+    if failures.index.has_duplicates or frame.index.has_duplicates:
+        return failures
+    mine = frame.loc[failures.index, shared].astype(object)
+    theirs = failures[shared].astype(object)
+    if not (mine.where(mine.notna(), None) == theirs.where(theirs.notna(), None)).all().all():
+        return failures
+    return pd.concat([frame.loc[failures.index, missing], failures], axis=1)
 
 
 def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> dg.AssetCheckResult:

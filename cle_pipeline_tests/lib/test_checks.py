@@ -13,6 +13,7 @@ from cle_pipeline.lib.checks import (
     evaluate,
     one_row_per,
     schema_failures,
+    with_key,
 )
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.sheet import DatasetSheet, SourceLink
@@ -231,3 +232,15 @@ def test_a_rule_receives_the_commune_only_when_it_names_it():
     assert seen == {"plain": {}, "placed": "76165"}
     checks = dataset_checks(COUNTED, Counted, rules)
     assert sorted(checks.keys_by_input_name) == ["commune", "frame"]
+
+
+def test_a_rules_failing_rows_get_the_key_only_when_they_are_the_datasets_rows():
+    frame = pd.DataFrame({"siret": ["111", "222", "333"], "n": [1, 9, 12]})
+    keyed = with_key(frame[frame["n"] > 5][["n"]], frame, ("siret",))
+    assert keyed.to_dict("records") == [{"siret": "222", "n": 9}, {"siret": "333", "n": 12}]
+    # Re-indexed rows (the row 0 of the failures is not the dataset's row 0): left as they are.
+    reset = frame[frame["n"] > 5][["n"]].reset_index(drop=True)
+    assert with_key(reset, frame, ("siret",)).columns.tolist() == ["n"]
+    # A summary without a column of the dataset: left as it is.
+    summary = pd.DataFrame({"total": [22]})
+    assert with_key(summary, frame, ("siret",)).columns.tolist() == ["total"]
