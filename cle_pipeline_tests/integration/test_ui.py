@@ -168,7 +168,9 @@ def build_in(instance: dg.DagsterInstance, home: Path, output: Path, inbox: Path
         assert (
             defs()
             .resolve_job_def("build_commune")
-            .execute_in_process(instance=instance, asset_selection=[dg.AssetKey("irve")])
+            .execute_in_process(
+                instance=instance, partition_key="76165", asset_selection=[dg.AssetKey("irve")]
+            )
             .success
         )
     assert not failed.success
