@@ -43,7 +43,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,6 +65,7 @@ from cle_pipeline.lib.http import (
     retrying_session,
 )
 from cle_pipeline.lib.release import Release
+from cle_pipeline.lib.release_companions import companion_files
 from cle_pipeline.lib.sheet import DatasetSheet
 
 DEMO_API = "https://demo.data.gouv.fr/api/1"
@@ -107,6 +108,8 @@ class Publication:
     sha1: str
     sha256: str
     sample: bool
+    # The files beside the CSV (schema, GeoJSON, quality report, change log): what was done.
+    companions: dict[str, str] = field(default_factory=dict)
 
     def metadata(self) -> dict[str, Any]:
         """What the publication asset shows: the action taken, where, and the dataset's page."""
@@ -120,6 +123,10 @@ class Publication:
             "checksum_sha1": self.sha1,
             "sha256": self.sha256,
             "sample": self.sample,
+            "companion_files": ", ".join(
+                f"{name}: {done}" for name, done in self.companions.items()
+            )
+            or "none",
         }
         if self.dataset_url:
             metadata["dataset_url"] = dg.MetadataValue.url(self.dataset_url)
@@ -380,7 +387,7 @@ class _Session:
             action = "would upload"
             self.log.info(f"{self.name}: dry run, would upload {release.csv_path} (sha1 {sha1})")
         else:
-            resource = self.upload(dataset["id"], resource, release, sha1)
+            resource = self.upload(dataset["id"], resource, release.csv_path, sha1)
             action = "uploaded"
             self.log.info(f"{self.name}: uploaded {release.csv_path.name} (sha1 {sha1})")
         if resource is not None and not dry and resource_differences(resource, wanted):
@@ -388,7 +395,43 @@ class _Session:
             resource = self.call(
                 "PUT", f"/datasets/{dataset['id']}/resources/{resource['id']}/", wanted
             )
-        return self._outcome(release, sha1, action, dataset, resource, created, updated)
+        companions = self.publish_companions(dataset, release, sheet)
+        outcome = self._outcome(release, sha1, action, dataset, resource, created, updated)
+        return replace(outcome, companions=companions)
+
+    def publish_companions(
+        self, dataset: dict[str, Any], release: Release, sheet: DatasetSheet
+    ) -> dict[str, str]:
+        """The schema, GeoJSON, quality report and change log beside the CSV, each a resource
+        found by its title, uploaded only when its sha1 changed; what was done, by file."""
+        done: dict[str, str] = {}
+        companions = companion_files(release.folder, sheet)
+        if self.config.dry_run:
+            return {companion.path.name: "would upload" for companion in companions}
+        current = self.call("GET", f"/datasets/{dataset['id']}/") if companions else {}
+        for companion in companions:
+            sha1 = checksum_of(companion.path, "sha1")
+            wanted = {"title": companion.title, "description": companion.description}
+            resource = next(
+                (r for r in current.get("resources") or [] if r.get("title") == companion.title),
+                None,
+            )
+            if resource is not None and (resource.get("checksum") or {}).get("value") == sha1:
+                done[companion.path.name] = "unchanged"
+            else:
+                resource = self.upload(
+                    dataset["id"],
+                    resource,
+                    companion.path,
+                    sha1,
+                    companion.mime,
+                    companion.upload_name,
+                )
+                done[companion.path.name] = "uploaded"
+                self.log.info(f"{self.name}: uploaded {companion.path.name} (sha1 {sha1})")
+            if resource_differences(resource, {**wanted, "schema": None}):
+                self.call("PUT", f"/datasets/{dataset['id']}/resources/{resource['id']}/", wanted)
+        return done
 
     def find_dataset(
         self, record: dict[str, Any] | None, payload: dict[str, Any]
@@ -441,7 +484,13 @@ class _Session:
         return None
 
     def upload(
-        self, dataset_id: str, resource: dict[str, Any] | None, release: Release, sha1: str
+        self,
+        dataset_id: str,
+        resource: dict[str, Any] | None,
+        file: Path,
+        sha1: str,
+        mime: str = "text/csv",
+        name: str = "",
     ) -> dict[str, Any]:
         path = f"/datasets/{dataset_id}/upload/"
         if resource is not None:
@@ -456,11 +505,11 @@ class _Session:
                         resource is None or candidate["id"] == resource["id"]
                     ):
                         return candidate
-            with release.csv_path.open("rb") as stream:
-                files = {"file": (release.csv_path.name, stream, "text/csv")}
+            with file.open("rb") as stream:
+                files = {"file": (name or file.name, stream, mime)}
                 return self.call("POST", path, files=files, retry=False)
 
-        uploaded = self.retrying(f"uploading {release.csv_path.name}", attempt)
+        uploaded = self.retrying(f"uploading {file.name}", attempt)
         stored = (uploaded.get("checksum") or {}).get("value")
         if stored != sha1:
             raise PublicationError(

@@ -14,6 +14,7 @@ them on the release in the UI.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,58 @@ def schema_path(folder: Path, dataset_id: str) -> Path:
 def geojson_path(folder: Path, dataset_id: str) -> Path:
     """The GeoJSON beside the CSV."""
     return folder / f"{dataset_id}.geojson"
+
+
+@dataclass(frozen=True)
+class CompanionFile:
+    """A file published beside the CSV, as a resource of its own on data.gouv.fr."""
+
+    path: Path
+    title: str
+    description: str
+    mime: str
+    # The name it is uploaded under, when data.gouv.fr refuses its own extension.
+    upload_name: str = ""
+
+
+def companion_files(folder: Path, sheet: DatasetSheet) -> list[CompanionFile]:
+    """The companion files of the dataset's release that exist in `folder`, in the order
+    data.gouv.fr lists them after the CSV."""
+    dataset_id, title = sheet.dataset_id, sheet.title
+    candidates = [
+        CompanionFile(
+            schema_path(folder, dataset_id),
+            f"{title} (schéma)",
+            "Schéma du fichier CSV (Table Schema de frictionless), généré à partir du modèle de "
+            "contrôle du jeu : colonnes, types, formats, contraintes, descriptions, exemples.",
+            "application/json",
+        ),
+        CompanionFile(
+            geojson_path(folder, dataset_id),
+            f"{title} (GeoJSON)",
+            "Les mêmes lignes, placées par leurs coordonnées (GeoJSON RFC 7946, longitude puis "
+            "latitude) ; propriétés : les colonnes du CSV.",
+            "application/geo+json",
+        ),
+        CompanionFile(
+            quality_path(folder, dataset_id),
+            f"{title} (bilan de mise en qualité)",
+            "Chaque contrôle et son verdict, les corrections faites et leur nombre, les lignes "
+            "écartées et pourquoi, les changements depuis la publication précédente (texte au "
+            "format Markdown).",
+            "text/plain",
+            # data.gouv.fr accepts no `.md` file (its list of extensions): the same text as .txt.
+            upload_name=f"{dataset_id}.qualite.txt",
+        ),
+        CompanionFile(
+            changes_path(folder, dataset_id),
+            f"{title} (journal des changements)",
+            "Lignes ajoutées, supprimées et modifiées depuis la publication précédente, par la "
+            "clé du jeu (une ligne par valeur modifiée, avant et après).",
+            "text/csv",
+        ),
+    ]
+    return [companion for companion in candidates if companion.path.is_file()]
 
 
 def transform_metadata(metadata: dict[str, Any]) -> tuple[dict[str, object], dict[str, str]]:

@@ -130,7 +130,31 @@ def test_publish_every_dataset_then_again_unchanged_then_one_change(
     sheet_md = (published_folder / "bornes_recharge.md").read_text(encoding="utf-8")
     assert bornes["description"] == sheet_md
     assert "**Échantillon.**" in sheet_md
-    [resource] = bornes["resources"]
+    by_title = {r["title"]: r for r in bornes["resources"]}
+    assert sorted(by_title) == [
+        "Bornes de recharge pour véhicules électriques (CSV)",
+        "Bornes de recharge pour véhicules électriques (GeoJSON)",
+        "Bornes de recharge pour véhicules électriques (bilan de mise en qualité)",
+        "Bornes de recharge pour véhicules électriques (journal des changements)",
+    ]
+    resource = by_title["Bornes de recharge pour véhicules électriques (CSV)"]
+    # The files beside the CSV, each as released (IRVE has its official schema: no schema file).
+    for title, name in [
+        ("GeoJSON", "bornes_recharge.geojson"),
+        ("bilan de mise en qualité", "bornes_recharge.qualite.md"),
+        ("journal des changements", "bornes_recharge.changements.csv"),
+    ]:
+        companion = by_title[f"Bornes de recharge pour véhicules électriques ({title})"]
+        content = (published_folder / name).read_bytes()
+        assert companion["checksum"]["value"] == hashlib.sha1(content).hexdigest(), name
+        assert requests.get(companion["url"], timeout=30).content == content, name
+    assert first["bornes_recharge"].companions == {
+        "bornes_recharge.geojson": "uploaded",
+        "bornes_recharge.qualite.md": "uploaded",
+        "bornes_recharge.changements.csv": "uploaded",
+    }
+    births = api_get(udata_server, f"/datasets/{first['naissances_deces'].datagouv_dataset}/")
+    assert "Naissances et décès par année (schéma)" in [r["title"] for r in births["resources"]]
     csv_bytes = (published_folder / "bornes_recharge.csv").read_bytes()
     assert resource["checksum"] == {"type": "sha1", "value": hashlib.sha1(csv_bytes).hexdigest()}
     assert resource["title"] == "Bornes de recharge pour véhicules électriques (CSV)"
@@ -145,6 +169,7 @@ def test_publish_every_dataset_then_again_unchanged_then_one_change(
     again = publish_all(target, published_folder)
     assert actions(again) == dict.fromkeys(dataset_ids(), "unchanged")
     assert not any(p.created or p.metadata_updated for p in again.values())
+    assert set(again["bornes_recharge"].companions.values()) == {"unchanged"}
     assert {n: p.datagouv_resource for n, p in again.items()} == {
         n: p.datagouv_resource for n, p in first.items()
     }
@@ -163,7 +188,7 @@ def test_publish_every_dataset_then_again_unchanged_then_one_change(
         "bornes_recharge": "uploaded",
     }
     after = api_get(udata_server, f"/datasets/{first['bornes_recharge'].datagouv_dataset}/")
-    [replaced] = after["resources"]
+    [replaced] = [r for r in after["resources"] if r["title"].endswith("(CSV)")]
     assert replaced["id"] == resource["id"]
     assert (
         replaced["checksum"]["value"]
@@ -210,7 +235,8 @@ def test_a_key_outside_the_organization_is_a_clear_403(
     )
     assert udata_server["outsider_api_key"] not in message
     [dataset] = organization_datasets(udata_server, organization)
-    assert dataset["resources"][0]["checksum"]["value"] == created.sha1
+    [csv] = [r for r in dataset["resources"] if r["title"].endswith("(CSV)")]
+    assert csv["checksum"]["value"] == created.sha1
 
 
 def test_a_dry_run_sends_nothing(udata_server, organization, published_folder):

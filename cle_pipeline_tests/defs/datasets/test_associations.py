@@ -3,8 +3,15 @@
 import re
 import zipfile
 
+import pandas as pd
 import pytest
 
+from cle_pipeline.defs.datasets.associations.assets import (
+    RNA_COLUMNS,
+    active_associations,
+    associations_checks,
+    codes_without_label,
+)
 from cle_pipeline.defs.datasets.associations.schema import Associations
 from cle_pipeline.lib.normalise import RNA_ID
 from cle_pipeline_tests.conftest import check_outcomes, failure_messages, published_csv
@@ -15,6 +22,7 @@ def test_caudebec_active_associations(materialize, tmp_path):
     assert check_outcomes(result) == {
         "associations:schema": True,
         "associations:seat_in_commune": True,
+        "associations:codes_have_a_label": True,
         "associations:rows_against_last_release": True,
     }
     published = published_csv(tmp_path, "76165", "associations")
@@ -30,6 +38,43 @@ def test_caudebec_active_associations(materialize, tmp_path):
     # A `;` inside a quoted field of the latin-1 file survives.
     assert first["objet"] == "pratique du football ; formation des jeunes joueurs"
     assert published.loc[1, "titre"] == "COMITÉ DES FÊTES DE CAUDEBEC-LÈS-ELBEUF"
+    # Each one-letter code of the RNA is followed by its label.
+    coded = ["nature", "nature_libelle", "groupement", "groupement_libelle"]
+    assert published[coded].drop_duplicates().values.tolist() == [["D", "Déclarée", "S", "Simple"]]
+    assert set(zip(published["position"], published["position_libelle"], strict=True)) == {
+        ("A", "Active")
+    }
+    columns = list(published.columns)
+    for code in ("nature", "groupement", "position"):
+        assert columns.index(f"{code}_libelle") == columns.index(code) + 1
+
+
+def test_codes_are_decoded_and_an_unknown_one_is_named_by_the_warning():
+    rna = pd.DataFrame(
+        {
+            **{name: [None, None, None] for name in RNA_COLUMNS},
+            "id": ["W760000003", "W760000001", "W760000002"],
+            "titre": ["C", "A", "B"],
+            "date_creat": ["2001-01-01"] * 3,
+            "adrs_codeinsee": ["76165"] * 3,
+            "nature": ["R", "D", "X"],
+            "groupement": ["F", "U", "S"],
+            "position": ["A", "A", "A"],
+        }
+    )
+    table = active_associations(rna)
+    assert table[
+        ["id", "nature_libelle", "groupement_libelle", "position_libelle"]
+    ].values.tolist() == [
+        ["W760000001", "Déclarée", "Union", "Active"],
+        ["W760000002", None, "Simple", "Active"],
+        ["W760000003", "Reconnue d'utilité publique", "Fédération", "Active"],
+    ]
+    assert codes_without_label(table).to_dict("records") == [
+        {"id": "W760000002", "column": "nature", "code": "X"}
+    ]
+    (spec,) = [s for s in associations_checks.check_specs if s.name == "codes_have_a_label"]
+    assert spec.blocking is False
 
 
 def test_the_manager_address_block_never_reaches_the_output(materialize, tmp_path):

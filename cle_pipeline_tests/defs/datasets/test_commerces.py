@@ -62,7 +62,7 @@ def test_caudebec_every_check_passes_and_ten_shops_are_published(caudebec):
     assert published["source_horaires"].value_counts().to_dict() == {
         "osm": 7,
         "commune": 2,
-        "none": 1,
+        "aucune": 1,
     }
     assert set(published["code_commune_insee"]) == {"76165"}
     assert set(published["nom_commune"]) == {"Caudebec-lès-Elbeuf"}
@@ -90,7 +90,7 @@ def test_caudebec_exact_rows(caudebec):
     assert (coiffeur["latitude"], coiffeur["horaires_osm"], coiffeur["source_horaires"]) == (
         "49.28372",
         "",
-        "none",
+        "aucune",
     )
     assert rows.loc["38912045200021", "adresse"] == "2 PLACE JEAN JAURES"
     assert rows.loc["48812367000017", "adresse"] == "1 AVENUE DU MARECHAL LECLERC"
@@ -159,7 +159,7 @@ def test_elbeuf_passes_every_check(materialize, tmp_path):
     assert published[["nom", "horaires_osm", "source_horaires"]].values.tolist() == [
         ["BOULANGERIE DU CENTRE", "Mo-Sa 07:00-19:30", "osm"],
         ["LIBRAIRIE DU COURS CARNOT", "Tu-Sa 09:30-19:00", "osm"],
-        ["LE CAFE DES ARTS", "", "none"],
+        ["LE CAFE DES ARTS", "", "aucune"],
     ]
 
 
@@ -312,12 +312,12 @@ def test_opening_hours_that_do_not_parse_fail_with_the_parser_message(text, wher
 @pytest.mark.parametrize(
     ("text", "source", "error"),
     [
-        (None, "none", None),
-        ("", "none", None),
-        ("   ", "none", None),
+        (None, "aucune", None),
+        ("", "aucune", None),
+        ("   ", "aucune", None),
         (None, "osm", "no hours, yet source_horaires is 'osm'"),
         ("   ", "commune", "no hours, yet source_horaires is 'commune'"),
-        ("Mo-Fr 09:00-18:00", "none", "hours, yet source_horaires is 'none'"),
+        ("Mo-Fr 09:00-18:00", "aucune", "hours, yet source_horaires is 'aucune'"),
     ],
 )
 def test_hours_and_their_source_agree(text, source, error):
@@ -432,7 +432,7 @@ def test_without_a_commune_file_the_hours_come_from_osm_only(definitions, tmp_pa
     )
     assert check_outcomes(result) == {f"commerces:{name}": True for name in CHECKS}
     published = published_csv(tmp_path, "76165", "commerces")
-    assert published["source_horaires"].value_counts().to_dict() == {"osm": 8, "none": 2}
+    assert published["source_horaires"].value_counts().to_dict() == {"osm": 8, "aucune": 2}
     inbox = result.asset_materializations_for_node("commerces_inbox")[0].metadata
     assert inbox["file_name"].value == "none"
     assert inbox["rows_for_commune"].value == 0

@@ -99,6 +99,14 @@ def test_caudebec_council_with_its_maire_adjoints_and_a_double_function(material
         "Conseillère municipale"
     }
     assert set(published.loc[published["sexe"] == "M", "fonction_feminin"]) == {""}
+    # Documented in the published sheet's dictionary of columns.
+    sheet = (tmp_path / "published" / "76165" / "elus.md").read_text(encoding="utf-8")
+    assert (
+        "| `fonction_feminin` | texte | Pour une élue, le libellé de la fonction au féminin "
+        "(« Maire », « 1re adjointe au maire », « 2e adjointe au maire », « Conseillère "
+        "municipale ») ; vide pour un élu. Le libellé officiel du RNE, que le répertoire écrit "
+        "au masculin, est dans `fonction`. | Maire |\n"
+    ) in sheet
     beauvais = published[published["nom"] == "BEAUVAIS"]
     assert beauvais["fonction"].tolist() == ["4ème adjoint au Maire", "Maire délégué"]
     councillors = published[published["fonction"] == "Conseiller municipal"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline.defs.datasets.associations.schema import Associations
+from cle_pipeline.defs.datasets.associations.schema import LABELS, Associations
 from cle_pipeline.defs.datasets.associations.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
@@ -14,6 +14,8 @@ from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Associations.to_schema().columns)
+# The RNA's own columns (the labels are added here).
+RNA_COLUMNS = [name for name in COLUMNS if not name.endswith("_libelle")]
 DATE_COLUMNS = ["date_creat", "date_decla", "date_publi"]
 # The RNA writes 0001-01-01 where a date is unknown.
 UNKNOWN_DATE = "0001-01-01"
@@ -22,13 +24,36 @@ UNKNOWN_DATE = "0001-01-01"
 def active_associations(associations: pd.DataFrame) -> pd.DataFrame:
     """Active associations (position A), public columns only, sorted by RNA number."""
     active = associations[associations["position"] == "A"]
-    missing = [name for name in COLUMNS if name not in active.columns]
+    missing = [name for name in RNA_COLUMNS if name not in active.columns]
     if missing:
         raise KeyError(f"rna_waldec: missing column(s) {', '.join(missing)}")
-    table = active[COLUMNS].copy()
+    table = active[RNA_COLUMNS].copy()
     for column in DATE_COLUMNS:
         table[column] = table[column].where(table[column] != UNKNOWN_DATE)
-    return table.map(blank_to_none).astype(object).sort_values("id").reset_index(drop=True)
+    table = table.map(blank_to_none).astype(object)
+    for column, labels in LABELS.items():
+        # Object dtype: pandas' text dtype would turn a missing label into NaN.
+        table[f"{column}_libelle"] = pd.Series(
+            [labels.get(str(code).strip().upper()) if code is not None else None
+             for code in table[column]],
+            index=table.index,
+            dtype=object,
+        )  # fmt: skip
+    return table[COLUMNS].astype(object).sort_values("id").reset_index(drop=True)
+
+
+def codes_without_label(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per RNA code (nature, groupement, position) that has no label: a code the
+    register started to use, to add to `schema.LABELS`."""
+    found = [
+        {"id": rna_id, "column": column, "code": code}
+        for column in LABELS
+        for rna_id, code, label in zip(
+            frame["id"], frame[column], frame[f"{column}_libelle"], strict=True
+        )
+        if not pd.isna(code) and pd.isna(label)
+    ]
+    return pd.DataFrame(found, columns=["id", "column", "code"], dtype=object)
 
 
 def outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
@@ -66,6 +91,14 @@ associations_checks = dataset_checks(
             "Le siège de chaque association (adrs_codeinsee) est dans la commune.",
             outside_commune,
             inputs=("commune",),
-        )
+        ),
+        Rule(
+            "codes_have_a_label",
+            "Avertissement, non bloquant : chaque code du RNA (nature, groupement, position) a "
+            "son libellé en clair ; un code nouveau est publié sans libellé, à ajouter à la "
+            "table des libellés.",
+            codes_without_label,
+            blocking=False,
+        ),
     ],
 )

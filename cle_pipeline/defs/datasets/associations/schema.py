@@ -1,6 +1,8 @@
 """The published table of the commune's active associations (no official schema exists).
 
-Columns keep the RNA's own names, so that a reader of the national register recognises them.
+Columns keep the RNA's own names, so that a reader of the national register recognises them;
+its one-letter codes (`nature`, `groupement`, `position`) are each followed by their label in
+French (`*_libelle`).
 """
 
 import pandera.pandas as pa
@@ -9,6 +11,24 @@ from pandera.typing import Series
 from cle_pipeline.lib.normalise import RNA_ID
 from cle_pipeline.lib.settings import INSEE_COMMUNE_CODE
 from cle_pipeline.lib.table_schema import DATE, SIRET
+
+# The RNA's codes and their labels. The ministry publishes no code list with the file: these
+# are the labels its reusers give them (the codes seen in the Waldec extracts); a code not
+# here gets no label, and the warning `codes_have_a_label` names it.
+NATURE_LABELS = {
+    "D": "Déclarée",
+    "R": "Reconnue d'utilité publique",
+    "A": "Assistance",
+    "B": "Bienfaisance",
+    "G": "Intérêt général",
+    "M": "Recherche médicale",
+    "S": "Recherche scientifique",
+    "U": "Cultuelle",
+    "I": "Indéterminée",
+}
+GROUPEMENT_LABELS = {"S": "Simple", "U": "Union", "F": "Fédération"}
+POSITION_LABELS = {"A": "Active", "D": "Dissoute", "S": "Supprimée", "R": "Reprise"}
+LABELS = {"nature": NATURE_LABELS, "groupement": GROUPEMENT_LABELS, "position": POSITION_LABELS}
 
 
 class Associations(pa.DataFrameModel):
@@ -26,8 +46,23 @@ class Associations(pa.DataFrameModel):
     date_publi: Series[str] = pa.Field(
         str_matches=DATE, nullable=True, description="Date de publication au JO"
     )
-    nature: Series[str] = pa.Field(nullable=True, description="Nature (D : déclarée…)")
-    groupement: Series[str] = pa.Field(nullable=True, description="S simple, U union, F fédération")
+    nature: Series[str] = pa.Field(
+        nullable=True, description="Code de nature du RNA (D : déclarée…), libellé à côté"
+    )
+    nature_libelle: Series[str] = pa.Field(
+        isin=list(NATURE_LABELS.values()),
+        nullable=True,
+        description="Nature en clair : "
+        + ", ".join(f"{code} {label}" for code, label in NATURE_LABELS.items()),
+    )
+    groupement: Series[str] = pa.Field(
+        nullable=True, description="Code de groupement du RNA : S, U ou F, libellé à côté"
+    )
+    groupement_libelle: Series[str] = pa.Field(
+        isin=list(GROUPEMENT_LABELS.values()),
+        nullable=True,
+        description="Groupement en clair : S association simple, U union, F fédération",
+    )
     titre: Series[str] = pa.Field(str_length={"min_value": 1}, description="Nom")
     titre_court: Series[str] = pa.Field(nullable=True, description="Sigle")
     objet: Series[str] = pa.Field(nullable=True, description="Objet statutaire")
@@ -47,7 +82,11 @@ class Associations(pa.DataFrameModel):
     )
     adrs_libcommune: Series[str] = pa.Field(nullable=True, description="Siège : commune")
     siteweb: Series[str] = pa.Field(nullable=True, description="Site web")
-    position: Series[str] = pa.Field(isin=["A"], description="A : active")
+    position: Series[str] = pa.Field(isin=["A"], description="Code de position du RNA : A")
+    position_libelle: Series[str] = pa.Field(
+        isin=[POSITION_LABELS["A"]],
+        description="Position en clair : Active (les dissoutes D et supprimées S sont écartées)",
+    )
     maj_time: Series[str] = pa.Field(nullable=True, description="Dernière mise à jour au RNA")
 
     class Config:

@@ -18,7 +18,7 @@ import dagster as dg
 import pandas as pd
 
 from cle_pipeline.defs.datasets.commerces.matching import METHODS, match_osm
-from cle_pipeline.defs.datasets.commerces.schema import NAF_LABELS, Commerces
+from cle_pipeline.defs.datasets.commerces.schema import NAF_LABELS, NO_HOURS, Commerces
 from cle_pipeline.defs.datasets.commerces.sheet import SHEET
 from cle_pipeline.defs.sources.sirene_etablissements import (
     field_text,
@@ -87,7 +87,7 @@ def shops_of_commune(
                 "latitude": element.get("lat"),
                 "longitude": element.get("lon"),
                 "horaires_osm": hours,
-                "source_horaires": "osm" if hours else "none",
+                "source_horaires": "osm" if hours else NO_HOURS,
             }
         )
     table = pd.DataFrame(rows, columns=COLUMNS).astype({"latitude": float, "longitude": float})
@@ -121,9 +121,9 @@ def hours_error(hours: object, source: str) -> str | None:
     """What is wrong with a row's hours: the OSM parser's message, or a `source_horaires` that
     contradicts them (`none` exactly when there are none); None when nothing is."""
     if blank_to_none(hours) is None:
-        return None if source == "none" else f"no hours, yet source_horaires is {source!r}"
-    if source == "none":
-        return "hours, yet source_horaires is 'none'"
+        return None if source == NO_HOURS else f"no hours, yet source_horaires is {source!r}"
+    if source == NO_HOURS:
+        return f"hours, yet source_horaires is {NO_HOURS!r}"
     return osm_syntax_error(str(hours))
 
 
@@ -190,7 +190,7 @@ RULES = [
         "opening_hours_syntax",
         "Les horaires, quand ils sont connus, sont acceptés par un véritable analyseur de la "
         "syntaxe opening_hours d'OpenStreetMap (opening-hours-py ; un échec montre son "
-        "message), et source_horaires vaut `none` exactement quand ils sont inconnus.",
+        "message), et source_horaires vaut `aucune` exactement quand ils sont inconnus.",
         invalid_hours,
     ),
     coordinates_inside_commune(

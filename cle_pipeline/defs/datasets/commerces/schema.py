@@ -93,7 +93,10 @@ NAF_LABELS = {
     "96.04Z": "Entretien corporel",
 }
 
-HOURS_SOURCES = ["osm", "commune", "none"]
+# Where the hours come from, in the file's language: OpenStreetMap, the commune's file, or
+# nowhere (`aucune`: hours unknown).
+NO_HOURS = "aucune"
+HOURS_SOURCES = ["osm", "commune", NO_HOURS]
 
 
 class Commerces(pa.DataFrameModel):
@@ -147,7 +150,7 @@ class Commerces(pa.DataFrameModel):
     source_horaires: Series[str] = pa.Field(
         isin=HOURS_SOURCES,
         description="D'où viennent les horaires : osm (OpenStreetMap), commune (fichier "
-        "de la commune), none (inconnus)",
+        "de la commune), aucune (horaires inconnus)",
     )
 
     class Config:

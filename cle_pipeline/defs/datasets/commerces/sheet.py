@@ -22,7 +22,8 @@ SHEET = DatasetSheet(
     "ou, à défaut de position, même nom porté par un seul commerce de chaque côté. La position "
     "et les horaires (syntaxe opening_hours d'OpenStreetMap) viennent du commerce rapproché ; "
     "le fichier des commerces fourni par la commune, quand il existe, fixe les horaires des "
-    "SIRET qu'il liste. La colonne source_horaires dit d'où viennent les horaires.",
+    "SIRET qu'il liste. La colonne source_horaires dit d'où viennent les horaires : osm "
+    "(OpenStreetMap), commune (fichier de la commune) ou aucune (horaires inconnus).",
     purpose="Offrir aux habitants un annuaire à jour des commerces de la commune avec leurs "
     "horaires, et à la commune un suivi de son tissu commercial.",
     sources=(
