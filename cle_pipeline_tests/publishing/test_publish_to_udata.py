@@ -289,7 +289,9 @@ def test_the_publication_assets_record_their_outcome_and_never_the_key(
     )
     assert result.success
     recorded = {
-        event.asset_key.path[-1]: event.step_materialization_data.materialization.metadata
+        event.asset_key.path[-1].removeprefix("publication_"): (
+            event.step_materialization_data.materialization.metadata
+        )
         for event in result.get_asset_materialization_events()
     }
     assert sorted(recorded) == dataset_ids()
