@@ -231,10 +231,12 @@ def test_a_key_outside_the_organization_is_a_clear_403(
     with pytest.raises(PublicationError) as raised:
         outsider.publish(release, SHEET_BORNES)
     message = str(raised.value)
+    # The new release's sheet (its column dictionary shows the changed first value) is the first
+    # thing sent, before the file.
     assert message.startswith(
-        f"bornes_recharge: 127.0.0.1 refused POST /datasets/{created.datagouv_dataset}/resources/"
-        f"{created.datagouv_resource}/upload/ with HTTP 403 (the key's user may not edit this "
-        "organization's datasets): «You do not have the permission to modify that object.»"
+        f"bornes_recharge: 127.0.0.1 refused PUT /datasets/{created.datagouv_dataset}/ with "
+        "HTTP 403 (the key's user may not edit this organization's datasets): «You do not have "
+        "the permission to modify that object.»"
     )
     assert udata_server["outsider_api_key"] not in message
     [dataset] = organization_datasets(udata_server, organization)
