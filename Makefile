@@ -33,12 +33,12 @@ udata: $(UDATA_VENV)/.installed
 # Materializes every asset and check for CLE_COMMUNE (default 76165) from the embedded snapshots
 # (or whatever CLE_SOURCE_MODE / CLE_SOURCE_<ID> say) and prints a summary. Never publishes.
 demo: install
-	$(BIN)/python -m cle_pipeline.demo
+	$(BIN)/cle-pipeline demo
 
 # Publishes every dataset whose checks passed (its CSV is in data/published/<commune>/) to
 # DATAGOUV_API_URL (default demo.data.gouv.fr) with DATAGOUV_API_KEY, through the publish_datagouv job.
 publish: install
-	$(BIN)/python -m cle_pipeline.publish
+	$(BIN)/cle-pipeline publish
 
 # The UI test drives Debian's chromium through chromedriver (never a browser downloaded by a
 # test tool): installed here when missing, as root (CI); elsewhere the UI test says it skipped.

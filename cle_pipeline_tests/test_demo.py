@@ -1,10 +1,14 @@
-"""`make demo` for a list of communes: one folder each, the files of separate runs (issue 8)."""
+"""`make demo` for a list of communes: one folder each, the files of separate runs (issue 8);
+the command line behind `make demo` and `make publish` (issue 10)."""
 
+import tomllib
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from cle_pipeline.demo import main
+from cle_pipeline import cli
+from cle_pipeline.cli import demo as main
 
 
 def dataset_files(folder: Path) -> dict[str, bytes]:
@@ -44,3 +48,13 @@ def test_a_code_that_is_no_commune_stops_before_any_run(tmp_path, monkeypatch, c
     assert main() == 2
     assert "no current commune has the code(s) 99999 in the INSEE COG" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_line_is_declared_and_refuses_an_unknown_command(capsys):
+    pyproject = tomllib.loads((Path(cli.__file__).parents[1] / "pyproject.toml").read_text())
+    assert pyproject["project"]["scripts"] == {"cle-pipeline": "cle_pipeline.cli:main"}
+    assert sorted(cli.COMMANDS) == ["demo", "publish"]
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["build"])
+    assert exited.value.code == 2
+    assert "invalid choice: 'build'" in capsys.readouterr().err

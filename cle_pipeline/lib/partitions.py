@@ -11,8 +11,8 @@ codes. Dynamic rather than static from the COG because:
   commune of France by default would start 34,900 builds per source refresh.
 
 Partitions are added for the requested communes, checked against the COG, by the command line
-(`cle_pipeline/demo.py`) before a run, or from the UI (the asset's "Add partition"); `all`
-registers every current commune of the COG.
+(`cle-pipeline demo`, `cle_pipeline/cli.py`) before a run, or from the UI (the asset's "Add
+partition"); `all` registers every current commune of the COG.
 
 What runs for a partition reads values of that partition only: the IO manager
 (`PartitionedPickleIOManager`) stores each value under its commune's folder.

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import requests
 
-from cle_pipeline import publish
+from cle_pipeline import cli
 from cle_pipeline.defs.publishing.assets import publication_key
 from cle_pipeline.defs.publishing.sheets import dataset_ids, load_sheet
 from cle_pipeline.lib.datagouv import DataGouvPublisher, Publication, PublicationError
@@ -336,9 +336,9 @@ def test_make_publish_prints_each_dataset_uploaded_then_unchanged(
     monkeypatch.setenv("DATAGOUV_API_KEY", udata_server["api_key"])
     monkeypatch.setenv("DATAGOUV_ORGANIZATION", organization["id"])
 
-    assert publish.main() == 0
+    assert cli.publish() == 0
     first = capsys.readouterr().out.splitlines()
-    assert publish.main() == 0
+    assert cli.publish() == 0
     second = capsys.readouterr().out.splitlines()
 
     assert first[0] == (

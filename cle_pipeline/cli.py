@@ -1,10 +1,17 @@
-"""`make demo`: materializes every source and published dataset of the requested communes, with
-their checks, and prints a summary per commune. It never publishes anything to data.gouv.fr.
+"""The project's command line, `cle-pipeline` (declared in pyproject's [project.scripts]).
 
-`CLE_COMMUNE` names the communes: one INSEE code (default 76165), a list (`76165,76231`) or
-`all` (every current commune of the COG). Each is a partition of the graph (`lib/partitions.py`),
-registered here after it was found in the COG, and built into its own folder
-`data/published/<commune>/`.
+- `cle-pipeline demo` (`make demo`): materializes every source and published dataset of the
+  requested communes, with their checks, and prints a summary per commune. It never publishes
+  anything to data.gouv.fr. `CLE_COMMUNE` names the communes: one INSEE code (default 76165), a
+  list (`76165,76231`) or `all` (every current commune of the COG). Each is a partition of the
+  graph (`lib/partitions.py`), registered here after it was found in the COG, and built into its
+  own folder `data/published/<commune>/`.
+- `cle-pipeline publish` (`make publish`): publishes to data.gouv.fr every dataset whose checks
+  passed, and prints for each whether its file was uploaded or unchanged, and the dataset's URL.
+  It runs `publish_datagouv`, the job the sensor triggers, on the datasets that have a checked
+  file in `data/published/<CLE_COMMUNE>/`. Target and credentials come from DATAGOUV_API_URL
+  (default demo.data.gouv.fr), DATAGOUV_API_KEY and DATAGOUV_ORGANIZATION; DATAGOUV_DRY_RUN=1
+  shows what would be sent without sending anything.
 
 Runs are recorded in the Dagster instance under DAGSTER_HOME (set by the Makefile), so that
 `make ui` shows them afterwards, tagged with the commune, the source mode and the overridden
@@ -13,15 +20,20 @@ sources.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
 from cle_pipeline.definitions import defs
+from cle_pipeline.defs.publishing.assets import publication_key
+from cle_pipeline.defs.publishing.sheets import dataset_ids
 from cle_pipeline.defs.resources import empty_variables
 from cle_pipeline.defs.sources.cog_communes import cog_table, current_commune_codes
 from cle_pipeline.lib.abandoned_runs import process_tags, tell_abandoned_runs
@@ -35,6 +47,7 @@ from cle_pipeline.lib.partitions import (
     register_communes,
     requested_communes,
 )
+from cle_pipeline.lib.release import released_datasets
 from cle_pipeline.lib.run_summary import failure_lines, write_traces
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
 
@@ -135,8 +148,9 @@ def site_line(result: dg.ExecuteInProcessResult) -> str:
     return "Site: not built (a dataset it shows was not released: see above)"
 
 
-def main() -> int:
-    """`make demo`: builds every dataset of the commune, prints one line each; 1 on failure."""
+def demo() -> int:
+    """`cle-pipeline demo` (`make demo`): builds every dataset of the communes, prints one line
+    each; 1 on failure."""
     definitions = defs()
     # Resolved as the run will resolve them (EnvVar values and defaults included).
     needed = {name: definitions.resources[name] for name in ("settings", "sources", "alerts")}
@@ -186,6 +200,91 @@ def main() -> int:
             evaluation.passed for evaluation in result.get_asset_check_evaluations()
         )
     return 0 if succeeded else 1
+
+
+def outcomes(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, Any]]:
+    """Step key → metadata of what the publication asset recorded (materialization, or the
+    observation of a dry run)."""
+    recorded = {}
+    for event in result.all_events:
+        if event.is_step_materialization:
+            metadata = event.step_materialization_data.materialization.metadata
+        elif event.event_type_value == "ASSET_OBSERVATION":
+            metadata = event.event_specific_data.asset_observation.metadata  # type: ignore[union-attr]
+        else:
+            continue
+        recorded[event.step_key or ""] = {key: value.value for key, value in metadata.items()}
+    return recorded
+
+
+def publish() -> int:
+    """`cle-pipeline publish` (`make publish`): publishes every checked dataset, prints one line
+    each; 1 on failure."""
+    definitions = defs()
+    # Resolved as a run would resolve them (EnvVar values included).
+    needed = {name: definitions.resources[name] for name in ("settings", "datagouv", "alerts")}
+    with dg.build_resources(needed) as resources:
+        commune, alerts = resources.settings.insee_code(), resources.alerts
+        folder = resources.settings.published_folder(commune)
+        target = resources.datagouv
+    instance = dagster_instance()
+    # Runs of earlier commands killed before their end would hold places of the run queue.
+    for subject in tell_abandoned_runs(instance, alerts, commune, logging.getLogger(__name__)):
+        print(f"  {subject}")
+    checked = set(released_datasets(folder))
+    ready = [dataset_id for dataset_id in dataset_ids() if dataset_id in checked]
+    print(
+        f"cle-pipeline: publishing {folder} to {target.api_url} "
+        f"(organization {target.organization or 'not set'})"
+        + (", DRY RUN: nothing is sent" if target.dry_run else "")
+    )
+    lines = {
+        dataset_id: f"{'skipped':12} no checked file (build it first, e.g. `make demo`)"
+        for dataset_id in dataset_ids()
+    }
+    failed = not ready
+    traces = None
+    if ready:
+        job = definitions.resolve_job_def("publish_datagouv")
+        register_communes(instance, [commune])
+        # Dagster's step-by-step log (tracebacks included) is for the UI; the terminal gets the
+        # summary, which quotes each failure.
+        quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+        result = job.execute_in_process(
+            run_config=quiet,
+            instance=instance,
+            partition_key=commune,
+            asset_selection=[publication_key(dataset_id) for dataset_id in ready],
+            raise_on_error=False,
+            tags={**process_tags(), "commune": commune},
+        )
+        recorded, failures = outcomes(result), step_failures(result)
+        failed = bool(failures)
+        for dataset_id in ready:
+            step = publication_key(dataset_id).to_python_identifier()
+            if step in recorded:
+                done = recorded[step]
+                lines[dataset_id] = f"{done['action']:12} {done.get('dataset_url', '')}"
+            else:
+                message = re.sub(r"^[\w.]+Error: ", "", failures.get(step, "not run"))
+                lines[dataset_id] = f"{'FAILED':12} {message}"
+        traces = write_traces(result.all_events, run_log_path(instance, result.run_id))
+    for dataset_id, line in lines.items():
+        print(f"{dataset_id:32} {line}")
+    if traces:
+        print(f"Full errors (stack traces): {traces}")
+    return 1 if failed else 0
+
+
+COMMANDS = {"demo": demo, "publish": publish}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`cle-pipeline demo|publish`: runs the command, returns its exit status."""
+    parser = argparse.ArgumentParser(prog="cle-pipeline", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=sorted(COMMANDS), help="demo or publish")
+    arguments = parser.parse_args(argv)
+    return COMMANDS[arguments.command]()
 
 
 if __name__ == "__main__":
