@@ -329,6 +329,13 @@ def dataset_checks(
                 tuple(reasons),
                 accepted_drop=verdict.accepted_drop,
                 columns=column_dictionary(model, frame),
+                # A warning that failed is said in the published sheet, not only in the UI.
+                warnings=[
+                    f"**Avertissement ({o.name}).** {o.description} Au moment de la "
+                    f"publication : {len(o.failures)} ligne(s) concernée(s)."
+                    for o in outcomes
+                    if not o.blocking and not o.passed
+                ],
             )
             released = {
                 "published_file": dg.MetadataValue.path(str(target)),

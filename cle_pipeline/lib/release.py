@@ -103,9 +103,11 @@ def write_release(
     sample_reasons: tuple[str, ...] = (),
     accepted_drop: str = "",
     columns: Sequence[ColumnEntry] = (),
+    warnings: Sequence[str] = (),
 ) -> Release:
     """Writes the CSV of the dataset `sheet` describes, the sheet rendered for the commune (with
-    the dictionary of its `columns`) and the release record (in that order)."""
+    the `warnings` its checks gave, and the dictionary of its `columns`) and the release
+    record (in that order)."""
     dataset_id = sheet.dataset_id
     published, neutralised = neutralise_formulas(frame)
     sha256 = write_csv(published, folder / f"{dataset_id}.csv")
@@ -126,7 +128,7 @@ def write_release(
         commune.name,
         commune.code,
         sample=release.sample,
-        notes=release.sheet_notes(),
+        notes=[*release.sheet_notes(), *warnings],
         columns=columns,
     )
     write_atomically(release.sheet_path, markdown.encode("utf-8"))

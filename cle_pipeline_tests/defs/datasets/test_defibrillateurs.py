@@ -158,6 +158,8 @@ def validata_errors(path) -> list[list]:
 def test_with_the_communes_completion_the_file_passes_the_official_schema(materialize, tmp_path):
     materialize("defibrillateurs")
     assert validata_errors(tmp_path / "published" / "76165" / "defibrillateurs.csv") == []
+    sheet = (tmp_path / "published" / "76165" / "defibrillateurs.md").read_text("utf-8")
+    assert "**Avertissement" not in sheet
 
 
 @pytest.mark.skipif(not SCHEMA_JSON.is_file(), reason="../shared/schemas is not available")
@@ -179,6 +181,10 @@ def test_without_completion_the_six_withheld_fields_are_missing_and_a_warning_li
     ]
     assert warning.severity == dg.AssetCheckSeverity.WARN
     assert warning.metadata["failing_rows"].value == 3
+    # The published sheet says so too.
+    sheet = (tmp_path / "published" / "76165" / "defibrillateurs.md").read_text("utf-8")
+    assert "**Avertissement (withheld_fields_completed).** Avertissement, non bloquant : " in sheet
+    assert "Au moment de la publication : 3 ligne(s) concernée(s)." in sheet
     errors = validata_errors(tmp_path / "published" / "76165" / "defibrillateurs.csv")
     assert len(errors) == 18  # what Validata reported on the published file (issue 9)
     assert {(field, kind) for _, field, kind in errors} == {
