@@ -22,6 +22,7 @@ from cle_pipeline.defs.publishing.assets import publication_key
 from cle_pipeline.defs.publishing.sheets import dataset_ids
 from cle_pipeline.demo import dagster_instance, run_log_path, step_failures
 from cle_pipeline.lib.abandoned_runs import process_tags, tell_abandoned_runs
+from cle_pipeline.lib.partitions import register_communes
 from cle_pipeline.lib.release import released_datasets
 from cle_pipeline.lib.run_summary import write_traces
 
@@ -47,9 +48,9 @@ def main() -> int:
     # Resolved as a run would resolve them (EnvVar values included).
     needed = {name: definitions.resources[name] for name in ("settings", "datagouv", "alerts")}
     with dg.build_resources(needed) as resources:
-        folder = resources.settings.published_folder()
-        target = resources.datagouv
         commune, alerts = resources.settings.insee_code(), resources.alerts
+        folder = resources.settings.published_folder(commune)
+        target = resources.datagouv
     instance = dagster_instance()
     # Runs of earlier commands killed before their end would hold places of the run queue.
     for subject in tell_abandoned_runs(instance, alerts, commune, logging.getLogger(__name__)):
@@ -69,12 +70,14 @@ def main() -> int:
     traces = None
     if ready:
         job = definitions.resolve_job_def("publish_datagouv")
+        register_communes(instance, [commune])
         # Dagster's step-by-step log (tracebacks included) is for the UI; the terminal gets the
         # summary, which quotes each failure.
         quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
         result = job.execute_in_process(
             run_config=quiet,
             instance=instance,
+            partition_key=commune,
             # And the site as a reuse, which does nothing unless CLE_SITE_URL is set.
             asset_selection=[
                 *[publication_key(dataset_id) for dataset_id in ready],

@@ -15,6 +15,7 @@ from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.errors import step_failures
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.partitions import PartitionedPickleIOManager, register_communes
 from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
 
 SHARED_SCHEMAS = PROJECT_ROOT.parent / "shared" / "schemas"
@@ -42,13 +43,16 @@ def materialize_into(
     overrides: dict[str, str] | None = None,
     site: SiteSettings | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Runs `selection` and its checks in-process, publishing under `root/published`.
+    """Runs `selection` and its checks in-process for the partition `commune` (registered in the
+    instance first), publishing under `root/published`.
 
     Every resource is given here, whatever the environment: sources from the snapshots, or
     `sources`, or the snapshots with `overrides` (source id → path, as `CLE_SOURCE_<ID>`).
     Publication goes to `datagouv`, by default a closed port of 127.0.0.1: never the internet;
     the map has no background tiles unless `site` says where they are.
     """
+    instance = instance or dg.DagsterInstance.ephemeral()
+    register_communes(instance, [commune])
     return dg.materialize(
         [*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
         selection=selection,
@@ -62,10 +66,12 @@ def materialize_into(
             "sources": sources
             or SourceFetcher(cache_dir=str(root / "cache"), overrides=overrides or {}),
             "datagouv": datagouv or DataGouvPublisher(api_url="http://127.0.0.1:9/api/1"),
+            "io_manager": PartitionedPickleIOManager(),
             "site": site or SiteSettings(map_tiles="off"),
         },
+        partition_key=commune,
         raise_on_error=raise_on_error,
-        instance=instance or dg.DagsterInstance.ephemeral(),
+        instance=instance,
     )
 
 

@@ -1,8 +1,8 @@
 """The code location loads, and its graph is the one we mean to ship.
 
-`graph.txt` lists every asset with its group and checks, and every job, schedule and sensor: a
-change to the graph shows in review as a change to that file. After an intended change, rewrite
-it with `UPDATE_GRAPH_SNAPSHOT=1 make test`.
+`graph.txt` lists every asset with its group, partitions and checks, and every job, schedule and
+sensor: a change to the graph shows in review as a change to that file. After an intended
+change, rewrite it with `UPDATE_GRAPH_SNAPSHOT=1 make test`.
 
 What the UI shows of the code is tested here too, so that every change to the graph meets it:
 every description of an asset, a check or a column is in French (the users are French
@@ -37,7 +37,13 @@ def describe(definitions: dg.Definitions) -> str:
     for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
         node = graph.get(key)
         upstream = ",".join(sorted(parent.to_user_string() for parent in node.parent_keys))
-        lines.append(f"asset {key.to_user_string()} [{node.group_name}] <- {upstream or '-'}")
+        partitions = node.partitions_def
+        # Dynamic partitions by name (`commune`), anything else by its kind.
+        by = f" per {getattr(partitions, 'name', None) or type(partitions).__name__}"
+        lines.append(
+            f"asset {key.to_user_string()} [{node.group_name}]{by if partitions else ''} "
+            f"<- {upstream or '-'}"
+        )
         lines += [f"  check {name}" for name in sorted(checks.get(key, []))]
     lines += [f"job {job.name}" for job in sorted(definitions.jobs or [], key=lambda j: j.name)]
     lines += [
@@ -189,11 +195,11 @@ def test_a_known_repository_turns_references_into_links_to_its_main_branch():
     loaded = dg.load_from_defs_folder(path_within_project=Path(definitions_module.__file__).parent)
     linked = with_code_references(loaded, "https://github.com/example/cle-pipeline")
     irve = Path(importlib.import_module("cle_pipeline.defs.sources.irve").__file__)
-    line = line_of(
-        irve, "def irve(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:"
-    )
+    # The decorator of `def irve(`, written over several lines.
+    line = line_of(irve, "@dg.asset(")
+    assert irve.read_text().splitlines()[line + 5].startswith("def irve(")
     (reference,) = code_references(linked, "irve")
     assert reference == dg.UrlCodeReference(
         url="https://github.com/example/cle-pipeline/tree/main/cle_pipeline/defs/sources/irve.py"
-        f"#L{line - 1}"
+        f"#L{line}"
     )

@@ -1,17 +1,18 @@
-"""The commune a run works for: every source cut and every check starts from it."""
+"""The commune a partition stands for: every source cut and every check starts from it."""
 
 from __future__ import annotations
 
 import dagster as dg
 
 from cle_pipeline.lib.geo import Commune, PolygonRings
+from cle_pipeline.lib.partitions import COMMUNES
 
 
-@dg.asset(group_name="sources", kinds={"python"})
+@dg.asset(group_name="commune_reference", partitions_def=COMMUNES, kinds={"python"})
 def commune(
     cog_communes: dict[str, str], commune_contours: list[PolygonRings]
 ) -> dg.Output[Commune]:
-    """La commune configurée (CLE_COMMUNE) : code INSEE, nom, département, région et contour."""
+    """La commune de la partition : code INSEE, nom, département, région et contour."""
     place = Commune(polygons=commune_contours, **cog_communes)
     west, south, east, north = place.bounding_box()
     return dg.Output(

@@ -18,6 +18,7 @@ import dagster as dg
 from cle_pipeline.lib.alerts import DEFAULT_UI_URL, AlertChannels
 from cle_pipeline.lib.datagouv import DEMO_API, DataGouvPublisher
 from cle_pipeline.lib.fetch import SourceFetcher, override_variable
+from cle_pipeline.lib.partitions import PartitionedPickleIOManager
 from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
 
 SOURCE_OVERRIDE_PREFIX = override_variable("")
@@ -44,6 +45,9 @@ def resources_from(environment: Mapping[str, str]) -> dict[str, dg.ConfigurableR
             cache_dir=env_or("CLE_CACHE_DIR", ""),
             overrides=source_overrides(environment),
         ),
+        # Values between steps, one folder per commune (CLE_STORAGE_DIR, default the
+        # instance's storage folder under DAGSTER_HOME).
+        "io_manager": PartitionedPickleIOManager(base_dir=env_or("CLE_STORAGE_DIR", "")),
         "site": SiteSettings(
             map_tiles=env_or("CLE_MAP_TILES", SiteSettings().map_tiles),
             site_url=env_or("CLE_SITE_URL", ""),

@@ -7,6 +7,10 @@ be a warning (`Rule(blocking=False)`, severity WARN), reported the same way but 
 the file back. A failed result carries the number of failing rows and a sample of them as a
 markdown table.
 
+Every dataset also gets `rows_belong_to_commune`: each row names the partition's commune (its
+INSEE code column, or what stands for it), so that a value of one commune can never be published
+in another's folder.
+
 The checks are also the gate to `data/published/<commune>/`: the dataset's CSV, its rendered
 sheet and its release record (`lib/release.py`) are written there (atomically) only when every
 check passed, so a failed run never replaces the last good file with bad data, and only checked
@@ -22,10 +26,11 @@ import pandas as pd
 import pandera.pandas as pa
 
 from cle_pipeline.lib.fetch import SourceFetcher
-from cle_pipeline.lib.geo import Commune, outside_commune
+from cle_pipeline.lib.geo import Commune, arrondissement_codes, outside_commune
 from cle_pipeline.lib.inbox import SPREADSHEET_ROWS
 from cle_pipeline.lib.metadata import column_dictionary, markdown_table, table_of_rows
 from cle_pipeline.lib.normalise import blank_to_none
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import previous_rows, write_release
 from cle_pipeline.lib.release_companions import dataset_run_metadata, write_companions
@@ -39,6 +44,10 @@ from cle_pipeline.lib.volume import (
 )
 
 SAMPLE_SIZE = 10
+BELONGS_TO_COMMUNE = "rows_belong_to_commune"
+# How a dataset's rows name their commune: the column holding its INSEE code, or a function
+# `(frame, code) -> rows that do not belong to commune code`.
+CommuneOfRows = str | Callable[[pd.DataFrame, str], pd.DataFrame]
 # The asset of the commune a run works for: what a rule names to receive it.
 COMMUNE = "commune"
 
@@ -213,6 +222,30 @@ def evaluate(
     return outcomes
 
 
+def rows_of_other_communes(frame: pd.DataFrame, code: str, commune_of_rows: CommuneOfRows):
+    """The rows of `frame` that do not name commune `code` (its arrondissements count as the
+    commune for Paris, Lyon and Marseille)."""
+    if callable(commune_of_rows):
+        return commune_of_rows(frame, code)
+    codes = frame[commune_of_rows].fillna("").astype(str).str.strip()
+    return frame.loc[~codes.isin([code, *arrondissement_codes(code)]), [commune_of_rows]]
+
+
+def belongs_to_commune(
+    frame: pd.DataFrame, commune: Commune, code: str, commune_of_rows: CommuneOfRows
+) -> Outcome:
+    """Every row is of the partition's commune `code`, and so is the commune it was built with."""
+    description = f"Chaque ligne est de la commune {code} (celle de la partition)"
+    if commune.code != code:
+        failures = pd.DataFrame({"error": [f"built for commune {commune.code}, not {code}"]})
+        return Outcome(BELONGS_TO_COMMUNE, failures, description)
+    try:
+        failures = rows_of_other_communes(frame, code, commune_of_rows)
+    except (KeyError, ValueError, TypeError) as error:
+        failures = pd.DataFrame({"error": [f"{type(error).__name__}: {error}"]})
+    return Outcome(BELONGS_TO_COMMUNE, failures, description)
+
+
 def with_key(failures: pd.DataFrame, frame: pd.DataFrame, key: Sequence[str]) -> pd.DataFrame:
     """A rule's failing rows with the dataset's `key` columns first, when the rule left them
     out and its rows are the dataset's own: same index labels, and every column they share
@@ -257,17 +290,25 @@ def dataset_checks(
     model: type[pa.DataFrameModel],
     rules: Sequence[Rule] = (),
     volume: VolumeLimit = DEFAULT_VOLUME_LIMIT,
+    *,
+    commune_of_rows: CommuneOfRows,
 ) -> dg.AssetChecksDefinition:
-    """The blocking checks of the published dataset `sheet` describes, which write its CSV (and
-    the sheet beside it) when they all pass: the schema, the dataset's rules, and its row count
-    against its last release (`volume`)."""
+    """The blocking checks of the published dataset `sheet` describes, partitioned by commune,
+    which write its CSV (and the sheet beside it) when they all pass: the schema, every row of
+    the partition's commune (`commune_of_rows`, see `CommuneOfRows`), the dataset's rules, and
+    its row count against its last release (`volume`)."""
     dataset_id = sheet.dataset_id
     asset_key = dg.AssetKey(dataset_id)
     # The commune is an input of every check (the release is written for it).
     extra_inputs = sorted({name for rule in rules for name in rule.inputs} - {COMMUNE})
+    named_by = (
+        f"sa colonne {commune_of_rows} est" if isinstance(commune_of_rows, str) else "elle porte"
+    )
     descriptions = {
         "schema": f"Chaque ligne respecte le modèle pandera {model.__name__} (types, champs "
         "obligatoires, valeurs permises, motifs).",
+        BELONGS_TO_COMMUNE: f"Chaque ligne est de la commune de la partition ({named_by} son "
+        "code INSEE) : une valeur construite pour une autre commune n'est jamais publiée ici.",
         **{rule.name: rule.description for rule in rules},
         VOLUME_CHECK: "Le jeu n'est pas vidé et ne perd pas plus de "
         f"{volume.max_drop:.0%} des lignes de sa dernière publication ({volume.reason}), sauf "
@@ -281,6 +322,7 @@ def dataset_checks(
             blocking=name not in warnings,
             description=text,
             additional_deps=["commune", *extra_inputs],
+            partitions_def=COMMUNES,
         )
         for name, text in descriptions.items()
     ]
@@ -304,7 +346,8 @@ def dataset_checks(
         commune: Commune,
         **inputs: Any,
     ):
-        target = settings.published_folder() / f"{dataset_id}.csv"
+        code = commune_of(context)
+        target = settings.published_folder(code) / f"{dataset_id}.csv"
         verdict = volume_verdict(
             dataset_id,
             len(frame),
@@ -316,9 +359,10 @@ def dataset_checks(
             *evaluate(frame, model, rules, commune, inputs, key=sheet.key),
             Outcome(VOLUME_CHECK, verdict.failures, descriptions[VOLUME_CHECK]),
         ]
+        outcomes.insert(1, belongs_to_commune(frame, commune, code, commune_of_rows))
         if all(outcome.passed for outcome in outcomes if outcome.blocking):
             reasons = sources.sample_reasons()
-            if inbox := settings.inbox_sample_reason():
+            if inbox := settings.inbox_sample_reason(code):
                 reasons.append(inbox)
             release = write_release(
                 frame,

@@ -21,8 +21,20 @@ class CommuneError(ValueError):
     """The configured commune code is malformed or unknown to the national reference."""
 
 
+def valid_commune_code(text: str, variable: str = "CLE_COMMUNE") -> str:
+    """`text` as an INSEE commune code (upper case for Corsica's 2A/2B), or a `CommuneError`."""
+    code = text.strip().upper()
+    if not INSEE_COMMUNE_CODE.match(code):
+        raise CommuneError(
+            f"{variable}={text!r} is not an INSEE commune code "
+            "(five characters, e.g. 76165, 2A004, 97411)"
+        )
+    return code
+
+
 class CommuneSettings(dg.ConfigurableResource):
-    """`commune`: INSEE code (CLE_COMMUNE, default 76165 Caudebec-lès-Elbeuf).
+    """`commune`: the default commune(s) of the command line (CLE_COMMUNE, default 76165
+    Caudebec-lès-Elbeuf; also a list `76165,76231` or `all`); a run works for its partition.
     `output_dir`: where published CSV files are written (CLE_OUTPUT_DIR, default data/published),
     one folder per commune.
     `inbox_dir`: where the files the commune supplies are read (CLE_INBOX_DIR, default
@@ -51,36 +63,30 @@ class CommuneSettings(dg.ConfigurableResource):
     )
 
     def insee_code(self) -> str:
-        """The configured commune's INSEE code, or CommuneError when it is not one."""
-        code = self.commune.strip().upper()
-        if not INSEE_COMMUNE_CODE.match(code):
-            raise CommuneError(
-                f"CLE_COMMUNE={self.commune!r} is not an INSEE commune code "
-                "(five characters, e.g. 76165, 2A004, 97411)"
-            )
-        return code
+        """The default commune when `commune` names one (the first of a list)."""
+        return valid_commune_code(self.commune.split(",")[0])
 
-    def published_folder(self) -> Path:
-        """Where the commune's published files go."""
+    def published_folder(self, code: str) -> Path:
+        """Where the files of commune `code` are published."""
         root = (
             Path(self.output_dir)
             if self.output_dir
             else default_data_dir("published", "CLE_OUTPUT_DIR")
         )
-        return root / self.insee_code()
+        return root / valid_commune_code(code, "commune")
 
-    def inbox_folder(self) -> Path:
-        """Where the commune's own files are read."""
+    def inbox_folder(self, code: str) -> Path:
+        """Where commune `code` drops its own files."""
         root = (
             Path(self.inbox_dir) if self.inbox_dir else default_data_dir("inbox", "CLE_INBOX_DIR")
         )
-        return root / self.insee_code()
+        return root / valid_commune_code(code, "commune")
 
-    def inbox_sample_reason(self) -> str | None:
+    def inbox_sample_reason(self, code: str) -> str | None:
         """The sample files shipped with the project carry a marker in their inbox folder: until
         the commune's real files replace them (and the marker is deleted), what is built from
         this inbox is a sample."""
-        marker = self.inbox_folder() / SAMPLE_MARKER
+        marker = self.inbox_folder(code) / SAMPLE_MARKER
         return (
             f"{marker} marks the commune's inbox as holding SAMPLE files"
             if marker.exists()

@@ -13,6 +13,7 @@ EVERY_VARIABLE = {
     "CLE_ACCEPT_DROP": "associations",
     "CLE_SOURCE_MODE": "online",
     "CLE_CACHE_DIR": "/srv/cache",
+    "CLE_STORAGE_DIR": "/srv/storage",
     "CLE_SOURCE_IRVE": "http://user:secret@mirror.example/irve.csv",
     "DATAGOUV_API_URL": "https://www.data.gouv.fr/api/1",
     "DATAGOUV_API_KEY": "a-key",

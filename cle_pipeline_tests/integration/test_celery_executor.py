@@ -27,6 +27,7 @@ import yaml
 
 from cle_pipeline.defs.executor import CELERY_CONFIG
 from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.partitions import PARTITION_TAG, register_communes
 from cle_pipeline_tests.conftest import check_outcomes, materialize_into
 from cle_pipeline_tests.postgres_server import postgres_server
 from cle_pipeline_tests.redis_server import redis_server
@@ -199,15 +200,16 @@ def build_commune_from_its_module():
 def run_on_celery(
     job, instance: dg.DagsterInstance, assets: list[dg.AssetKey], commune: str, output: Path
 ) -> dg.ExecutionResult:
-    """A run of `job` restricted to `assets` and their checks, its steps sent to the queue. The
-    commune is the run's configuration, as in the Launchpad (with the output folder, which
-    configuring the resource in a run resets)."""
-    settings = {"commune": commune, "output_dir": str(output)}
+    """A run of `job` restricted to `assets` and their checks, its steps sent to the queue, for
+    the partition `commune` (registered first), as the Launchpad launches it; the output folder
+    is the run's configuration (configuring the resource in a run resets it)."""
+    register_communes(instance, [commune])
     return dg.execute_job(
         job,
         instance,
-        run_config={"resources": {"settings": {"config": settings}}},
+        run_config={"resources": {"settings": {"config": {"output_dir": str(output)}}}},
         asset_selection=assets,
+        tags={PARTITION_TAG: commune},
     )
 
 

@@ -99,6 +99,7 @@ def test_runs_and_event_log_go_to_postgres_and_a_second_instance_reads_them(
         assert stored == check_outcomes(result)
         assert stored == {
             "naissances_deces:schema": True,
+            "naissances_deces:rows_belong_to_commune": True,
             "naissances_deces:every_year_present_once": True,
             "naissances_deces:rows_against_last_release": True,
         }

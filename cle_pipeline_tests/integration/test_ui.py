@@ -27,6 +27,7 @@ import dagster as dg
 import pytest
 
 from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.partitions import register_communes
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -44,7 +45,7 @@ CHROMIUM_FLAGS = [
 ]
 STARTUP_SECONDS = 90
 # What the job build_commune runs.
-BUILT_GROUPS = ("sources", "published")
+BUILT_GROUPS = ("commune_reference", "sources", "published")
 # Caudebec's table, the grant of the Comité des fêtes at 0 €: the check amount_above_zero fails.
 # The failing row of amount_above_zero, as the check's table shows it: the line in the
 # commune's file, the beneficiary, the amount as the dataset holds it.
@@ -154,10 +155,12 @@ def build_in(instance: dg.DagsterInstance, home: Path, output: Path, inbox: Path
 
         definitions = defs()  # resources read the variables above
         job = definitions.resolve_job_def("build_commune")
-        assert job.execute_in_process(instance=instance).success
+        register_communes(instance, ["76165"])
+        assert job.execute_in_process(instance=instance, partition_key="76165").success
         table.write_bytes(table.read_bytes().replace(GRANT, b"0"))
         failed = job.execute_in_process(
             instance=instance,
+            partition_key="76165",
             asset_selection=[dg.AssetKey("subventions_inbox"), dg.AssetKey("subventions")],
             raise_on_error=False,
         )
@@ -165,7 +168,9 @@ def build_in(instance: dg.DagsterInstance, home: Path, output: Path, inbox: Path
         assert (
             defs()
             .resolve_job_def("build_commune")
-            .execute_in_process(instance=instance, asset_selection=[dg.AssetKey("irve")])
+            .execute_in_process(
+                instance=instance, partition_key="76165", asset_selection=[dg.AssetKey("irve")]
+            )
             .success
         )
     assert not failed.success

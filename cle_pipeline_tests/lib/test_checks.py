@@ -8,6 +8,7 @@ from pandera.typing import Series
 from cle_pipeline.lib.checks import (
     Rule,
     _result,
+    belongs_to_commune,
     coordinates_inside_commune,
     dataset_checks,
     evaluate,
@@ -16,6 +17,7 @@ from cle_pipeline.lib.checks import (
     with_key,
 )
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.sheet import DatasetSheet, SourceLink
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
@@ -58,7 +60,7 @@ def test_a_missing_input_fails_the_rule_instead_of_passing_it():
 
 
 def test_the_check_declares_the_input_as_an_upstream_asset():
-    checks = dataset_checks(COUNTED, Counted, [RULE])
+    checks = dataset_checks(COUNTED, Counted, [RULE], commune_of_rows="code")
     assert dg.AssetKey("limit") in checks.keys_by_input_name.values()
     specs = {spec.name: spec for spec in checks.check_specs}
     assert {dep.asset_key for dep in specs["under_limit"].additional_deps} == {
@@ -69,9 +71,10 @@ def test_the_check_declares_the_input_as_an_upstream_asset():
 
 def test_a_warning_rule_is_a_non_blocking_check_and_its_outcome_says_so():
     warning = Rule("few_rows", "a warning", lambda frame: frame, blocking=False)
-    checks = dataset_checks(COUNTED, Counted, [RULE, warning])
+    checks = dataset_checks(COUNTED, Counted, [RULE, warning], commune_of_rows="code")
     assert {spec.name: spec.blocking for spec in checks.check_specs} == {
         "schema": True,
+        "rows_belong_to_commune": True,
         "under_limit": True,
         "few_rows": False,
         "rows_against_last_release": True,
@@ -107,6 +110,44 @@ def test_a_named_index_gives_its_label_the_line_in_the_commune_file():
 def test_a_named_index_of_text_labels_is_shown_as_is():
     frame = pd.DataFrame({"montant": ["x", "1.00"]}, index=pd.Index(["A-1", "A-2"], name="ref"))
     assert schema_failures(Amounts, frame)[["ref", "value"]].values.tolist() == [["A-1", "x"]]
+
+
+ELBEUF = Commune("76231", "Elbeuf", "76", "28")
+PARIS = Commune("75056", "Paris", "75", "11")
+
+
+def test_rows_of_another_commune_fail_belongs_to_commune_with_their_code():
+    frame = pd.DataFrame({"code": ["76165", "76231", "", "76165"], "n": [1, 2, 3, 4]})
+    outcome = belongs_to_commune(frame, CAUDEBEC, "76165", "code")
+    assert outcome.name == "rows_belong_to_commune"
+    assert outcome.failures.to_dict("list") == {"code": ["76231", ""]}
+    assert outcome.failures.index.tolist() == [1, 2]
+
+
+def test_a_commune_built_for_another_partition_fails_every_row():
+    frame = pd.DataFrame({"code": ["76231"]})
+    outcome = belongs_to_commune(frame, ELBEUF, "76165", "code")
+    assert outcome.failures["error"].tolist() == ["built for commune 76231, not 76165"]
+
+
+def test_arrondissements_belong_to_paris_and_a_function_can_name_the_commune():
+    frame = pd.DataFrame({"code": ["75056", "75112", "92012"]})
+    assert belongs_to_commune(frame, PARIS, "75056", "code").failures["code"].tolist() == ["92012"]
+    prefix = belongs_to_commune(
+        frame, PARIS, "75056", lambda rows, code: rows[~rows["code"].str.startswith("751")]
+    )
+    assert prefix.failures["code"].tolist() == ["75056", "92012"]
+
+
+def test_every_check_spec_is_partitioned_by_commune_and_includes_belongs_to_commune():
+    checks = dataset_checks(COUNTED, Counted, [RULE], commune_of_rows="code")
+    assert {spec.name for spec in checks.check_specs} == {
+        "schema",
+        "rows_belong_to_commune",
+        "under_limit",
+        "rows_against_last_release",
+    }
+    assert {spec.partitions_def for spec in checks.check_specs} == {COMMUNES}
 
 
 class Points(pa.DataFrameModel):
@@ -230,7 +271,7 @@ def test_a_rule_receives_the_commune_only_when_it_names_it():
     outcomes = evaluate(pd.DataFrame({"n": [1]}), Counted, rules, CAUDEBEC)
     assert [outcome.passed for outcome in outcomes] == [True, True, True]
     assert seen == {"plain": {}, "placed": "76165"}
-    checks = dataset_checks(COUNTED, Counted, rules)
+    checks = dataset_checks(COUNTED, Counted, rules, commune_of_rows="n")
     assert sorted(checks.keys_by_input_name) == ["commune", "frame"]
 
 

@@ -42,7 +42,10 @@ def built(definitions: dg.Definitions, tmp_path_factory: pytest.TempPathFactory)
     """Every published dataset of 76165 built from the snapshots, checks passed."""
     root = tmp_path_factory.mktemp("built")
     result = materialize_into(
-        definitions, root, dg.AssetSelection.groups("sources", "published"), commune="76165"
+        definitions,
+        root,
+        dg.AssetSelection.groups("commune_reference", "sources", "published"),
+        commune="76165",
     )
     assert set(check_outcomes(result).values()) == {True}
     return root / "published" / "76165"

@@ -46,6 +46,8 @@ from cle_pipeline.lib.cadence import (
 
 TIMEZONE = "Europe/Paris"
 SOURCES_GROUP = "sources"
+# The commune itself (COG line, outline): refreshed like a source.
+COMMUNE_REFERENCE_GROUP = "commune_reference"
 PUBLISHED_GROUP = "published"
 # The reference every source is cut with; a dataset's freshness is its national sources'.
 COMMUNE_ASSET = "commune"
@@ -152,8 +154,9 @@ def with_refresh(description: str | None, refresh: str) -> str:
 def automate(spec: dg.AssetSpec) -> dg.AssetSpec:
     """The spec with its cadence tag, automation condition and freshness policy, from the
     table, and its description ending with when it is next refreshed (unless its module chose
-    its own condition); specs outside the `sources` and `published` groups are unchanged."""
-    if spec.group_name == SOURCES_GROUP:
+    its own condition); specs outside the `commune_reference`, `sources` and `published` groups
+    are unchanged."""
+    if spec.group_name in (SOURCES_GROUP, COMMUNE_REFERENCE_GROUP):
         cadence = cadence_of_source(spec.key.to_user_string())
         condition = source_condition(cadence)
         refresh = source_refresh(cadence, [dep.asset_key.to_user_string() for dep in spec.deps])
@@ -175,7 +178,9 @@ def automate(spec: dg.AssetSpec) -> dg.AssetSpec:
 build_sources_and_datasets = dg.AutomationConditionSensorDefinition(
     "build_sources_and_datasets",
     # The charts, the map and the site (group valorisation) follow their datasets (eager).
-    target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP, "valorisation"),
+    target=dg.AssetSelection.groups(
+        COMMUNE_REFERENCE_GROUP, SOURCES_GROUP, PUBLISHED_GROUP, "valorisation"
+    ),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
     description="Relit chaque source nationale au rythme de son producteur (tag `cadence` : "

@@ -34,6 +34,7 @@ from cle_pipeline.lib.alerts import AlertChannels, inbox_unreadable
 from cle_pipeline.lib.errors import SourceError
 from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.inbox import CommuneFileKind, InboxSource
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
 
 
@@ -117,11 +118,11 @@ class InboxState:
 
 
 def assets_to_run(
-    graph: Any, instance: dg.DagsterInstance, readers: Iterable[str]
+    graph: Any, instance: dg.DagsterInstance, readers: Iterable[str], commune: str
 ) -> list[dg.AssetKey]:
     """The assets that read the files, everything built from them in the `sources` and
     `published` groups (so never what publishes), and the assets they need that were never
-    built (a run cannot load them)."""
+    built for the commune (a run cannot load them)."""
     known = graph.get_all_asset_keys()
     selected = {dg.AssetKey(name) for name in readers} & known
     pending = list(selected)
@@ -138,7 +139,10 @@ def assets_to_run(
         for parent in graph.get(needed.pop()).parent_keys:
             if parent in selected or parent not in known:
                 continue
-            if instance.get_latest_materialization_event(parent) is None:
+            built = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=parent, asset_partitions=[commune]), limit=1
+            ).records
+            if not built:
                 selected.add(parent)
                 needed.append(parent)
     return sorted(selected, key=lambda key: key.to_user_string())
@@ -166,11 +170,17 @@ def read_commune_inbox(
 ) -> dg.SensorResult:
     """Runs what reads the commune's files when one is added, changed or removed."""
     try:
-        folder = settings.inbox_folder()
+        code = settings.insee_code()
+        folder = settings.inbox_folder(code)
     except CommuneError as error:
         return dg.SensorResult(skip_reason=str(error))
     if not folder.is_dir():
         return dg.SensorResult(skip_reason=f"no inbox folder {folder} (nothing sent yet)")
+    # What it reads is built for the commune's partition, which must exist.
+    if not context.instance.has_dynamic_partition(COMMUNES.name, code):  # type: ignore[arg-type]
+        return dg.SensorResult(
+            skip_reason=f"commune {code} is not a partition yet (build it once, e.g. `make demo`)"
+        )
     state = InboxState.load(context.cursor)
     seen: dict[str, str] = {}
     changed: list[str] = []
@@ -218,13 +228,14 @@ def read_commune_inbox(
     graph = context.repository_def.asset_graph if context.repository_def else None
     run_requests = []
     if runnable and graph is not None:
-        selection = assets_to_run(graph, context.instance, runnable)
+        selection = assets_to_run(graph, context.instance, runnable, code)
         files = sorted(name for name in changed if name not in state.unreadable)
         # No run key: the cursor already makes one run per change, and a file sent back to
         # an earlier content must run again.
         run_requests.append(
             dg.RunRequest(
                 asset_selection=selection,
+                partition_key=code,
                 tags={"cle/inbox_files": ", ".join(files)[:200]},
             )
         )

@@ -14,6 +14,7 @@ import dagster as dg
 from cle_pipeline.defs.publishing.sheets import dataset_ids, load_sheet
 from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.metadata import OWNERS
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.release import read_release
 from cle_pipeline.lib.settings import CommuneSettings
 
@@ -29,10 +30,18 @@ def publication_asset(dataset_id: str) -> dg.AssetsDefinition:
     """The asset that publishes `dataset_id` with the sheet declared beside its model."""
     sheet = load_sheet(dataset_id)
     key = publication_key(dataset_id)
+    shown = {
+        "title": sheet.title,
+        "licence": sheet.licence,
+        "frequency": sheet.frequency,
+        "tags": ", ".join(sheet.tags),
+        "schema": " ".join(sheet.schema) if sheet.schema else "none",
+    }
 
     @dg.asset(
         key=key,
         group_name=GROUP,
+        partitions_def=COMMUNES,
         deps=[dg.AssetKey(dataset_id)],
         owners=OWNERS,
         kinds={"csv"},
@@ -40,20 +49,14 @@ def publication_asset(dataset_id: str) -> dg.AssetsDefinition:
         description=f"Publishes « {sheet.title} » ({dataset_id}.csv, once its checks passed) "
         "and its descriptive sheet to data.gouv.fr (DATAGOUV_API_URL, demo by default): "
         "creates the dataset if needed, uploads the file only when its checksum changed.",
-        metadata={
-            "title": sheet.title,
-            "licence": sheet.licence,
-            "frequency": sheet.frequency,
-            "tags": ", ".join(sheet.tags),
-            "schema": " ".join(sheet.schema) if sheet.schema else "none",
-        },
+        metadata=shown,
         # A dry run (DATAGOUV_DRY_RUN) records an observation, not a materialization.
         output_required=False,
     )
     def _publish(
         context: dg.AssetExecutionContext, settings: CommuneSettings, datagouv: DataGouvPublisher
     ) -> Iterator[dg.MaterializeResult]:
-        release = read_release(settings.published_folder(), dataset_id)
+        release = read_release(settings.published_folder(commune_of(context)), dataset_id)
         publication = datagouv.publish(release, sheet, context.log)
         metadata = {
             **publication.metadata(),

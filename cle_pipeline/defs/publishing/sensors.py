@@ -1,11 +1,12 @@
 """The sensor that publishes each dataset when a new content of it has passed its checks.
 
 It reads only the Dagster instance (no HTTP: a tick must end within 60 s): for every published
-dataset, the latest materialization and the latest evaluation of each of its checks. When they
-come from the same run and all passed, the `sha256` the checks recorded names the content; a
-content not yet requested becomes a run of `publish_datagouv` for that dataset, with run key
-`<dataset_id>:<sha256>`, so the same content is never published twice. The cursor remembers the
-last content requested per dataset.
+dataset and every commune (partition), the latest materialization and the latest evaluation of
+each of its checks. When they come from the same run and all passed, the `sha256` the checks
+recorded names the content; a content not yet requested becomes a run of `publish_datagouv` for
+that dataset and commune, with run key `<commune>:<dataset_id>:<sha256>`, so the same content is
+never published twice. The cursor remembers the last content requested per commune and
+dataset.
 
 Running by default; without an API key (`DATAGOUV_API_KEY`, in the `datagouv` resource) every
 tick is skipped, saying so.
@@ -13,25 +14,38 @@ tick is skipped, saying so.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import dagster as dg
+from dagster._core.event_api import PartitionKeyFilter
 
 from cle_pipeline.defs.publishing.assets import publication_key
 from cle_pipeline.defs.publishing.sheets import dataset_ids
 from cle_pipeline.lib.datagouv import DataGouvPublisher
+from cle_pipeline.lib.partitions import COMMUNES
 
 
 def checked_content(
-    instance: dg.DagsterInstance, check_keys: set[dg.AssetCheckKey], asset_key: dg.AssetKey
+    instance: dg.DagsterInstance,
+    check_keys: set[dg.AssetCheckKey],
+    asset_key: dg.AssetKey,
+    commune: str,
 ) -> str | None:
-    """The sha256 of the dataset's latest materialization if every check passed on it."""
-    materialization = instance.get_latest_materialization_event(asset_key)
-    if materialization is None or not check_keys:
+    """The sha256 of the dataset's latest materialization for `commune` if every check passed
+    on it."""
+    materializations = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=[commune]), limit=1
+    ).records
+    if not materializations or not check_keys:
         return None
+    materialization = materializations[0]
     sha256 = None
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        list(check_keys), partition_filter=PartitionKeyFilter(key=commune)
+    )
     for check_key in check_keys:
-        record = instance.get_latest_asset_check_evaluation_record(check_key)
+        record = latest.get(check_key)
         evaluation = record.evaluation if record else None
         # Not evaluated on this materialization yet (or in progress), or failed: not now.
         if record is None or record.run_id != materialization.run_id or evaluation is None:
@@ -56,17 +70,20 @@ def publication_requests(
     requested: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     graph = context.repository_def.asset_graph  # type: ignore[union-attr]
     run_requests = []
-    for dataset_id in dataset_ids():
+    communes = context.instance.get_dynamic_partitions(COMMUNES.name)  # type: ignore[arg-type]
+    for commune, dataset_id in itertools.product(communes, dataset_ids()):
         asset_key = dg.AssetKey(dataset_id)
         check_keys = set(graph.get_check_keys_for_assets({asset_key}))
-        sha256 = checked_content(context.instance, check_keys, asset_key)
-        if sha256 is None or requested.get(dataset_id) == sha256:
+        sha256 = checked_content(context.instance, check_keys, asset_key, commune)
+        content = f"{commune}:{dataset_id}"
+        if sha256 is None or requested.get(content) == sha256:
             continue
-        requested[dataset_id] = sha256
+        requested[content] = sha256
         run_requests.append(
             dg.RunRequest(
-                run_key=f"{dataset_id}:{sha256}",
+                run_key=f"{content}:{sha256}",
                 asset_selection=[publication_key(dataset_id)],
+                partition_key=commune,
                 tags={"dataset": dataset_id, "sha256": sha256},
             )
         )

@@ -39,6 +39,7 @@ from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.http import mask_credentials
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import duckdb_connection
 
 # The directory's host since October 2025, when service-public moved to service-public.gouv.fr
@@ -267,7 +268,12 @@ def _is_api_page(path: Path) -> bool:
     return isinstance(first, dict) and "results" in first
 
 
-@dg.asset(group_name="sources", kinds={"json", "duckdb"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"json", "duckdb"},
+    metadata=SOURCE.definition_metadata(),
+)
 def annuaire_service_public(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Les services publics de la commune dans l'annuaire de l'administration (DILA) : mairie,
     CCAS, police municipale, services de l'État et sociaux…, tels que l'API les sert : une ligne

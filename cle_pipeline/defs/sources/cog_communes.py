@@ -1,4 +1,4 @@
-"""INSEE's official geographic code (COG): the list of communes, to know the configured one."""
+"""INSEE's official geographic code (COG): the list of communes, to know the partition's one."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import dagster as dg
 
 from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
-from cle_pipeline.lib.settings import CommuneError, CommuneSettings
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.settings import CommuneError
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
 SOURCE = Source(
@@ -39,7 +40,7 @@ def find_commune(table: Path, code: str, label: str) -> dict[str, str]:
     )
     if rows.empty:
         raise CommuneError(
-            f"CLE_COMMUNE={code}: no current commune has this code in the INSEE COG ({label})"
+            f"commune {code}: no current commune has this code in the INSEE COG ({label})"
         )
     row = rows.iloc[0]
     return {
@@ -50,18 +51,34 @@ def find_commune(table: Path, code: str, label: str) -> dict[str, str]:
     }
 
 
+def current_commune_codes(table: Path, label: str) -> list[str]:
+    """Every current commune's INSEE code (`TYPECOM = COM`), sorted: the partitions `all`
+    stands for."""
+    rows = query_csv(
+        table, FORMAT, required=COLUMNS, where="TYPECOM = 'COM'", select="COM", label=label
+    )
+    return sorted(rows["COM"].astype(str))
+
+
+def cog_table(sources: SourceFetcher) -> tuple[Path, str]:
+    """The COG's table of communes on the local disk, and where it came from."""
+    archive = sources.fetch(SOURCE, "")  # one national file: no commune in its location
+    return sources.extract(archive, MEMBER), archive.location
+
+
 @dg.asset(
-    group_name="sources",
+    group_name="commune_reference",
+    partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     metadata=SOURCE.definition_metadata(),
 )
-def cog_communes(settings: CommuneSettings, sources: SourceFetcher) -> dg.Output[dict[str, str]]:
-    """La ligne de la commune configurée dans le Code officiel géographique (COG) de l'INSEE :
-    nom, département et région.
+def cog_communes(context, sources: SourceFetcher) -> dg.Output[dict[str, str]]:
+    """La ligne de la commune de la partition dans le Code officiel géographique (COG) de
+    l'INSEE : nom, département et région.
 
-    Échoue avec un message clair quand CLE_COMMUNE est mal formé ou n'est pas une commune
-    actuelle."""
-    code = settings.insee_code()
+    Échoue avec un message clair quand la clé de partition est mal formée ou n'est pas une
+    commune actuelle."""
+    code = commune_of(context)
     archive = sources.fetch(SOURCE, code)
     record = find_commune(sources.extract(archive, MEMBER), code, archive.location)
     return dg.Output(record, metadata={**archive.metadata(), **record})

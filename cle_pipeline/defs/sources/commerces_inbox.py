@@ -31,6 +31,7 @@ from cle_pipeline.lib.inbox import (
     read_table,
 )
 from cle_pipeline.lib.normalise import name_key, siret_text
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.settings import CommuneSettings
 
 FILE_PATTERN = r"commerces.*"
@@ -98,6 +99,7 @@ def no_shop_hours() -> pd.DataFrame:
 
 @dg.asset(
     group_name="sources",
+    partitions_def=COMMUNES,
     kinds={"csv", "excel"},
     metadata={
         "source_id": "commerces_inbox",
@@ -106,12 +108,12 @@ def no_shop_hours() -> pd.DataFrame:
         "override": "CLE_INBOX_DIR",
     },
 )
-def commerces_inbox(settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
+def commerces_inbox(context, settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
     """Les horaires des commerces fournis par la commune : le plus récent `commerces*.csv|xlsx`
     de son dépôt (inbox), SIRET et horaires (syntaxe OpenStreetMap) en texte, index = la ligne
     de chaque rangée dans le fichier de la commune (`ligne_source`). Le fichier est facultatif
     (pas de fichier : aucune ligne) et n'est jamais modifié."""
-    folder = settings.inbox_folder()
+    folder = settings.inbox_folder(commune_of(context))
     if not SHOP_FILE.sent_in(folder):
         return dg.Output(
             no_shop_hours(),

@@ -8,7 +8,7 @@ from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import PolygonRings, read_outline
-from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 
 SOURCE = Source(
     id="commune_contours",
@@ -21,14 +21,17 @@ SOURCE = Source(
 )
 
 
-@dg.asset(group_name="sources", kinds={"json"}, metadata=SOURCE.definition_metadata())
-def commune_contours(
-    settings: CommuneSettings, sources: SourceFetcher
-) -> dg.Output[list[PolygonRings]]:
+@dg.asset(
+    group_name="commune_reference",
+    partitions_def=COMMUNES,
+    kinds={"json"},
+    metadata=SOURCE.definition_metadata(),
+)
+def commune_contours(context, sources: SourceFetcher) -> dg.Output[list[PolygonRings]]:
     """Le contour de la commune en polygones GeoJSON (lon/lat) : les coordonnées des bornes de
     recharge, des défibrillateurs et des services sont contrôlées par rapport à lui, et non à
     un rectangle englobant, car ceux des communes voisines se chevauchent."""
-    code = settings.insee_code()
+    code = commune_of(context)
     fetched = sources.fetch(SOURCE, code)
     try:
         polygons = read_outline(fetched.path, fetched.location)

@@ -39,6 +39,7 @@ from cle_pipeline.lib.inbox import (
     read_table,
 )
 from cle_pipeline.lib.normalise import name_key
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.settings import CommuneSettings
 
 FILE_PATTERN = r"defibrillateurs.*"
@@ -178,6 +179,7 @@ def no_completion() -> pd.DataFrame:
 
 @dg.asset(
     group_name="sources",
+    partitions_def=COMMUNES,
     kinds={"csv", "excel"},
     metadata={
         "source_id": "defibrillateurs_inbox",
@@ -186,14 +188,14 @@ def no_completion() -> pd.DataFrame:
         "override": "CLE_INBOX_DIR",
     },
 )
-def defibrillateurs_inbox(settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
+def defibrillateurs_inbox(context, settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
     """Les champs que Géo'DAE ne diffuse pas (téléphone sur site, fabricant, modèle, numéro de
     série, téléphone et courriel de l'exploitant), fournis par la commune exploitante : le plus
     récent `defibrillateurs*.csv|xlsx` de son dépôt (inbox), une ligne par appareil désigné par
     son identifiant Géo'DAE ou sa position, en texte, index = la ligne dans le fichier de la
     commune (`ligne_source`). Fichier facultatif (pas de fichier : aucune ligne), jamais
     modifié."""
-    folder = settings.inbox_folder()
+    folder = settings.inbox_folder(commune_of(context))
     if not COMPLETION_FILE.sent_in(folder):
         return dg.Output(
             no_completion(),

@@ -32,6 +32,7 @@ import pandas as pd
 from cle_pipeline.lib.cadence import DAILY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
 SOURCE = Source(
@@ -163,7 +164,12 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
     return rows
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def education_annuaire(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Les lignes de l'annuaire de l'éducation qui placent les écoles de la commune : ses
     établissements (colonne `dans_la_commune` vraie) et tous ceux numérotés dans son

@@ -35,6 +35,7 @@ from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.normalise import place_name_key
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
 SOURCE = Source(
@@ -160,7 +161,12 @@ def cut_commune(table: Path, directory: pd.DataFrame, commune: Commune, label: s
     return kept.reset_index(drop=True)
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def education_effectifs_ecoles(
     commune: Commune, education_annuaire: pd.DataFrame, sources: SourceFetcher
 ) -> dg.Output[pd.DataFrame]:

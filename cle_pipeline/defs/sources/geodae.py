@@ -27,6 +27,7 @@ from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune, rows_in_commune
 from cle_pipeline.lib.normalise import blank_to_none
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
 SOURCE = Source(
@@ -112,7 +113,12 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
     return rows_in_commune(candidates, commune, "c_com_insee", point_of)
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def geodae(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Les défibrillateurs de la commune dans Géo'DAE, quel que soit leur état (en
     fonctionnement ou non, validés ou non, mobiles, signalés comme doublons) : par

@@ -15,6 +15,7 @@ from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.insee import DEATHS, commune_counts
+from cle_pipeline.lib.partitions import COMMUNES
 
 SOURCE = Source(
     id="insee_deces",
@@ -29,7 +30,12 @@ SOURCE = Source(
 MEMBER = r"^(DS_ETAT_CIVIL_DECES_COMMUNES_data|base_deces_\d{4})\.csv$"
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def insee_deces(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Les décès par année de la commune (`annee`, `valeur` ; vide quand l'INSEE déclare la
     valeur manquante), d'après ses lignes `COM` des séries d'état civil de l'INSEE."""

@@ -33,6 +33,7 @@ from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
 SOURCE = Source(
@@ -118,7 +119,12 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     ).sort_values("code_insee", ignore_index=True)
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def insee_populations_legales(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Les lignes de population légale de la commune (celles de ses arrondissements pour Paris,
     Lyon et Marseille), telles que publiées : population municipale `PMUN`, comptée à part

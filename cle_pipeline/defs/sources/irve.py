@@ -17,6 +17,7 @@ from cle_pipeline.lib.cadence import DAILY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, parse_lon_lat, rows_in_commune
 from cle_pipeline.lib.normalise import blank_to_none
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
 SOURCE = Source(
@@ -80,7 +81,12 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
     return rows_in_commune(candidates, commune, "code_insee_commune", point_of)
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def irve(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Les points de recharge de la commune dans la consolidation nationale IRVE, tels que
     publiés (toutes les colonnes en texte, doublons compris) : par `code_insee_commune`, ou par

@@ -22,6 +22,7 @@ from cle_pipeline.defs.sources.election_results import (
 from cle_pipeline.lib.cadence import NEVER
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.partitions import COMMUNES
 
 SOURCE = Source(
     id="legislatives_2022_t2",
@@ -41,7 +42,12 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     return read_commune_results(table, LEGISLATIVE, code, label)
 
 
-@dg.asset(group_name="sources", kinds={"python", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"python", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def legislatives_2022_t2(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Les résultats du 2d tour des législatives 2022 dans la commune, une ligne par bureau de
     vote × candidat : les champs du bureau (totaux et pourcentages) et le bloc du candidat, en

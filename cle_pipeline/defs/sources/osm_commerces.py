@@ -30,6 +30,7 @@ from cle_pipeline.lib.cadence import MONTHLY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.partitions import COMMUNES
 
 OVERPASS_INTERPRETER = "https://overpass-api.de/api/interpreter"
 # `{commune}` is the INSEE code; the fetcher fills it in. Amenities are those that are shops
@@ -128,7 +129,12 @@ def elements_frame(document: dict[str, Any], label: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-@dg.asset(group_name="sources", kinds={"json"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"json"},
+    metadata=SOURCE.definition_metadata(),
+)
 def osm_commerces(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Les commerces, cafés, restaurants et artisans nommés cartographiés dans OpenStreetMap
     dans les limites de la commune, avec leurs `opening_hours` quand les contributeurs les ont

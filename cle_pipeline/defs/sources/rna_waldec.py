@@ -16,6 +16,7 @@ import pandas as pd
 from cle_pipeline.lib.cadence import MONTHLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
 SOURCE = Source(
@@ -55,7 +56,12 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     )
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def rna_waldec(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Les associations dont le siège est dans la commune, toutes positions (active, dissoute,
     supprimée), lues dans le seul fichier du département de l'archive RNA ; l'adresse privée

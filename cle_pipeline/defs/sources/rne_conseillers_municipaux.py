@@ -42,6 +42,7 @@ from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.normalise import blank_to_none, undo_double_encoding
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import (
     CsvFormat,
     RaggedLine,
@@ -213,7 +214,12 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     return read_councillors(table, code, label).rows
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def rne_conseillers_municipaux(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Les conseillers municipaux de la commune dans le RNE, une ligne par élu et par fonction,
     tels que publiés (texte), sans date de naissance, catégorie socio-professionnelle ni

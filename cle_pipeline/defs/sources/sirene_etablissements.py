@@ -32,6 +32,7 @@ from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
 from cle_pipeline.lib.lambert import lambert93_to_lon_lat
 from cle_pipeline.lib.normalise import blank_to_none
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, sql_name
 
 SOURCE = Source(
@@ -98,7 +99,12 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     )
 
 
-@dg.asset(group_name="sources", kinds={"duckdb", "csv"}, metadata=SOURCE.definition_metadata())
+@dg.asset(
+    group_name="sources",
+    partitions_def=COMMUNES,
+    kinds={"duckdb", "csv"},
+    metadata=SOURCE.definition_metadata(),
+)
 def sirene_etablissements(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     """Les établissements actifs de la commune dans le stock Sirene (toute activité), avec leur
     statut de diffusion ; les établissements fermés et les colonnes inutiles restent dans le

@@ -37,6 +37,7 @@ from cle_pipeline.lib.inbox import (
 )
 from cle_pipeline.lib.metadata import markdown_table
 from cle_pipeline.lib.normalise import name_key, siret_key_valid
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.settings import CommuneSettings
 
 FILE_PATTERN = r"subventions.*"
@@ -186,6 +187,7 @@ def read_subsidies(path: Path, label: str) -> tuple[pd.DataFrame, InboxTable, di
 
 @dg.asset(
     group_name="sources",
+    partitions_def=COMMUNES,
     kinds={"csv", "excel"},
     metadata={
         "source_id": "subventions_inbox",
@@ -194,13 +196,15 @@ def read_subsidies(path: Path, label: str) -> tuple[pd.DataFrame, InboxTable, di
         "override": "CLE_INBOX_DIR",
     },
 )
-def subventions_inbox(commune: Commune, settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
+def subventions_inbox(
+    context, commune: Commune, settings: CommuneSettings
+) -> dg.Output[pd.DataFrame]:
     """Le tableau des subventions fourni par la commune : le plus récent
     `subventions*.csv|xlsx` de son dépôt (inbox), toutes les valeurs en texte, colonnes
     renommées d'après les champs de scdl/subventions, index = la ligne de chaque rangée dans le
     fichier de la commune (`ligne_source`), et la commune attribuante d'après `commune.json`.
     Seules les lignes vides sont écartées ; le fichier n'est jamais modifié."""
-    folder = settings.inbox_folder()
+    folder = settings.inbox_folder(commune_of(context))
     chosen = newest_file(folder, FILE_PATTERN, SUFFIXES)
     rows, table, mapping = read_subsidies(chosen.path, str(chosen.path))
     attribuant = read_attribuant(folder, commune)

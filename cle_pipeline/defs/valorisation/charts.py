@@ -26,6 +26,7 @@ from cle_pipeline.defs.publishing.sheets import load_sheet
 from cle_pipeline.lib.changelog import read_published_csv
 from cle_pipeline.lib.charts import Chart, field, render
 from cle_pipeline.lib.metadata import OWNERS
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.release import read_release
 from cle_pipeline.lib.settings import CommuneSettings
 
@@ -316,14 +317,15 @@ def chart_asset(
     @dg.asset(
         key=dg.AssetKey([CHARTS_FOLDER, family]),
         group_name=GROUP,
+        partitions_def=COMMUNES,
         deps=[dg.AssetKey(dataset_id) for dataset_id in dataset_ids],
         owners=OWNERS,
         kinds={"vegalite", "svg"},
         description=description,
         automation_condition=dg.AutomationCondition.eager(),
     )
-    def _charts(settings: CommuneSettings) -> dg.MaterializeResult:
-        folder = settings.published_folder()
+    def _charts(context, settings: CommuneSettings) -> dg.MaterializeResult:
+        folder = settings.published_folder(commune_of(context))
         tables = [
             read_published_csv(read_release(folder, dataset_id).csv_path)
             for dataset_id in dataset_ids

@@ -18,6 +18,7 @@ from cle_pipeline.defs.publishing.sheets import load_sheet
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.release import read_release
 from cle_pipeline.lib.release_companions import geojson_path
 from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
@@ -111,6 +112,7 @@ def map_layers(folder: Path) -> list[MapLayer]:
 @dg.asset(
     key="carte",
     group_name=GROUP,
+    partitions_def=COMMUNES,
     deps=[dg.AssetKey(dataset_id) for dataset_id in LAYERS],
     owners=OWNERS,
     kinds={"leaflet", "geojson"},
@@ -119,9 +121,11 @@ def map_layers(folder: Path) -> list[MapLayer]:
     "importer tel quel) et page Leaflet (`carte.html`), dans le dossier du site.",
     automation_condition=dg.AutomationCondition.eager(),
 )
-def carte(settings: CommuneSettings, site: SiteSettings, commune: Commune) -> dg.MaterializeResult:
+def carte(
+    context, settings: CommuneSettings, site: SiteSettings, commune: Commune
+) -> dg.MaterializeResult:
     """Writes `site/carte.umap`, `site/carte.html` and Leaflet beside it."""
-    folder = settings.published_folder()
+    folder = settings.published_folder(commune_of(context))
     layers = map_layers(folder)
     target = folder / SITE_FOLDER
     document = umap_document(commune.name, commune.polygons, layers, site.tiles_url())

@@ -13,6 +13,7 @@ from cle_pipeline.defs.publishing.assets import publication_key
 from cle_pipeline.defs.publishing.sheets import dataset_ids
 from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.metadata import OWNERS
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.release import read_release
 from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
 
@@ -20,6 +21,7 @@ from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
 @dg.asset(
     key=dg.AssetKey(["datagouv", "site"]),
     group_name="publication",
+    partitions_def=COMMUNES,
     deps=["site", *[publication_key(dataset_id) for dataset_id in dataset_ids()]],
     owners=OWNERS,
     kinds={"html"},
@@ -37,7 +39,7 @@ def datagouv_site(
     if not site.site_url.strip():
         context.log.info("CLE_SITE_URL is not set: the site is not declared as a reuse")
         return
-    folder = settings.published_folder()
+    folder = settings.published_folder(commune_of(context))
     commune_name = read_release(folder, dataset_ids()[0]).commune_name
     reuse = datagouv.publish_reuse(folder, commune_name, site.site_url.strip(), context.log)
     yield dg.MaterializeResult(

@@ -31,6 +31,7 @@ from cle_pipeline.lib.changelog import read_published_csv
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS
+from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.release import Release, read_release
 from cle_pipeline.lib.release_companions import (
     changes_path,
@@ -243,6 +244,7 @@ def methodology_page(commune: Commune, releases: list[Release], sources: pd.Data
 @dg.asset(
     key="site",
     group_name=GROUP,
+    partitions_def=COMMUNES,
     deps=[
         *[dg.AssetKey(dataset_id) for dataset_id in dataset_ids()],
         *[dg.AssetKey([CHARTS_FOLDER, family]) for family, _, _ in chart_families()],
@@ -259,7 +261,7 @@ def site(
     context: dg.AssetExecutionContext, settings: CommuneSettings, commune: Commune
 ) -> dg.MaterializeResult:
     """Writes every page of the site and copies the files they offer beside them."""
-    folder = settings.published_folder()
+    folder = settings.published_folder(commune_of(context))
     target = folder / SITE_FOLDER
     for sub in (DATA_FOLDER, DATASET_PAGES, CHARTS_FOLDER):
         (target / sub).mkdir(parents=True, exist_ok=True)

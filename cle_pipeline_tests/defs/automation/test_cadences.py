@@ -21,8 +21,11 @@ from cle_pipeline.defs.automation.cadences import (
     source_condition,
 )
 from cle_pipeline.defs.sources import declared_sources
+from cle_pipeline.lib.partitions import register_communes
 
 PARIS = ZoneInfo("Europe/Paris")
+# The automation keeps the registered communes (partitions) fresh: one is enough here.
+COMMUNE = "76165"
 # The rhythms the publishers announce on their pages (each source's `documentation` link).
 EXPECTED_SOURCES = {
     "irve": DAILY,
@@ -157,7 +160,7 @@ def test_the_automation_sensor_runs_by_default_and_never_targets_publication(def
     targeted = sensor.asset_selection.resolve(graph)
     groups = {graph.get(key).group_name for key in targeted}
     # The charts, the map and the site follow the datasets; publication never.
-    assert groups == {"sources", "published", "valorisation"}
+    assert groups == {"commune_reference", "sources", "published", "valorisation"}
 
 
 def test_what_publishes_stays_off_until_someone_turns_it_on(definitions):
@@ -191,6 +194,12 @@ def paris(*args: int) -> datetime:
     return datetime(*args, tzinfo=PARIS)
 
 
+def every_commune_asset(definitions: dg.Definitions) -> list[str]:
+    """What the automation keeps built for a commune: its reference, sources and datasets."""
+    groups = ("commune_reference", "sources", "published")
+    return sorted(name for group in groups for name in keys_in_group(definitions, group))
+
+
 def requested(result) -> list[str]:
     return sorted(
         subset.key.to_user_string()
@@ -201,6 +210,7 @@ def requested(result) -> list[str]:
 
 def test_a_new_deployment_builds_everything_but_what_waits_for_the_commune(definitions):
     instance = dg.DagsterInstance.ephemeral()
+    register_communes(instance, [COMMUNE])
     first = dg.evaluate_automation_conditions(
         defs=definitions, instance=instance, evaluation_time=paris(2026, 3, 10, 12)
     )
@@ -217,8 +227,7 @@ def test_a_new_deployment_builds_everything_but_what_waits_for_the_commune(defin
         "subventions",
     }
     expected = sorted(
-        set(keys_in_group(definitions, "sources") + keys_in_group(definitions, "published"))
-        - {key.to_user_string() for key in from_the_commune}
+        set(every_commune_asset(definitions)) - {key.to_user_string() for key in from_the_commune}
     )
     assert requested(first) == expected
     again = dg.evaluate_automation_conditions(
@@ -232,9 +241,9 @@ def test_a_new_deployment_builds_everything_but_what_waits_for_the_commune(defin
 
 def test_sources_refresh_on_their_cron_and_datasets_follow_their_sources(definitions):
     instance = dg.DagsterInstance.ephemeral()
-    every = keys_in_group(definitions, "sources") + keys_in_group(definitions, "published")
-    for name in every:
-        instance.report_runless_asset_event(dg.AssetMaterialization(name))
+    register_communes(instance, [COMMUNE])
+    for name in every_commune_asset(definitions):
+        instance.report_runless_asset_event(dg.AssetMaterialization(name, partition=COMMUNE))
 
     def tick(when: datetime, cursor=None):
         """One evaluation, then the runs it asked for, as if they had succeeded."""
@@ -242,12 +251,13 @@ def test_sources_refresh_on_their_cron_and_datasets_follow_their_sources(definit
             defs=definitions, instance=instance, cursor=cursor, evaluation_time=when
         )
         for name in requested(result):
-            instance.report_runless_asset_event(dg.AssetMaterialization(name))
+            instance.report_runless_asset_event(dg.AssetMaterialization(name, partition=COMMUNE))
         return result
 
     quiet = tick(paris(2026, 3, 10, 5))
     assert requested(quiet) == []
-    instance.report_runless_asset_event(dg.AssetMaterialization("irve"))  # a run by hand
+    # A run by hand.
+    instance.report_runless_asset_event(dg.AssetMaterialization("irve", partition=COMMUNE))
     after_irve = tick(paris(2026, 3, 10, 5, 10), quiet.cursor)
     assert requested(after_irve) == ["bornes_recharge", "carte"]  # the map follows
     settled = tick(paris(2026, 3, 10, 5, 20), after_irve.cursor)

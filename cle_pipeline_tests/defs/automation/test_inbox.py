@@ -13,6 +13,7 @@ from cle_pipeline.defs.automation.inbox import read_commune_inbox
 from cle_pipeline.lib.alerts import AlertChannels
 from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.partitions import register_communes
 from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline_tests.http_server import LocalServer, local_server
 
@@ -44,6 +45,7 @@ class Inbox:
         self.folder = root / "76165"
         shutil.copytree(INBOX / "76165", self.folder)
         self.instance = dg.DagsterInstance.ephemeral()
+        register_communes(self.instance, ["76165"])
         self.settings = CommuneSettings(inbox_dir=str(root))
         self.alerts = AlertChannels(webhook_url=f"{chat.url}/hooks/inbox")
         self.chat = chat
@@ -66,7 +68,9 @@ class Inbox:
 
     def built(self, *names: str) -> None:
         for name in names:
-            self.instance.report_runless_asset_event(dg.AssetMaterialization(name))
+            self.instance.report_runless_asset_event(
+                dg.AssetMaterialization(name, partition="76165")
+            )
 
 
 @pytest.fixture
@@ -90,6 +94,7 @@ def test_new_same_and_changed_files(inbox):
     before = digest(inbox.folder)
     first = inbox.tick()
     assert selections(first) == [FIRST_BUILD]  # and what they need, never built yet
+    assert first.run_requests[0].partition_key == "76165"
     assert first.run_requests[0].tags == {
         "cle/inbox_files": "commerces.csv, commune.json, defibrillateurs.csv, subventions_2022.csv"
     }
@@ -204,6 +209,18 @@ def test_a_fixed_file_runs(inbox):
     inbox.tick()
     shutil.copy(inbox.folder / "subventions_2022.csv", sent)
     assert selections(inbox.tick()) == [["subventions", "subventions_inbox"]]
+
+
+def test_a_commune_not_yet_a_partition_is_skipped(definitions, tmp_path):
+    with local_server() as chat:
+        inbox = Inbox(definitions, tmp_path / "inbox", chat)
+        shutil.copytree(INBOX / "76231", tmp_path / "inbox" / "76231")
+        inbox.settings = CommuneSettings(commune="76231", inbox_dir=str(tmp_path / "inbox"))
+        result = inbox.tick()
+    assert result.skip_reason.skip_message == (
+        "commune 76231 is not a partition yet (build it once, e.g. `make demo`)"
+    )
+    assert result.run_requests == []
 
 
 def test_a_commune_without_an_inbox_folder_is_skipped(definitions, tmp_path):

@@ -21,6 +21,7 @@ def test_caudebec_active_associations(materialize, tmp_path):
     result = materialize("associations")
     assert check_outcomes(result) == {
         "associations:schema": True,
+        "associations:rows_belong_to_commune": True,
         "associations:seat_in_commune": True,
         "associations:codes_have_a_label": True,
         "associations:rows_against_last_release": True,

@@ -11,6 +11,7 @@ from cle_pipeline.defs.datasets.bornes_recharge.schema import BornesRecharge
 from cle_pipeline.lib.checks import schema_failures
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.partitions import COMMUNES, register_communes
 from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline_tests.conftest import SHARED_SCHEMAS, check_outcomes, published_csv
 
@@ -23,6 +24,7 @@ def test_caudebec_charging_points(materialize, tmp_path):
     result = materialize("bornes_recharge")
     assert check_outcomes(result) == {
         "bornes_recharge:schema": True,
+        "bornes_recharge:rows_belong_to_commune": True,
         "bornes_recharge:coordinates_inside_commune": True,
         "bornes_recharge:one_row_per_point_de_charge": True,
         "bornes_recharge:rows_against_last_release": True,
@@ -129,27 +131,31 @@ def test_oui_in_a_boolean_fails_the_blocking_check_and_blocks_downstream(tmp_pat
     example.loc[0, "reservation"] = "oui"
     outline = [[[(1.0, 49.27), (1.04, 49.27), (1.04, 49.30), (1.0, 49.30), (1.0, 49.27)]]]
 
-    @dg.asset(name="commune")
+    @dg.asset(name="commune", partitions_def=COMMUNES)
     def fake_commune() -> Commune:
         return Commune("76165", "Caudebec-lès-Elbeuf", "76", "28", outline)
 
-    @dg.asset(name="bornes_recharge")
+    @dg.asset(name="bornes_recharge", partitions_def=COMMUNES)
     def fake_bornes() -> pd.DataFrame:
         return example
 
-    @dg.asset(deps=["bornes_recharge"])
+    @dg.asset(deps=["bornes_recharge"], partitions_def=COMMUNES)
     def publication() -> None:
         raise AssertionError("must not run after a failed blocking check")
 
     previous = tmp_path / "published" / "76165" / "bornes_recharge.csv"
     previous.parent.mkdir(parents=True)
     previous.write_text("the last good file\n")
+    instance = dg.DagsterInstance.ephemeral()
+    register_communes(instance, ["76165"])
     result = dg.materialize(
         [fake_commune, fake_bornes, bornes_recharge_checks, publication],
         resources={
             "settings": CommuneSettings(output_dir=str(tmp_path / "published")),
             "sources": SourceFetcher(),
         },
+        partition_key="76165",
+        instance=instance,
         raise_on_error=False,
     )
     assert check_outcomes(result)["bornes_recharge:schema"] is False

@@ -28,6 +28,7 @@ from devtools.snapshots.common import CAUDEBEC as CAUDEBEC_SAMPLE
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28", [[list(CAUDEBEC_SAMPLE.outline)]])
 CHECKS = [
     "schema",
+    "rows_belong_to_commune",
     "siret_key_valid",
     "one_row_per_siret",
     "opening_hours_syntax",
@@ -390,7 +391,9 @@ def test_a_commune_file_siret_that_is_not_published_fails_naming_its_line(tmp_pa
         "siret;horaires\n41236587600017;Mo 09:00-12:00\n40125836100011;Mo 08:00-19:00\n"
         "40125836100029;\n",
     )
-    given = commerces_inbox(settings=settings).value
+    given = commerces_inbox(
+        context=dg.build_asset_context(partition_key="76165"), settings=settings
+    ).value
     failures = assets.commune_file_rows_not_published(pd.DataFrame([published_row()]), given)
     # Line 4 gives no hours: nothing is lost if its SIRET is not published.
     assert failures.values.tolist() == [[3, "40125836100011", "Mo 08:00-19:00"]]

@@ -45,6 +45,7 @@ SNAPSHOT = PROJECT_ROOT / "data" / "sources" / "geodae" / "geodae.csv"
 SCHEMA_JSON = SHARED_SCHEMAS / "atlasante__schema-dae" / "schema.json"
 CHECKS = [
     "schema",
+    "rows_belong_to_commune",
     "coordinates_inside_commune",
     "one_row_per_num_serie",
     "personal_contacts_withheld",

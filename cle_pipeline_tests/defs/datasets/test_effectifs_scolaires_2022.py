@@ -26,6 +26,7 @@ from cle_pipeline_tests.defs.sources.test_education_effectifs_ecoles import REAL
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 CHECKS = {
     "effectifs_scolaires_2022:schema": True,
+    "effectifs_scolaires_2022:rows_belong_to_commune": True,
     "effectifs_scolaires_2022:levels_sum_to_total": True,
     "effectifs_scolaires_2022:one_row_per_school_and_year": True,
     "effectifs_scolaires_2022:rows_against_last_release": True,

@@ -28,7 +28,7 @@ def _snapshot_table(commune: Commune = CAUDEBEC) -> pd.DataFrame:
 def test_caudebec_rows_per_round_station_and_candidate(materialize, tmp_path):
     result = materialize(DATASET)
     outcomes = check_outcomes(result)
-    assert len(outcomes) == 7 and all(outcomes.values())
+    assert len(outcomes) == 8 and all(outcomes.values())
     published = published_csv(tmp_path, "76165", DATASET)
     assert list(published.columns) == [
         "tour",

@@ -21,6 +21,7 @@ CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 SOURCES = PROJECT_ROOT / "data" / "sources"
 CHECKS = [
     "schema",
+    "rows_belong_to_commune",
     "votes_sum_to_exprimes",
     "votants_equal_blancs_nuls_exprimes",
     "inscrits_equal_abstentions_votants",

@@ -32,6 +32,7 @@ from devtools.snapshots import rne_conseillers_municipaux as snapshot
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 CHECKS = [
     "elus:schema",
+    "elus:rows_belong_to_commune",
     "elus:one_maire",
     "elus:one_row_per_person_and_function",
     "elus:council_size_matches_population",

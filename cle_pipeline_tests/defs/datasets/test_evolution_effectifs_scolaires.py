@@ -22,6 +22,7 @@ from cle_pipeline_tests.defs.datasets.test_effectifs_scolaires_2022 import (
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 CHECKS = {
     "evolution_effectifs_scolaires:schema": True,
+    "evolution_effectifs_scolaires:rows_belong_to_commune": True,
     "evolution_effectifs_scolaires:levels_sum_to_total": True,
     "evolution_effectifs_scolaires:one_row_per_school_and_year": True,
     "evolution_effectifs_scolaires:commune_totals_equal_sum_of_schools": True,
@@ -246,6 +247,7 @@ def test_the_graph_places_enrolments_through_the_directory(definitions):
         assert node(dataset).group_name == "published"
     assert {key.name for key in node("evolution_effectifs_scolaires").check_keys} == {
         "schema",
+        "rows_belong_to_commune",
         "levels_sum_to_total",
         "one_row_per_school_and_year",
         "commune_totals_equal_sum_of_schools",

@@ -34,6 +34,7 @@ CHECKS = {
     f"horaires_services:{name}": True
     for name in (
         "schema",
+        "rows_belong_to_commune",
         "opening_hours_parse",
         "coordinates_inside_commune",
         "one_row_per_equipement",

@@ -26,6 +26,7 @@ def test_caudebec_births_and_deaths_for_every_year_of_the_series(materialize, tm
     result = materialize("naissances_deces")
     assert check_outcomes(result) == {
         "naissances_deces:schema": True,
+        "naissances_deces:rows_belong_to_commune": True,
         "naissances_deces:every_year_present_once": True,
         "naissances_deces:rows_against_last_release": True,
     }
@@ -146,6 +147,7 @@ def test_a_wide_births_file_beside_the_current_deaths_fails_the_rule(materialize
     )
     assert check_outcomes(result) == {
         "naissances_deces:schema": True,
+        "naissances_deces:rows_belong_to_commune": True,
         "naissances_deces:every_year_present_once": False,
         "naissances_deces:rows_against_last_release": True,
     }

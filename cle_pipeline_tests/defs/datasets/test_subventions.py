@@ -19,7 +19,9 @@ from openpyxl import Workbook
 
 from cle_pipeline.defs.datasets.subventions.assets import (
     RULES,
+    commune_siren,
     conditions_of,
+    grants_of_other_communes,
     nature_of,
     rna_by_name,
     to_schema,
@@ -57,6 +59,7 @@ CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
 INBOX = PROJECT_ROOT / "data" / "inbox"
 ALL_PASS = {
     "subventions:schema": True,
+    "subventions:rows_belong_to_commune": True,
     "subventions:amount_above_zero": True,
     "subventions:no_line_repeated": True,
     "subventions:rows_against_last_release": True,
@@ -523,6 +526,25 @@ def test_the_communes_files_are_unchanged_after_runs_that_pass_and_fail(tmp_path
             "76165/subventions_2022.csv",
         }
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "siren"),
+    [("76165", "217601657"), ("97411", "219740115"), ("2A004", "212000046")],
+)
+def test_a_communes_siren_starts_with_21_its_department_0_and_its_number(code, siren):
+    assert commune_siren(code) == siren[:8]
+
+
+def test_a_grant_of_another_commune_does_not_belong_to_the_partition():
+    frame = pd.DataFrame(
+        {
+            "referenceDecision": ["D1", "D2"],
+            "nomAttribuant": ["Commune de Caudebec-lès-Elbeuf", "Commune d'Elbeuf"],
+            "idAttribuant": ["21760165700018", "21760231700018"],
+        }
+    )
+    assert grants_of_other_communes(frame, "76165")["referenceDecision"].tolist() == ["D2"]
 
 
 def test_a_failing_row_gives_the_text_line_the_spreadsheet_row_and_its_key(tmp_path, run):

@@ -33,7 +33,9 @@ def tick(
         cursor=cursor,
         resources={"datagouv": DataGouvPublisher(api_url="http://127.0.0.1:9", api_key=api_key)},
     )
-    return sensor.evaluate_tick(context)
+    # As the daemon does: the communes (dynamic partitions) are read from the instance.
+    with dg.partition_loading_context(dynamic_partitions_store=instance):
+        return sensor.evaluate_tick(context)
 
 
 def sha256_of(path: Path) -> str:
@@ -51,7 +53,8 @@ def test_a_checked_dataset_is_requested_once_per_content(
     first = tick(definitions, instance)
     [request] = first.run_requests
     sha256 = sha256_of(tmp_path / "published" / "76165" / "naissances_deces.csv")
-    assert request.run_key == f"naissances_deces:{sha256}"
+    assert request.run_key == f"76165:naissances_deces:{sha256}"
+    assert request.partition_key == "76165"
     assert request.asset_selection == [dg.AssetKey(["datagouv", "naissances_deces"])]
     assert request.tags["sha256"] == sha256
 
@@ -60,14 +63,14 @@ def test_a_checked_dataset_is_requested_once_per_content(
     materialize("naissances_deces", instance=instance)
     assert tick(definitions, instance, first.cursor).run_requests == []
 
-    # Another dataset, and new content of the first one: one request each.
+    # Another commune's datasets: one request each, for that commune.
     materialize("associations", "naissances_deces", commune="76231", instance=instance)
     later = tick(definitions, instance, first.cursor)
-    assert sorted(r.run_key.split(":")[0] for r in later.run_requests) == [
-        "associations",
-        "naissances_deces",
+    assert sorted(r.run_key.rsplit(":", 1)[0] for r in later.run_requests) == [
+        "76231:associations",
+        "76231:naissances_deces",
     ]
-    assert f"naissances_deces:{sha256}" not in {r.run_key for r in later.run_requests}
+    assert {r.partition_key for r in later.run_requests} == {"76231"}
 
 
 def test_nothing_is_requested_when_a_blocking_check_failed(
@@ -92,7 +95,7 @@ def test_nothing_is_requested_when_a_blocking_check_failed(
     # Fixed: the same dataset, checked this time, is requested.
     materialize("naissances_deces", instance=instance)
     [request] = tick(definitions, instance).run_requests
-    assert request.run_key.startswith("naissances_deces:")
+    assert request.run_key.startswith("76165:naissances_deces:")
 
 
 def test_without_a_key_the_sensor_runs_but_publishes_nothing_and_says_why(
@@ -108,4 +111,4 @@ def test_without_a_key_the_sensor_runs_but_publishes_nothing_and_says_why(
         "still publishes by hand)"
     )
     [request] = tick(definitions, instance).run_requests
-    assert request.run_key.startswith("naissances_deces:")
+    assert request.run_key.startswith("76165:naissances_deces:")

@@ -3,6 +3,7 @@ optional, never modified."""
 
 import os
 
+import dagster as dg
 import pytest
 from openpyxl import Workbook
 
@@ -54,6 +55,11 @@ def test_the_sample_file_gives_hours_by_siret_and_line():
     ]
 
 
+def caudebec() -> dg.AssetExecutionContext:
+    """The asset's context for the partition 76165: its inbox is `<inbox_dir>/76165`."""
+    return dg.build_asset_context(partition_key="76165")
+
+
 def test_the_file_as_a_spreadsheet_saves_it(tmp_path):
     settings = inbox(
         tmp_path,
@@ -63,7 +69,7 @@ def test_the_file_as_a_spreadsheet_saves_it(tmp_path):
         "48812367000017;Le Balto;\r\n"
         ";;\r\n".encode("cp1252"),
     )
-    output = commerces_inbox(settings=settings)
+    output = commerces_inbox(context=caudebec(), settings=settings)
     assert output.value.reset_index().values.tolist() == [
         [2, "50432187800028", "Tu-Sa 09:00-12:00; Mo 14:00-18:00"],
         [3, "48812367000017", None],
@@ -85,7 +91,7 @@ def test_a_workbook_is_read_too(tmp_path):
     sheet.append([50432187800028, "Tu-Sa 09:00-12:00,14:00-18:30"])
     (tmp_path / "76165").mkdir()
     workbook.save(tmp_path / "76165" / "commerces_2024.xlsx")
-    output = commerces_inbox(settings=CommuneSettings(inbox_dir=str(tmp_path)))
+    output = commerces_inbox(context=caudebec(), settings=CommuneSettings(inbox_dir=str(tmp_path)))
     assert output.value.reset_index().values.tolist() == [
         [4, "50432187800028", "Tu-Sa 09:00-12:00,14:00-18:30"]
     ]
@@ -97,7 +103,7 @@ def test_no_file_is_no_rows_with_a_note(tmp_path):
         CommuneSettings(inbox_dir=str(tmp_path / "no such folder")),
         inbox(tmp_path, "subventions_2022.csv", b"Objet;Montant\n"),
     ):
-        output = commerces_inbox(settings=settings)
+        output = commerces_inbox(context=caudebec(), settings=settings)
         assert output.value.empty
         assert list(output.value.columns) == ["siret", "horaires"]
         assert output.value.index.name == "ligne_source"
@@ -108,7 +114,7 @@ def test_no_file_is_no_rows_with_a_note(tmp_path):
 def test_a_shop_file_in_another_format_is_refused_not_ignored(tmp_path):
     settings = inbox(tmp_path, "commerces.ods", b"PK\x03\x04")
     with pytest.raises(SourceError, match=r"found commerces\.ods: save it as \.csv or \.xlsx"):
-        commerces_inbox(settings=settings)
+        commerces_inbox(context=caudebec(), settings=settings)
 
 
 def test_the_file_without_hours_column_names_file_and_column(tmp_path):
@@ -120,13 +126,13 @@ def test_the_file_without_hours_column_names_file_and_column(tmp_path):
         match=r"commerces\.csv: missing column\(s\) horaires \(headers read: 'siret', "
         r"'enseigne', 'ouverture'\)",
     ):
-        commerces_inbox(settings=settings)
+        commerces_inbox(context=caudebec(), settings=settings)
 
 
 def test_two_columns_for_the_hours_are_refused(tmp_path):
     settings = inbox(tmp_path, "commerces.csv", b"siret;horaires;opening_hours\n1;Mo;Tu\n")
     with pytest.raises(SourceFormatError, match="'horaires', 'opening_hours' are all read as"):
-        commerces_inbox(settings=settings)
+        commerces_inbox(context=caudebec(), settings=settings)
 
 
 def test_an_unquoted_semicolon_in_the_hours_names_the_line(tmp_path):
@@ -134,7 +140,7 @@ def test_an_unquoted_semicolon_in_the_hours_names_the_line(tmp_path):
         tmp_path, "commerces.csv", b"siret;horaires\n50432187800028;Tu-Sa 09:00-12:00; Mo 14:00\n"
     )
     with pytest.raises(SourceFormatError, match="line 2 has 3 values for 2 columns"):
-        commerces_inbox(settings=settings)
+        commerces_inbox(context=caudebec(), settings=settings)
 
 
 def test_the_commune_file_is_never_modified(tmp_path):
@@ -142,7 +148,7 @@ def test_the_commune_file_is_never_modified(tmp_path):
     settings = inbox(tmp_path, "commerces.csv", content)
     path = tmp_path / "76165" / "commerces.csv"
     os.utime(path, (1_600_000_000, 1_600_000_000))
-    output = commerces_inbox(settings=settings)
+    output = commerces_inbox(context=caudebec(), settings=settings)
     assert output.metadata["sha256"].value == checksum_of(path, "sha256")
     assert path.read_bytes() == content
     assert path.stat().st_mtime == 1_600_000_000

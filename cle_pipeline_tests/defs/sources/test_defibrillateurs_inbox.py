@@ -1,6 +1,7 @@
 """The commune's completion of its defibrillators: found in the inbox, read as the commune saved
 it, keyed by Géo'DAE id or position, optional, never modified."""
 
+import dagster as dg
 import pytest
 from openpyxl import Workbook
 
@@ -16,6 +17,11 @@ from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.settings import CommuneSettings
 
 SAMPLE = PROJECT_ROOT / "data" / "inbox" / "76165" / "defibrillateurs.csv"
+
+
+def caudebec() -> dg.AssetExecutionContext:
+    """The asset's context for the partition 76165: its inbox is `<inbox_dir>/76165`."""
+    return dg.build_asset_context(partition_key="76165")
 
 
 def inbox(tmp_path, name: str, content: bytes) -> CommuneSettings:
@@ -80,7 +86,10 @@ def test_a_workbook_with_some_of_the_fields(tmp_path):
     sheet.append([30412, "EX19-000412", 261910000, "le standard"])
     (tmp_path / "76165").mkdir()
     workbook.save(tmp_path / "76165" / "defibrillateurs_2024.xlsx")
-    output = defibrillateurs_inbox(settings=CommuneSettings(inbox_dir=str(tmp_path)))
+    output = defibrillateurs_inbox(
+        context=dg.build_asset_context(partition_key="76165"),
+        settings=CommuneSettings(inbox_dir=str(tmp_path)),
+    )
     assert output.value.reset_index().values.tolist() == [
         [3, "30412", None, None, None, None, None, "EX19-000412", "261910000", None]
     ]
@@ -93,7 +102,9 @@ def test_no_file_is_no_rows_with_a_note(tmp_path):
         CommuneSettings(inbox_dir=str(tmp_path / "no such folder")),
         inbox(tmp_path, "subventions_2022.csv", b"Objet;Montant\n"),
     ):
-        output = defibrillateurs_inbox(settings=settings)
+        output = defibrillateurs_inbox(
+            context=dg.build_asset_context(partition_key="76165"), settings=settings
+        )
         assert output.value.empty
         assert list(output.value.columns) == COLUMNS
         assert output.value.index.name == "ligne_source"
@@ -120,7 +131,9 @@ def test_a_file_that_cannot_say_what_it_completes_names_the_file_and_line(
 ):
     settings = inbox(tmp_path, "defibrillateurs.csv", content)
     with pytest.raises(SourceFormatError, match=rf"defibrillateurs\.csv: {message}"):
-        defibrillateurs_inbox(settings=settings)
+        defibrillateurs_inbox(
+            context=dg.build_asset_context(partition_key="76165"), settings=settings
+        )
 
 
 def test_a_file_in_another_format_is_refused_not_ignored(tmp_path):
@@ -128,11 +141,13 @@ def test_a_file_in_another_format_is_refused_not_ignored(tmp_path):
     with pytest.raises(
         SourceError, match=r"found defibrillateurs\.ods: save it as \.csv or \.xlsx"
     ):
-        defibrillateurs_inbox(settings=settings)
+        defibrillateurs_inbox(
+            context=dg.build_asset_context(partition_key="76165"), settings=settings
+        )
 
 
 def test_the_commune_file_is_never_modified(tmp_path):
     settings = inbox(tmp_path, "defibrillateurs.csv", SAMPLE.read_bytes())
     before = checksum_of(tmp_path / "76165" / "defibrillateurs.csv", "sha256")
-    defibrillateurs_inbox(settings=settings)
+    defibrillateurs_inbox(context=caudebec(), settings=settings)
     assert checksum_of(tmp_path / "76165" / "defibrillateurs.csv", "sha256") == before

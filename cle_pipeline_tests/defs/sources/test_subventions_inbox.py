@@ -97,10 +97,11 @@ def test_the_granting_commune_comes_from_commune_json(tmp_path):
 
 def test_cle_inbox_dir_moves_the_inbox(monkeypatch, tmp_path):
     assert (
-        resources_from({})["settings"].inbox_folder() == PROJECT_ROOT / "data" / "inbox" / "76165"
+        resources_from({})["settings"].inbox_folder("76165")
+        == PROJECT_ROOT / "data" / "inbox" / "76165"
     )
-    environment = {"CLE_INBOX_DIR": str(tmp_path), "CLE_COMMUNE": "76231"}
+    environment = {"CLE_INBOX_DIR": str(tmp_path)}
     for name, value in environment.items():
         monkeypatch.setenv(name, value)  # where Dagster resolves the EnvVars, at run start
     settings = resources_from(environment)["settings"].process_config_and_initialize()
-    assert settings.inbox_folder() == tmp_path / "76231"
+    assert settings.inbox_folder("76231") == tmp_path / "76231"

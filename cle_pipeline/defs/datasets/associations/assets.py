@@ -11,6 +11,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Associations.to_schema().columns)
@@ -64,6 +65,7 @@ def outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 @SHEET.describes
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -101,4 +103,6 @@ associations_checks = dataset_checks(
             blocking=False,
         ),
     ],
+    # The seat's commune: an association belongs to the commune where its seat is.
+    commune_of_rows="adrs_codeinsee",
 )

@@ -19,6 +19,7 @@ from cle_pipeline.lib.normalise import (
     number_text,
     schema_boolean,
 )
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import require_frame_columns
 from cle_pipeline.lib.volume import VolumeLimit
 
@@ -75,6 +76,7 @@ def to_schema(points: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 @SHEET.describes
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "etalab-schema-irve-statique"},
@@ -113,4 +115,5 @@ bornes_recharge_checks = dataset_checks(
             ["id_pdc_itinerance", "nom_station"],
         ),
     ],
+    commune_of_rows="code_insee_commune",
 )

@@ -31,6 +31,7 @@ from cle_pipeline.lib.inbox import LINE
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, siret_key_valid
 from cle_pipeline.lib.opening_hours import osm_syntax_error
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Commerces.to_schema().columns)
@@ -158,6 +159,7 @@ def commune_file_rows_not_published(
 @SHEET.describes
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "licence": SHEET.licence},
@@ -219,4 +221,5 @@ commerces_checks = dataset_checks(
         "suivant, c'est une découpe ratée",
     ),
     rules=RULES,
+    commune_of_rows="code_commune_insee",
 )

@@ -34,6 +34,7 @@ from cle_pipeline.lib.normalise import (
     oui_non,
     postgres_array,
 )
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Defibrillateurs.to_schema().columns)
@@ -354,6 +355,7 @@ def completion_not_finished(
 @SHEET.describes
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "atlasante-schema-dae"},
@@ -423,4 +425,5 @@ defibrillateurs_checks = dataset_checks(
             blocking=False,
         ),
     ],
+    commune_of_rows="com_insee",
 )

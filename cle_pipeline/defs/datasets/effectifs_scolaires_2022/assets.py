@@ -21,6 +21,7 @@ from cle_pipeline.defs.datasets.school_enrolments import (
 from cle_pipeline.lib.checks import dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.volume import VolumeLimit
 
 SCHOOL_YEAR = 2022
@@ -29,6 +30,7 @@ SCHOOL_YEAR = 2022
 @SHEET.describes
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -57,4 +59,5 @@ effectifs_scolaires_2022_checks = dataset_checks(
         "les chiffres de la rentrée 2022 sont définitifs : aucune école ne peut en disparaître",
     ),
     rules=[LEVELS_SUM_TO_TOTAL, ONE_ROW_PER_SCHOOL_AND_YEAR],
+    commune_of_rows="code_commune_insee",
 )

@@ -13,6 +13,7 @@ from cle_pipeline.defs.datasets.elections_legislatives_2022.sheet import SHEET
 from cle_pipeline.lib.checks import dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(ElectionsLegislatives2022.to_schema().columns)
@@ -29,6 +30,7 @@ def legislative_results(
 @SHEET.describes
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -51,4 +53,5 @@ elections_legislatives_2022_checks = dataset_checks(
         "les résultats d'une élection passée ne changent plus",
     ),
     rules=results_rules(by_constituency=True),
+    commune_of_rows="code_commune_insee",
 )

@@ -25,6 +25,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, iso_date
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.volume import VolumeLimit
 
 NO_FUNCTION = "Conseiller municipal"
@@ -261,6 +262,7 @@ def council_size_off(
 @SHEET.describes
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -314,4 +316,5 @@ elus_checks = dataset_checks(
         "quelques sièges vacants",
     ),
     rules=RULES,
+    commune_of_rows="code_commune_insee",
 )

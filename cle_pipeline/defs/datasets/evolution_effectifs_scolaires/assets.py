@@ -26,6 +26,7 @@ from cle_pipeline.defs.datasets.school_enrolments import (
 from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.volume import VolumeLimit
 
 TOTALLED = ["nombre_ecoles", *COUNT_COLUMNS]
@@ -109,6 +110,7 @@ def totals_differing_from_schools(frame: pd.DataFrame) -> pd.DataFrame:
 @SHEET.describes
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -154,4 +156,5 @@ evolution_effectifs_scolaires_checks = dataset_checks(
             totals_differing_from_schools,
         ),
     ],
+    commune_of_rows="code_commune_insee",
 )

@@ -29,6 +29,7 @@ from cle_pipeline.lib.opening_hours import (
     osm_opening_hours,
     osm_syntax_error,
 )
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(HorairesServices.to_schema().columns)
@@ -241,6 +242,7 @@ def missing_mairie(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 @SHEET.describes
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "scdl-equipements"},
@@ -287,6 +289,14 @@ RULES = [
     ),
 ]
 
+
+def equipments_of_other_communes(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Rows whose EQUIP_UID does not start with the commune's INSEE code (the schema builds
+    the identifier as `<code INSEE>-<EQUIP_CODE>`)."""
+    other = ~frame["EQUIP_UID"].fillna("").astype(str).str.startswith(f"{code}-")
+    return frame.loc[other, ["EQUIP_UID", "EQUIP_NOM", "ADR_COMMUNE"]]
+
+
 horaires_services_checks = dataset_checks(
     SHEET,
     HorairesServices,
@@ -296,4 +306,5 @@ horaires_services_checks = dataset_checks(
         " l'est pas",
     ),
     rules=RULES,
+    commune_of_rows=equipments_of_other_communes,
 )

@@ -10,6 +10,7 @@ from cle_pipeline.defs.datasets.naissances_deces.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.volume import VolumeLimit
 
 
@@ -61,6 +62,7 @@ def missing_years(
 @SHEET.describes
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},
@@ -92,4 +94,5 @@ naissances_deces_checks = dataset_checks(
             inputs=("insee_naissances", "insee_deces"),
         )
     ],
+    commune_of_rows="code_commune_insee",
 )

@@ -32,6 +32,7 @@ from cle_pipeline.lib.normalise import (
     single_line,
     siret_text,
 )
+from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Subventions.to_schema().columns)
@@ -139,6 +140,7 @@ def amounts_not_positive(frame: pd.DataFrame) -> pd.DataFrame:
 @SHEET.describes
 @dg.asset(
     group_name="published",
+    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "scdl-subventions"},
@@ -178,6 +180,23 @@ RULES = [
     ),
 ]
 
+
+def commune_siren(code: str) -> str:
+    """The first eight digits of a commune's SIREN: `21`, its department, `0` and its number in
+    the department (Caudebec-lès-Elbeuf 76165: 217601657, Saint-Denis de La Réunion 97411:
+    219740115, Ajaccio 2A004, Corsica written 20: 212000046); the ninth is the Luhn key."""
+    department, number = (code[:3], code[3:]) if code.startswith("97") else (code[:2], code[2:])
+    department = department.replace("2A", "20").replace("2B", "20")
+    return f"21{department}0{number}"
+
+
+def grants_of_other_communes(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Rows whose granting body (idAttribuant) is not the commune: a commune's SIRET begins
+    with its SIREN (`commune_siren`)."""
+    other = ~frame["idAttribuant"].fillna("").astype(str).str.startswith(commune_siren(code))
+    return frame.loc[other, ["referenceDecision", "nomAttribuant", "idAttribuant"]]
+
+
 subventions_checks = dataset_checks(
     SHEET,
     Subventions,
@@ -187,4 +206,5 @@ subventions_checks = dataset_checks(
         " moins de subventions ; un tableau vidé reste refusé",
     ),
     rules=RULES,
+    commune_of_rows=grants_of_other_communes,
 )

@@ -1,0 +1,125 @@
+"""The commune is a partition: every commune-level asset, check and release is partitioned by it.
+
+`COMMUNES` is a *dynamic* partitions definition named `commune`, whose keys are INSEE commune
+codes. Dynamic rather than static from the COG because:
+
+- the set of communes changes every 1 January (about 34,900 codes; mergers into "communes
+  nouvelles" remove codes, splits add some), and a static definition would freeze the list of
+  the COG the code was written against;
+- a deployment serves the communes it was asked for (`CLE_COMMUNE=76165,76231`), not all
+  34,900: the automation only keeps fresh the partitions that exist, so registering every
+  commune of France by default would start 34,900 builds per source refresh.
+
+Partitions are added for the requested communes, checked against the COG, by the command line
+(`cle_pipeline/demo.py`) before a run, or from the UI (the asset's "Add partition"); `all`
+registers every current commune of the COG.
+
+What runs for a partition reads values of that partition only: the IO manager
+(`PartitionedPickleIOManager`) stores each value under its commune's folder.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from pydantic import Field
+
+from cle_pipeline.lib.files import write_atomically
+from cle_pipeline.lib.settings import CommuneError, valid_commune_code
+
+COMMUNES = dg.DynamicPartitionsDefinition(name="commune")
+# Values of the unpartitioned assets (the national files), beside the communes' folders.
+NATIONAL_FOLDER = "_national"
+
+# Run tags, visible (and filterable) in the UI's Runs list. `commune` also serialises the runs
+# of one commune (deploy/dagster.yaml, tag concurrency).
+COMMUNE_TAG = "commune"
+SOURCE_MODE_TAG = "source_mode"
+OVERRIDDEN_SOURCES_TAG = "overridden_sources"
+# Dagster's own tag for a run of one partition: the UI shows it on the run and the timeline.
+PARTITION_TAG = "dagster/partition"
+
+
+def requested_communes(value: str, every_commune: list[str] | None = None) -> list[str]:
+    """The communes named by `CLE_COMMUNE`: one code, a comma-separated list (`76165,76231`),
+    or `all` (every commune of the COG, given as `every_commune`). Order kept, duplicates
+    dropped."""
+    if value.strip().lower() == "all":
+        if every_commune is None:
+            raise CommuneError("CLE_COMMUNE=all needs the list of the COG's communes")
+        return list(dict.fromkeys(every_commune))
+    codes = [valid_commune_code(part) for part in value.split(",") if part.strip()]
+    if not codes:
+        raise CommuneError(f"CLE_COMMUNE={value!r} names no commune")
+    return list(dict.fromkeys(codes))
+
+
+def register_communes(instance: dg.DagsterInstance, codes: list[str]) -> list[str]:
+    """Adds the communes that are not partitions yet; returns those added."""
+    known = set(instance.get_dynamic_partitions(COMMUNES.name))  # type: ignore[arg-type]
+    new = [code for code in codes if code not in known]
+    if new:
+        instance.add_dynamic_partitions(COMMUNES.name, new)  # type: ignore[arg-type]
+    return new
+
+
+def commune_of(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> str:
+    """The INSEE code of the partition a step runs for, checked."""
+    key = context.partition_key
+    return valid_commune_code(key, variable="partition")
+
+
+class PartitionedPickleIOManager(dg.ConfigurableIOManager):
+    """Values passed between steps, pickled under `<base_dir>/<commune>/<asset key>.pickle`
+    for a commune's partition, `<base_dir>/_national/<asset key>.pickle` otherwise (`base_dir`
+    defaults to the Dagster instance's storage folder).
+
+    A step reads only the file of its own partition: a run for 76165 can never load a value
+    computed for 76231 (the folder of one commune holds nothing of another). `base_dir` must be
+    reachable by every process that runs a step (a shared folder here, an object store or a
+    volume mounted on every worker in production)."""
+
+    base_dir: str = Field(
+        default="",
+        description="CLE_STORAGE_DIR — dossier des valeurs passées entre étapes, un sous-dossier "
+        "par commune ; un dossier que tout processus exécutant des étapes atteint (défaut : le "
+        "dossier storage de l'instance Dagster).",
+    )
+
+    def _root(self, context: dg.OutputContext | dg.InputContext) -> Path:
+        if self.base_dir:
+            return Path(self.base_dir)
+        # Dagster's own place for step values: `$DAGSTER_HOME/storage`, or a temporary folder
+        # for an ephemeral instance.
+        return Path(context.step_context.instance.storage_directory())
+
+    def _paths(self, context: dg.OutputContext | dg.InputContext) -> list[Path]:
+        assert context.has_asset_key, "every value of this project is an asset"
+        root, name = self._root(context), "/".join(context.asset_key.path) + ".pickle"
+        if not context.has_asset_partitions:
+            return [root / NATIONAL_FOLDER / name]
+        return [root / key / name for key in context.asset_partition_keys]
+
+    def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
+        """Pickles the value under its commune's folder (one value per commune of the run)."""
+        paths = self._paths(context)
+        # A run over several communes returns one value per commune, keyed by its code.
+        values = [obj] if len(paths) == 1 else [obj[path.parent.name] for path in paths]
+        for path, value in zip(paths, values, strict=True):
+            write_atomically(path, pickle.dumps(value))
+
+    def load_input(self, context: dg.InputContext) -> Any:
+        """The value of the run's commune; a clear error when it was never built for it."""
+        paths = self._paths(context)
+        for path in paths:
+            if not path.is_file():
+                raise FileNotFoundError(
+                    f"{context.asset_key.to_user_string()}: no value stored at {path} (build it "
+                    "for this commune first)"
+                )
+        if len(paths) == 1:
+            return pickle.loads(paths[0].read_bytes())
+        return {path.parent.name: pickle.loads(path.read_bytes()) for path in paths}
