@@ -153,17 +153,25 @@ def dataset_title(sheet: DatasetSheet, release: Release) -> str:
     return f"{title} (échantillon)" if release.sample else title
 
 
+def release_description(sheet: DatasetSheet, release: Release) -> str:
+    """The dataset's description: the sheet published with the release (`<id>.md`, with its
+    column dictionary and the warnings of its checks), rendered again only when it is absent."""
+    if release.sheet_path.is_file():
+        return release.sheet_path.read_text(encoding="utf-8")
+    return sheet.markdown(
+        release.commune_name,
+        release.commune_code,
+        sample=release.sample,
+        notes=release.sheet_notes(),
+    )
+
+
 def dataset_payload(sheet: DatasetSheet, release: Release, organization_id: str) -> dict[str, Any]:
     """The whole dataset object, as every POST and PUT must send it."""
     coverage = sheet.temporal_coverage
     return {
         "title": dataset_title(sheet, release),
-        "description": sheet.markdown(
-            release.commune_name,
-            release.commune_code,
-            sample=release.sample,
-            notes=release.sheet_notes(),
-        ),
+        "description": release_description(sheet, release),
         "organization": organization_id,
         "license": sheet.licence,
         "frequency": sheet.frequency,

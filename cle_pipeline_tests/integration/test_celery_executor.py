@@ -3,9 +3,8 @@ redis-server as broker, the instance on Debian's PostgreSQL, all on 127.0.0.1, s
 test. Three communes built there give the very files of the in-process run.
 
 Each step of a run is a Celery task that one of the two workers takes; values between steps
-go through the instance's storage folder, which both reach. The commune is the run's
-configuration (`resources.settings.config.commune`, as in the Launchpad), stored with the run in
-PostgreSQL, so the workers need no commune of their own.
+go through one folder both reach (CLE_STORAGE_DIR). The commune is the run's partition,
+stored with the run in PostgreSQL, so the workers need no commune of their own.
 """
 
 from __future__ import annotations
@@ -151,6 +150,8 @@ def test_three_communes_through_two_celery_workers_on_postgres_give_the_in_proce
             "CLE_CELERY_BACKEND_URL": f"{redis}/1",
             "CLE_OUTPUT_DIR": str(output),
             "CLE_CACHE_DIR": str(tmp_path / "celery" / "cache"),
+            # The folder both workers reach, for the values passed between steps.
+            "CLE_STORAGE_DIR": str(tmp_path / "shared"),
         }
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
@@ -181,6 +182,8 @@ def test_three_communes_through_two_celery_workers_on_postgres_give_the_in_proce
         assert all(check_outcomes(result).values())  # type: ignore[arg-type]
     assert {worker for workers in steps_by_worker for worker in workers.values()} == set(WORKERS)
     assert published_files(output) == expected
+    for commune in COMMUNES:  # what one worker handed to the other, one folder per commune
+        assert (tmp_path / "shared" / commune / "commune.pickle").is_file()
 
 
 def build_commune_from_its_module():

@@ -231,10 +231,12 @@ def test_a_key_outside_the_organization_is_a_clear_403(
     with pytest.raises(PublicationError) as raised:
         outsider.publish(release, SHEET_BORNES)
     message = str(raised.value)
+    # The new release's sheet (its column dictionary shows the changed first value) is the first
+    # thing sent, before the file.
     assert message.startswith(
-        f"bornes_recharge: 127.0.0.1 refused POST /datasets/{created.datagouv_dataset}/resources/"
-        f"{created.datagouv_resource}/upload/ with HTTP 403 (the key's user may not edit this "
-        "organization's datasets): «You do not have the permission to modify that object.»"
+        f"bornes_recharge: 127.0.0.1 refused PUT /datasets/{created.datagouv_dataset}/ with "
+        "HTTP 403 (the key's user may not edit this organization's datasets): «You do not have "
+        "the permission to modify that object.»"
     )
     assert udata_server["outsider_api_key"] not in message
     [dataset] = organization_datasets(udata_server, organization)
@@ -287,7 +289,9 @@ def test_the_publication_assets_record_their_outcome_and_never_the_key(
     )
     assert result.success
     recorded = {
-        event.asset_key.path[-1]: event.step_materialization_data.materialization.metadata
+        event.asset_key.path[-1].removeprefix("publication_"): (
+            event.step_materialization_data.materialization.metadata
+        )
         for event in result.get_asset_materialization_events()
     }
     assert sorted(recorded) == dataset_ids()

@@ -3,8 +3,8 @@
 The assets are made by `publication_asset` for every folder of `cle_pipeline/defs/datasets/`,
 so a new dataset is published with no line to add here. Each one depends on its dataset and
 reads what the dataset's checks released (`lib/release.py`): only a file whose checks passed
-can be published. Group `publication`, keys `datagouv/<dataset_id>`; `build_commune` (and so
-`make demo`) never selects them.
+can be published. Group `publication`, keys `datagouv/publication_<dataset_id>`;
+`build_commune` (and so `make demo`) never selects them.
 """
 
 from collections.abc import Iterator
@@ -22,8 +22,9 @@ GROUP = "publication"
 
 
 def publication_key(dataset_id: str) -> dg.AssetKey:
-    """The key of the asset that publishes `dataset_id`: `datagouv/<dataset_id>`."""
-    return dg.AssetKey(["datagouv", dataset_id])
+    """The key of the asset that publishes `dataset_id`: `datagouv/publication_<dataset_id>`, so
+    that its label in the graph says what it is (not a second node named like the dataset)."""
+    return dg.AssetKey(["datagouv", f"publication_{dataset_id}"])
 
 
 def publication_asset(dataset_id: str) -> dg.AssetsDefinition:
@@ -38,6 +39,18 @@ def publication_asset(dataset_id: str) -> dg.AssetsDefinition:
         "schema": " ".join(sheet.schema) if sheet.schema else "none",
     }
 
+    described = (
+        f"Publie « {sheet.title} » ({dataset_id}.csv, une fois ses contrôles "
+        "passés) et sa fiche sur data.gouv.fr (DATAGOUV_API_URL, demo.data.gouv.fr par défaut) : "
+        "crée le jeu si besoin, n'envoie le fichier que si sa somme de contrôle a changé.\n\n"
+        "**Pour publier** : rien n'est publié tant que ce n'est pas configuré, et cet actif reste "
+        "alors « jamais matérialisé ». Définir DATAGOUV_API_KEY (clé d'API d'un compte membre de "
+        "l'organisation) et DATAGOUV_ORGANIZATION, puis `make publish`, ou démarrer le capteur "
+        "`publish_checked_datasets` (démarré d'office quand la clé est définie), qui publie "
+        "chaque nouveau contenu contrôlé d'une commune. DATAGOUV_DRY_RUN=1 montre ce qui serait "
+        "envoyé sans rien envoyer."
+    )
+
     @dg.asset(
         key=key,
         group_name=GROUP,
@@ -46,9 +59,7 @@ def publication_asset(dataset_id: str) -> dg.AssetsDefinition:
         owners=OWNERS,
         kinds={"csv"},
         tags={"dataset": dataset_id},
-        description=f"Publishes « {sheet.title} » ({dataset_id}.csv, once its checks passed) "
-        "and its descriptive sheet to data.gouv.fr (DATAGOUV_API_URL, demo by default): "
-        "creates the dataset if needed, uploads the file only when its checksum changed.",
+        description=described,
         metadata=shown,
         # A dry run (DATAGOUV_DRY_RUN) records an observation, not a materialization.
         output_required=False,

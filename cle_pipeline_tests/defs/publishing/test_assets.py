@@ -16,12 +16,12 @@ def test_every_published_dataset_has_its_publication_asset(definitions):
     # One per dataset, and the site declared as a reuse (defs/valorisation/reuse.py).
     assert publications == sorted(
         [
-            *[dg.AssetKey(["datagouv", name]) for name in published],
+            *[dg.AssetKey(["datagouv", f"publication_{name}"]) for name in published],
             dg.AssetKey(["datagouv", "site"]),
         ]
     )
     for name in published:
-        node = graph.get(dg.AssetKey(["datagouv", name]))
+        node = graph.get(dg.AssetKey(["datagouv", f"publication_{name}"]))
         assert node.parent_keys == {dg.AssetKey(name)}
 
 
@@ -30,6 +30,16 @@ def test_only_the_publication_job_publishes(definitions):
         job = definitions.resolve_job_def(job_name)
         return {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
 
-    publications = {f"datagouv/{name}" for name in dataset_ids()} | {"datagouv/site"}
+    publications = {f"datagouv/publication_{name}" for name in dataset_ids()} | {"datagouv/site"}
     assert selected("publish_datagouv") == publications
     assert not selected("build_commune") & publications
+
+
+def test_a_publication_asset_is_labelled_as_one_and_says_how_to_turn_publication_on(definitions):
+    node = definitions.resolve_asset_graph().get(
+        dg.AssetKey(["datagouv", "publication_bornes_recharge"])
+    )
+    assert node.key.to_user_string() != "bornes_recharge"
+    for variable in ("DATAGOUV_API_KEY", "DATAGOUV_ORGANIZATION", "make publish"):
+        assert variable in node.description
+    assert "publish_checked_datasets" in node.description

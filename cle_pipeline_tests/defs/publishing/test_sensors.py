@@ -55,7 +55,7 @@ def test_a_checked_dataset_is_requested_once_per_content(
     sha256 = sha256_of(tmp_path / "published" / "76165" / "naissances_deces.csv")
     assert request.run_key == f"76165:naissances_deces:{sha256}"
     assert request.partition_key == "76165"
-    assert request.asset_selection == [dg.AssetKey(["datagouv", "naissances_deces"])]
+    assert request.asset_selection == [dg.AssetKey(["datagouv", "publication_naissances_deces"])]
     assert request.tags["sha256"] == sha256
 
     # The next tick, and a rebuild giving the same content: nothing more.
