@@ -254,7 +254,11 @@ def publish() -> int:
             run_config=quiet,
             instance=instance,
             partition_key=commune,
-            asset_selection=[publication_key(dataset_id) for dataset_id in ready],
+            # And the site as a reuse, which does nothing unless CLE_SITE_URL is set.
+            asset_selection=[
+                *[publication_key(dataset_id) for dataset_id in ready],
+                dg.AssetKey(["datagouv", "site"]),
+            ],
             raise_on_error=False,
             tags={**process_tags(), "commune": commune},
         )
@@ -271,6 +275,8 @@ def publish() -> int:
         traces = write_traces(result.all_events, run_log_path(instance, result.run_id))
     for dataset_id, line in lines.items():
         print(f"{dataset_id:32} {line}")
+    if ready and (site := recorded.get("datagouv__site")):
+        print(f"{'site':32} {'reuse':12} {site['site_url']} (reuse {site['reuse_id']})")
     if traces:
         print(f"Full errors (stack traces): {traces}")
     return 1 if failed else 0

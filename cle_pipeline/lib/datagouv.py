@@ -232,6 +232,10 @@ def resource_differences(remote: dict[str, Any], payload: dict[str, Any]) -> lis
     return [name for name, same in checks.items() if not same]
 
 
+# The state file's entry of the site's reuse (beside one entry per dataset id).
+REUSE_STATE = ".site"
+
+
 # -- the local state file --------------------------------------------------------------------
 @contextlib.contextmanager
 def _locked_state(path: Path, api_url: str) -> Iterator[dict[str, Any]]:
@@ -336,6 +340,64 @@ class DataGouvPublisher(dg.ConfigurableResource):
                     "uploaded_at": uploaded_at,
                 }
         return publication
+
+    def publish_reuse(
+        self,
+        folder: Path,
+        commune_name: str,
+        site_url: str,
+        log: logging.Logger | dg.DagsterLogManager | None = None,
+    ) -> dict[str, Any]:
+        """Declares the commune's site (`site_url`) as a reuse of type visualisation linked to
+        every dataset published from `folder`, created once and kept in line after; returns
+        the reuse as the API answered it."""
+        if not self.api_key:
+            raise PublicationError("site: DATAGOUV_API_KEY is not set")
+        api_url = self.api_url.rstrip("/")
+        state_path = Path(self.state_file) if self.state_file else folder / STATE_FILE_NAME
+        session = _Session(self, "site", log or dg.get_dagster_logger())
+        with _locked_state(state_path, api_url) as state:
+            organization = session.call("GET", f"/organizations/{self.organization}/")["id"]
+            datasets = sorted(
+                record["dataset"]
+                for name, record in state.items()
+                if name != REUSE_STATE and record.get("organization") == organization
+            )
+            if not datasets:
+                raise PublicationError("site: no dataset published yet to link the site to")
+            payload = reuse_payload(commune_name, site_url, organization, datasets)
+            reuses = session.call("GET", f"/organizations/{organization}/reuses/")
+            listed = reuses if isinstance(reuses, list) else reuses.get("data") or []
+            found = next((r for r in listed if r.get("url") == site_url), None)
+            if found is None:
+                reuse = session.call("POST", "/reuses/", payload)
+            elif sorted(d["id"] for d in found.get("datasets") or []) != datasets or (
+                found.get("title") != payload["title"]
+            ):
+                reuse = session.call("PUT", f"/reuses/{found['id']}/", payload)
+            else:
+                reuse = found
+            state[REUSE_STATE] = {"reuse": reuse["id"], "url": site_url}
+        return reuse
+
+
+def reuse_payload(
+    commune_name: str, site_url: str, organization: str, datasets: list[str]
+) -> dict[str, Any]:
+    """The reuse declaring the commune's site on data.gouv.fr."""
+    return {
+        "title": f"Données ouvertes de {commune_name} : graphiques, carte et jeux de données",
+        "description": f"Le site des données ouvertes de {commune_name}, construit par "
+        "cle-pipeline à partir des fichiers nationaux : chaque jeu de données avec sa fiche, son "
+        "bilan de mise en qualité et ses changements ; les graphiques des élections, du conseil "
+        "municipal, des effectifs scolaires, des naissances et des décès ; une carte des "
+        "commerces, services municipaux, bornes de recharge et défibrillateurs.",
+        "url": site_url,
+        "type": "visualization",
+        "topic": "politics_and_public_life",
+        "organization": organization,
+        "datasets": datasets,
+    }
 
 
 class _Session:

@@ -353,3 +353,31 @@ def test_make_publish_prints_each_dataset_uploaded_then_unchanged(
             assert done == action, dataset_id
             assert url.startswith(f"{site}/datasets/"), url
     assert udata_server["api_key"] not in "\n".join(first + second)
+
+
+def test_the_site_is_declared_once_as_a_reuse_of_every_dataset(
+    udata_server, organization, published_folder
+):
+    target = publisher(udata_server, organization)
+    published = publish_all(target, published_folder)
+    # udata refuses reserved domains (.example): a plausible one, never contacted.
+    site_url = f"https://donnees.caudebec-les-elbeuf.fr/{organization['slug']}/"
+    reuse = target.publish_reuse(published_folder, "Caudebec-lès-Elbeuf", site_url)
+    remote = api_get(udata_server, f"/reuses/{reuse['id']}/")
+    assert remote["url"] == site_url
+    assert remote["type"] == "visualization"
+    assert remote["title"] == (
+        "Données ouvertes de Caudebec-lès-Elbeuf : graphiques, carte et jeux de données"
+    )
+    assert sorted(d["id"] for d in remote["datasets"]) == sorted(
+        p.datagouv_dataset for p in published.values()
+    )
+    # Again: the same reuse, found by its URL, not a second one.
+    assert (
+        target.publish_reuse(published_folder, "Caudebec-lès-Elbeuf", site_url)["id"]
+        == (reuse["id"])
+    )
+    listed = api_get(udata_server, f"/organizations/{organization['id']}/reuses/")
+    assert [r["id"] for r in (listed if isinstance(listed, list) else listed["data"])] == [
+        reuse["id"]
+    ]

@@ -13,7 +13,13 @@ def test_every_published_dataset_has_its_publication_asset(definitions):
     )
     assert published == dataset_ids()
     publications = sorted(key for key, group in groups.items() if group == "publication")
-    assert publications == [dg.AssetKey(["datagouv", f"publication_{name}"]) for name in published]
+    # One per dataset, and the site declared as a reuse (defs/valorisation/reuse.py).
+    assert publications == sorted(
+        [
+            *[dg.AssetKey(["datagouv", f"publication_{name}"]) for name in published],
+            dg.AssetKey(["datagouv", "site"]),
+        ]
+    )
     for name in published:
         node = graph.get(dg.AssetKey(["datagouv", f"publication_{name}"]))
         assert node.parent_keys == {dg.AssetKey(name)}
@@ -24,7 +30,7 @@ def test_only_the_publication_job_publishes(definitions):
         job = definitions.resolve_job_def(job_name)
         return {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
 
-    publications = {f"datagouv/publication_{name}" for name in dataset_ids()}
+    publications = {f"datagouv/publication_{name}" for name in dataset_ids()} | {"datagouv/site"}
     assert selected("publish_datagouv") == publications
     assert not selected("build_commune") & publications
 
