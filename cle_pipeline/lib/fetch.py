@@ -38,7 +38,12 @@ from pydantic import Field
 
 from cle_pipeline.lib.cadence import Cadence
 from cle_pipeline.lib.errors import SourceError
-from cle_pipeline.lib.files import default_data_dir, runs_from_checkout, write_atomically
+from cle_pipeline.lib.files import (
+    default_data_dir,
+    partial_path,
+    runs_from_checkout,
+    write_atomically,
+)
 from cle_pipeline.lib.http import (
     RETRIED_STATUSES,
     DeadlineExceeded,
@@ -318,7 +323,7 @@ class SourceFetcher(dg.ConfigurableResource):
             headers["If-None-Match"] = known["etag"]
         if known and known.get("last_modified"):
             headers["If-Modified-Since"] = known["last_modified"]
-        partial = target.with_name(target.name + ".part")
+        partial = partial_path(target)
         response = self._request(url, headers, deadline, stream=True)
         if response.status_code == 304 and known:
             response.close()

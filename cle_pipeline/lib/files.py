@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 # The checkout the package sits in, when it runs from one (`make demo`, an editable install):
@@ -40,3 +41,10 @@ def write_atomically(path: Path, content: bytes) -> None:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def partial_path(target: Path) -> Path:
+    """Where a download or an extraction of `target` is written before it is renamed into place:
+    a name of its own per writer, so that two processes (two runs, two pods on a shared volume)
+    fetching the same file never write into one partial file."""
+    return target.with_name(f"{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part")

@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from cle_pipeline.lib.errors import SourceFormatError
+from cle_pipeline.lib.files import partial_path
 
 DEFAULT_MAX_UNZIPPED_BYTES = 8 * 1024**3  # a zip bomb guard far above any national file
 # Deflated CSV files expand 3 to 10 times (Sirene's stock: 3.5×); a bomb of one repeated byte
@@ -400,7 +401,7 @@ def extract_member(
             if target.is_file() and target.stat().st_size == member.file_size:
                 return target
             into.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(target.name + ".part")
+            partial = partial_path(target)
             try:
                 _copy_bounded(opened, member, partial, min(max_bytes, ratio_bound), label)
                 partial.replace(target)
