@@ -53,7 +53,7 @@ import dagster as dg
 import requests
 from pydantic import Field
 
-from cle_pipeline.lib.fetch import NO_VARIABLE, checksum_of
+from cle_pipeline.lib.fetch import NO_VARIABLE, RetrySettings, checksum_of
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.http import (
     RETRIED_STATUSES,
@@ -256,7 +256,7 @@ def _locked_state(path: Path, api_url: str) -> Iterator[dict[str, Any]]:
 
 
 # -- the resource ----------------------------------------------------------------------------
-class DataGouvPublisher(dg.ConfigurableResource):
+class DataGouvPublisher(RetrySettings):
     """Publishes released datasets to data.gouv.fr (demo by default)."""
 
     # Field descriptions are what the UI's resources page shows: each names its variable.
@@ -283,15 +283,6 @@ class DataGouvPublisher(dg.ConfigurableResource):
         default="",
         description=f"{NO_VARIABLE} : fichier d'état (défaut .datagouv.json dans le dossier "
         "publié du jeu).",
-    )
-    timeout_seconds: float = Field(
-        default=60.0, description=f"{NO_VARIABLE} : délai d'attente d'une requête (s)."
-    )
-    retries: int = Field(
-        default=4, description=f"{NO_VARIABLE} : nouvelles tentatives après un échec (5xx, 429)."
-    )
-    backoff_seconds: float = Field(
-        default=2.0, description=f"{NO_VARIABLE} : base de l'attente entre deux tentatives (s)."
     )
     deadline_seconds: float = Field(
         default=300.0,

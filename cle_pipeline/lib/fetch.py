@@ -152,7 +152,22 @@ def department_of(commune: str) -> str:
     return commune[:3] if commune.startswith("97") else commune[:2]
 
 
-class SourceFetcher(dg.ConfigurableResource):
+class RetrySettings(dg.ConfigurableResource):
+    """The settings of the one retry policy (`lib/http.retrying_session`), shared by every
+    resource that talks HTTP."""
+
+    timeout_seconds: float = Field(
+        default=60.0, description=f"{NO_VARIABLE} : délai d'attente d'une requête (s)."
+    )
+    retries: int = Field(
+        default=4, description=f"{NO_VARIABLE} : nouvelles tentatives après un échec (5xx, 429)."
+    )
+    backoff_seconds: float = Field(
+        default=2.0, description=f"{NO_VARIABLE} : base de l'attente entre deux tentatives (s)."
+    )
+
+
+class SourceFetcher(RetrySettings):
     """Finds and downloads the national files (snapshot by default, official files online)."""
 
     # Field descriptions are what the UI's resources page shows: each names its variable.
@@ -168,15 +183,6 @@ class SourceFetcher(dg.ConfigurableResource):
         default="",
         description="CLE_CACHE_DIR — cache des téléchargements et des membres de zip extraits "
         "(défaut data/cache).",
-    )
-    timeout_seconds: float = Field(
-        default=60.0, description=f"{NO_VARIABLE} : délai d'attente d'une requête (s)."
-    )
-    retries: int = Field(
-        default=4, description=f"{NO_VARIABLE} : nouvelles tentatives après un échec (5xx, 429)."
-    )
-    backoff_seconds: float = Field(
-        default=2.0, description=f"{NO_VARIABLE} : base de l'attente entre deux tentatives (s)."
     )
     # One download, retries included: national files are hundreds of MB (Sirene's stock 2 GB).
     deadline_seconds: float = Field(
