@@ -155,6 +155,9 @@ def test_three_communes_through_two_celery_workers_on_postgres_give_the_in_proce
         }
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
+        # The instance's tables created once, here: two workers starting on an empty database
+        # both create them, and the second fails ("type event_logs already exists", seen).
+        dg.DagsterInstance.get().dispose()
         with celery_workers(tmp_path / "logs") as wait_until_ready:
             # While the workers start: the files of the in-process run, the reference.
             for commune in COMMUNES:
