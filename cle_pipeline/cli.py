@@ -1,7 +1,8 @@
 """The project's command line, `cle-pipeline` (declared in pyproject's [project.scripts]).
 
 - `cle-pipeline demo` (`make demo`): materializes every source and published dataset of the
-  requested communes, with their checks, and prints a summary per commune. It never publishes
+  requested communes, with their checks and their releases (the files written once the checks
+  passed), and prints a summary per commune. It never publishes
   anything to data.gouv.fr. `CLE_COMMUNE` names the communes: one INSEE code (default 76165), a
   list (`76165,76231`) or `all` (every current commune of the COG). Each is a partition of the
   graph (`lib/partitions.py`), registered here after it was found in the COG, and built into its
@@ -66,21 +67,33 @@ def run_log_path(instance: dg.DagsterInstance, run_id: str) -> Path:
     return Path(instance.root_directory) / "logs" / f"{run_id}.log"
 
 
+def released_files(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """Dataset id → the file its release asset wrote in the run (`(unchanged)` after it when
+    the content is the last release's)."""
+    files: dict[str, str] = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
+        key, metadata = materialization.asset_key, materialization.metadata
+        if len(key.path) == 2 and key.path[0] == "release" and "published_file" in metadata:
+            unchanged = metadata.get("unchanged")
+            said = " (unchanged)" if unchanged is not None and unchanged.value else ""
+            files[key.path[1]] = f"{metadata['published_file'].value}{said}"
+    return files
+
+
 def summarize(result: dg.ExecuteInProcessResult, definitions: dg.Definitions) -> list[str]:
-    """One line per published dataset: rows, checks passed/failed, the file written."""
+    """One line per published dataset: rows, checks passed/failed, the file its release wrote."""
     rows: dict[str, object] = {}
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
         count = materialization.metadata.get("dagster/row_count")
         rows[materialization.asset_key.to_user_string()] = count.value if count else "?"
     checks: dict[str, list[str]] = defaultdict(list)
-    files: dict[str, str] = {}
     for evaluation in result.get_asset_check_evaluations():
         dataset = evaluation.asset_key.to_user_string()
         verdict = "ok" if evaluation.passed else "FAILED"
         checks[dataset].append(f"{evaluation.check_name} {verdict}")
-        if "published_file" in evaluation.metadata:
-            files[dataset] = evaluation.metadata["published_file"].value
+    files = released_files(result)
     graph = definitions.resolve_asset_graph()
     published = sorted(
         key.to_user_string()

@@ -65,6 +65,17 @@ def with_code_references(defs: dg.Definitions, repository: str | None) -> dg.Def
     )
 
 
+def asset_specs(defs: dg.Definitions) -> list[dg.AssetSpec]:
+    """Every asset spec of `defs`, as loaded (before `automate`)."""
+    specs: list[dg.AssetSpec] = []
+    for entry in defs.assets or []:
+        if isinstance(entry, dg.AssetSpec):
+            specs.append(entry)
+        elif isinstance(entry, dg.AssetsDefinition):
+            specs.extend(entry.specs)
+    return specs
+
+
 @dg.definitions
 def defs() -> dg.Definitions:
     """Everything under `defs/`, each source and dataset with its rhythm (`automate`)."""
@@ -73,5 +84,6 @@ def defs() -> dg.Definitions:
     # the specs of loaded definitions, and the graph snapshot test would show any change.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", dg.PreviewWarning)
-        automated = loaded.map_asset_specs(func=automate)
+        specs = {spec.key: spec for spec in asset_specs(loaded)}
+        automated = loaded.map_asset_specs(func=lambda spec: automate(spec, specs))
     return with_code_references(automated, repository_url())

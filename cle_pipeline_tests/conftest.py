@@ -16,6 +16,7 @@ from cle_pipeline.lib.errors import step_failures
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.partitions import PartitionedPickleIOManager, register_communes
+from cle_pipeline.lib.release_asset import release_key
 from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
 
 SHARED_SCHEMAS = PROJECT_ROOT.parent / "shared" / "schemas"
@@ -75,13 +76,29 @@ def materialize_into(
     )
 
 
+def released(*dataset_ids: str) -> dg.AssetSelection:
+    """The release assets of `dataset_ids` and everything upstream of them (each dataset and its
+    checks included): what writes their published files."""
+    return dg.AssetSelection.assets(
+        *[release_key(dataset_id) for dataset_id in dataset_ids]
+    ).upstream()
+
+
+def with_releases(definitions: dg.Definitions, *asset_names: str) -> dg.AssetSelection:
+    """The assets, everything upstream of them, and the release of each that is a dataset."""
+    keys = definitions.resolve_asset_graph().get_all_asset_keys()
+    releases = [release_key(name) for name in asset_names if release_key(name) in keys]
+    return dg.AssetSelection.assets(*asset_names, *releases).upstream()
+
+
 @pytest.fixture
 def materialize(definitions: dg.Definitions, tmp_path: Path) -> Materialize:
-    """`materialize("naissances_deces", commune="76231")`: the asset, everything upstream of it
-    and its checks, in-process, writing published files under `tmp_path/published`."""
+    """`materialize("naissances_deces", commune="76231")`: the asset, everything upstream of it,
+    its checks and, for a dataset, its release, in-process, writing published files under
+    `tmp_path/published`."""
 
     def run(*asset_names: str, **options: Any) -> dg.ExecuteInProcessResult:
-        selection = dg.AssetSelection.assets(*asset_names).upstream()
+        selection = with_releases(definitions, *asset_names)
         return materialize_into(definitions, tmp_path, selection, **options)
 
     return run
@@ -93,6 +110,14 @@ def check_outcomes(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
         f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}": evaluation.passed
         for evaluation in result.get_asset_check_evaluations()
     }
+
+
+def release_metadata(result: dg.ExecuteInProcessResult, dataset_id: str) -> dict[str, Any] | None:
+    """The metadata of `release/<dataset_id>`'s materialization in the run (None: not released)."""
+    for event in result.get_asset_materialization_events():
+        if event.materialization.asset_key == release_key(dataset_id):
+            return dict(event.materialization.metadata)
+    return None
 
 
 def published_csv(tmp_path: Path, commune: str, dataset_id: str) -> pd.DataFrame:

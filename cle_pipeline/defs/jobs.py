@@ -6,11 +6,13 @@ from cle_pipeline.lib.partitions import COMMUNES
 
 build_commune = dg.define_asset_job(
     "build_commune",
-    selection=dg.AssetSelection.groups("commune_reference", "sources", "published", "valorisation"),
+    selection=dg.AssetSelection.groups(
+        "commune_reference", "sources", "published", "releases", "valorisation"
+    ),
     partitions_def=COMMUNES,
     description="Pour une commune (la partition : son code INSEE), découpe la commune dans chaque "
-    "source nationale, construit chaque jeu publié et lance ses contrôles ; le CSV d'un jeu est "
-    "écrit dans data/published/<commune>/ quand ses contrôles passent ; dessine ensuite les "
-    "graphiques, la carte et le site de la commune (groupe valorisation). Ne publie rien sur "
-    "data.gouv.fr.",
+    "source nationale, construit chaque jeu publié et lance ses contrôles ; release/<jeu> écrit "
+    "le CSV d'un jeu dans data/published/<commune>/ quand ses contrôles bloquants passent ; "
+    "dessine ensuite les graphiques, la carte et le site de la commune (groupe valorisation). "
+    "Ne publie rien sur data.gouv.fr.",
 )

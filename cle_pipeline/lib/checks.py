@@ -11,10 +11,10 @@ Every dataset also gets `rows_belong_to_commune`: each row names the partition's
 INSEE code column, or what stands for it), so that a value of one commune can never be published
 in another's folder.
 
-The checks are also the gate to `data/published/<commune>/`: the dataset's CSV, its rendered
-sheet and its release record (`lib/release.py`) are written there (atomically) only when every
-check passed, so a failed run never replaces the last good file with bad data, and only checked
-files can be published.
+Checks only check: they write nothing. The dataset's release asset (`release/<dataset_id>`,
+`lib/release_asset.py`) writes its files into `data/published/<commune>/`, and only on a
+materialization whose blocking checks all passed, so a failed run never replaces the last good
+file with bad data, and only checked files can be published.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -25,19 +25,17 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
-from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes, outside_commune
 from cle_pipeline.lib.inbox import SPREADSHEET_ROWS
-from cle_pipeline.lib.metadata import column_dictionary, markdown_table, table_of_rows
+from cle_pipeline.lib.metadata import markdown_table, table_of_rows
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
-from cle_pipeline.lib.quality import CheckVerdict
-from cle_pipeline.lib.release import previous_rows, write_release
-from cle_pipeline.lib.release_companions import dataset_run_metadata, write_companions
+from cle_pipeline.lib.release import previous_rows
 from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline.lib.sheet import DatasetSheet
 from cle_pipeline.lib.volume import (
     DEFAULT_VOLUME_LIMIT,
+    VOLUME_CHECK,
     VolumeLimit,
     accepted_datasets,
     volume_verdict,
@@ -282,9 +280,6 @@ def _result(asset_key: dg.AssetKey, outcome: Outcome, extra: dict[str, Any]) -> 
     )
 
 
-VOLUME_CHECK = "rows_against_last_release"
-
-
 def dataset_checks(
     sheet: DatasetSheet,
     model: type[pa.DataFrameModel],
@@ -293,13 +288,13 @@ def dataset_checks(
     *,
     commune_of_rows: CommuneOfRows,
 ) -> dg.AssetChecksDefinition:
-    """The blocking checks of the published dataset `sheet` describes, partitioned by commune,
-    which write its CSV (and the sheet beside it) when they all pass: the schema, every row of
-    the partition's commune (`commune_of_rows`, see `CommuneOfRows`), the dataset's rules, and
-    its row count against its last release (`volume`)."""
+    """The blocking checks of the published dataset `sheet` describes, partitioned by commune:
+    the schema, every row of the partition's commune (`commune_of_rows`, see `CommuneOfRows`),
+    the dataset's rules, and its row count against its last release (`volume`). They write
+    nothing: the dataset's release asset does, once they passed."""
     dataset_id = sheet.dataset_id
     asset_key = dg.AssetKey(dataset_id)
-    # The commune is an input of every check (the release is written for it).
+    # The commune is an input of every check (rows are checked against it).
     extra_inputs = sorted({name for rule in rules for name in rule.inputs} - {COMMUNE})
     named_by = (
         f"sa colonne {commune_of_rows} est" if isinstance(commune_of_rows, str) else "elle porte"
@@ -335,23 +330,22 @@ def dataset_checks(
             "commune": dg.AssetIn(key="commune"),
             **{name: dg.AssetIn(key=name) for name in extra_inputs},
         },
-        description=f"Contrôles de {dataset_id} ; quand tous passent, {dataset_id}.csv est écrit "
-        "dans le dossier des fichiers publiés.",
+        description=f"Contrôles de {dataset_id} ; ils n'écrivent rien : quand les contrôles "
+        f"bloquants passent, release/{dataset_id} écrit {dataset_id}.csv dans le dossier des "
+        "fichiers publiés.",
     )
     def _checks(
         context: dg.AssetCheckExecutionContext,
         settings: CommuneSettings,
-        sources: SourceFetcher,
         frame: pd.DataFrame,
         commune: Commune,
         **inputs: Any,
     ):
         code = commune_of(context)
-        target = settings.published_folder(code) / f"{dataset_id}.csv"
         verdict = volume_verdict(
             dataset_id,
             len(frame),
-            previous_rows(target.parent, dataset_id),
+            previous_rows(settings.published_folder(code), dataset_id),
             volume,
             accepted_datasets(settings.accept_drop),
         )
@@ -360,54 +354,13 @@ def dataset_checks(
             Outcome(VOLUME_CHECK, verdict.failures, descriptions[VOLUME_CHECK]),
         ]
         outcomes.insert(1, belongs_to_commune(frame, commune, code, commune_of_rows))
-        if all(outcome.passed for outcome in outcomes if outcome.blocking):
-            reasons = sources.sample_reasons()
-            if inbox := settings.inbox_sample_reason(code):
-                reasons.append(inbox)
-            release = write_release(
-                frame,
-                target.parent,
-                sheet,
-                commune,
-                sources.mode,
-                tuple(reasons),
-                accepted_drop=verdict.accepted_drop,
-                columns=column_dictionary(model, frame),
-                # A warning that failed is said in the published sheet, not only in the UI.
-                warnings=[
-                    f"**Avertissement ({o.name}).** {o.description} Au moment de la "
-                    f"publication : {len(o.failures)} ligne(s) concernée(s)."
-                    for o in outcomes
-                    if not o.blocking and not o.passed
-                ],
+        failed = [o.name for o in outcomes if o.blocking and not o.passed]
+        if failed:
+            context.log.error(
+                f"{dataset_id}: checks failed ({', '.join(failed)}); release/{dataset_id} will not "
+                "run, the files published before are kept"
             )
-            released = {
-                "published_file": dg.MetadataValue.path(str(target)),
-                "sha256": release.sha256,
-                "sheet_file": dg.MetadataValue.path(str(release.sheet_path)),
-                # Publication refuses to send a sample to www.data.gouv.fr.
-                "source_mode": release.source_mode,
-                "sample": "; ".join(release.sample_reasons) or "no: built from official files",
-                # Cells prefixed with an apostrophe so that no spreadsheet executes them.
-                "neutralised_cells": len(release.neutralised_cells),
-            }
-            # Change log, quality report, Table Schema, GeoJSON: beside the CSV.
-            released |= write_companions(
-                release,
-                sheet,
-                model,
-                [CheckVerdict(o.name, o.description, o.passed, len(o.failures)) for o in outcomes],
-                dataset_run_metadata(context.instance, asset_key),
-            )
-            context.log.info(f"{dataset_id}: every check passed, wrote {target}")
-        else:
-            failed = [o.name for o in outcomes if o.blocking and not o.passed]
-            released = {
-                "published_file": f"not written (failed: {', '.join(failed)}); "
-                f"the previous {target.name}, if any, is kept"
-            }
-            context.log.error(f"{dataset_id}: checks failed ({', '.join(failed)}); {target} kept")
-        extra = {"schema": released, VOLUME_CHECK: verdict.metadata()}
+        extra = {VOLUME_CHECK: verdict.metadata()}
         for outcome in outcomes:
             yield _result(asset_key, outcome, extra.get(outcome.name, {}))
 

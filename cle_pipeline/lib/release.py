@@ -1,8 +1,8 @@
 """What a dataset leaves in `data/published/<commune>/` when its checks pass, read back by the
 publisher.
 
-Three files per dataset, written by the checks (`lib/checks.py`) and only when every check
-passed:
+Three files per dataset, written by its release asset (`release/<dataset_id>`,
+`lib/release_asset.py`) and only when every blocking check passed on what it releases:
 
 - `<dataset_id>.csv`: the data, every cell a spreadsheet would execute as a formula prefixed
   with an apostrophe (listed in the record and said in the sheet);
@@ -158,14 +158,25 @@ def read_release(folder: Path, dataset_id: str) -> Release:
     return release
 
 
+def _record(folder: Path, dataset_id: str) -> dict[str, object]:
+    """The last release record of `dataset_id` in `folder` (empty when there is none)."""
+    record_path = folder / f"{dataset_id}.json"
+    if not record_path.is_file():
+        return {}
+    return json.loads(record_path.read_text(encoding="utf-8"))
+
+
 def previous_rows(folder: Path, dataset_id: str) -> int | None:
     """The row count of the last release of `dataset_id` in `folder` (None when there is none),
     read from its record alone: a CSV changed since is still compared with what was released."""
-    record_path = folder / f"{dataset_id}.json"
-    if not record_path.is_file():
-        return None
-    rows = json.loads(record_path.read_text(encoding="utf-8")).get("rows")
+    rows = _record(folder, dataset_id).get("rows")
     return rows if isinstance(rows, int) else None
+
+
+def previous_sha256(folder: Path, dataset_id: str) -> str | None:
+    """The sha256 of the last release of `dataset_id` in `folder` (None when there is none)."""
+    sha256 = _record(folder, dataset_id).get("sha256")
+    return sha256 if isinstance(sha256, str) else None
 
 
 def released_datasets(folder: Path) -> list[str]:

@@ -1,4 +1,4 @@
-"""The files published beside a release's CSV, written right after it, once its checks passed.
+"""The files published beside a release's CSV, written right after it by the release asset.
 
 - `<dataset_id>.changements.csv`: rows added, removed and changed since the previous release
   (`lib/changelog.py`; left as it was when the content did not change);
@@ -121,13 +121,6 @@ def transform_metadata(metadata: dict[str, Any]) -> tuple[dict[str, object], dic
         elif isinstance(entry, int | float | str):
             counts[name] = entry
     return counts, tables
-
-
-def dataset_run_metadata(instance: dg.DagsterInstance, asset_key: dg.AssetKey) -> dict[str, Any]:
-    """The metadata of the dataset's latest materialization (the one the checks just passed)."""
-    event = instance.get_latest_materialization_event(asset_key)
-    materialization = event.asset_materialization if event else None
-    return dict(materialization.metadata) if materialization else {}
 
 
 def write_companions(

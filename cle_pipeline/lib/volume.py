@@ -22,6 +22,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 ACCEPT_VARIABLE = "CLE_ACCEPT_DROP"
+# The check that compares a dataset's rows with its last release (`lib/checks.py`); its metadata
+# says when a drop was accepted, which the release (`lib/release_asset.py`) records.
+VOLUME_CHECK = "rows_against_last_release"
 
 
 @dataclass(frozen=True)

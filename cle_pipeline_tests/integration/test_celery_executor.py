@@ -27,14 +27,15 @@ import yaml
 from cle_pipeline.defs.executor import CELERY_CONFIG
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.partitions import PARTITION_TAG, register_communes
-from cle_pipeline_tests.conftest import check_outcomes, materialize_into
+from cle_pipeline_tests.conftest import check_outcomes, materialize_into, released
 from cle_pipeline_tests.postgres_server import postgres_server
 from cle_pipeline_tests.redis_server import redis_server
 
 # Caudebec-lès-Elbeuf, Elbeuf, and Ajaccio, far from both: three communes of the snapshots.
 COMMUNES = ("76165", "76231", "2A004")
-# A national CSV cut by DuckDB in a worker: with the commune reference and the checks, 6 steps
-# per commune (every step is a Celery task: a few more would only make the test slower).
+# A national CSV cut by DuckDB in a worker: with the commune reference, the checks and the
+# release, 7 steps per commune (every step is a Celery task: a few more would only make the test
+# slower).
 DATASETS = ("bornes_recharge",)
 WORKERS = ("cle-worker-1", "cle-worker-2")
 POSTGRES_INSTANCE = PROJECT_ROOT / "deploy" / "dagster.postgres.yaml"
@@ -135,7 +136,7 @@ def wait_for_workers(broker: str, workers: list[subprocess.Popen], log_folder: P
 def test_three_communes_through_two_celery_workers_on_postgres_give_the_in_process_files(
     definitions, tmp_path, monkeypatch
 ):
-    selection = dg.AssetSelection.assets(*DATASETS).upstream()
+    selection = released(*DATASETS)
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(POSTGRES_INSTANCE, home / "dagster.yaml")
@@ -180,7 +181,7 @@ def test_three_communes_through_two_celery_workers_on_postgres_give_the_in_proce
     assert [result.success for result in results] == [True] * len(COMMUNES)
     for result, workers in zip(results, steps_by_worker, strict=True):
         steps = {event.step_key for event in result.all_events if event.is_step_success}
-        assert len(steps) == 6
+        assert len(steps) == 7
         assert set(workers) == steps  # every step was a Celery task
         assert all(check_outcomes(result).values())  # type: ignore[arg-type]
     assert {worker for workers in steps_by_worker for worker in workers.values()} == set(WORKERS)

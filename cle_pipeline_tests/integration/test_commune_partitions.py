@@ -11,7 +11,8 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from cle_pipeline_tests.conftest import check_outcomes, failure_messages, materialize_into
+from cle_pipeline.lib.release_asset import release_key
+from cle_pipeline_tests.conftest import check_outcomes, failure_messages, materialize_into, released
 
 NAISSANCES_DECES_AND_UPSTREAM = [
     "cog_communes", "commune", "commune_contours", "insee_deces", "insee_naissances",
@@ -25,14 +26,14 @@ def published(tmp_path, commune: str, name: str) -> pd.DataFrame:
 
 def test_materializing_one_partition_alone_reads_only_that_communes_values(definitions, tmp_path):
     instance = dg.DagsterInstance.ephemeral()
-    upstream = dg.AssetSelection.assets("bornes_recharge").upstream()
+    upstream = released("bornes_recharge")
     materialize_into(definitions, tmp_path, upstream, commune="76165", instance=instance)
     materialize_into(definitions, tmp_path, upstream, commune="76231", instance=instance)
 
     alone = materialize_into(
         definitions,
         tmp_path,
-        dg.AssetSelection.assets("bornes_recharge"),
+        dg.AssetSelection.assets("bornes_recharge", release_key("bornes_recharge")),
         commune="76165",
         instance=instance,
     )

@@ -7,7 +7,7 @@ import json
 import zipfile
 
 from cle_pipeline.lib.files import PROJECT_ROOT
-from cle_pipeline_tests.conftest import check_outcomes, published_csv
+from cle_pipeline_tests.conftest import check_outcomes, published_csv, release_metadata
 
 SNAPSHOTS = PROJECT_ROOT / "data" / "sources"
 IRVE = SNAPSHOTS / "irve" / "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
@@ -65,8 +65,7 @@ def test_a_dde_payload_in_a_station_name_is_neutralised(materialize, tmp_path):
     assert published.loc[cell["row"] - 1, "nom_station"] == "'" + DDE
     sheet = (folder / "bornes_recharge.md").read_text(encoding="utf-8")
     assert "1 cellule commençant par" in sheet and "`nom_station`" in sheet
-    [schema] = [e for e in result.get_asset_check_evaluations() if e.check_name == "schema"]
-    assert schema.metadata["neutralised_cells"].value == 1
+    assert release_metadata(result, "bornes_recharge")["neutralised_cells"].value == 1
 
 
 def test_a_hyperlink_formula_in_an_association_title_is_neutralised(materialize, tmp_path):

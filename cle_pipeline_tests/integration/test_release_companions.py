@@ -12,7 +12,12 @@ from frictionless import Resource, Schema, system, validate
 from cle_pipeline.defs.publishing.sheets import dataset_ids, load_sheet
 from cle_pipeline.lib.changelog import read_published_csv
 from cle_pipeline.lib.geo import read_outline
-from cle_pipeline_tests.conftest import check_outcomes, materialize_into
+from cle_pipeline_tests.conftest import (
+    check_outcomes,
+    materialize_into,
+    release_metadata,
+    released,
+)
 from cle_pipeline_tests.integration.test_build_commune import SNAPSHOTS
 
 WITHOUT_OFFICIAL_SCHEMA = [
@@ -31,8 +36,7 @@ WITH_POSITIONS = ["bornes_recharge", "commerces", "defibrillateurs", "horaires_s
 @pytest.fixture(scope="module")
 def built(definitions, tmp_path_factory) -> tuple[Path, dg.ExecuteInProcessResult]:
     root = tmp_path_factory.mktemp("companions")
-    selection = dg.AssetSelection.assets(*dataset_ids()).upstream()
-    result = materialize_into(definitions, root, selection)
+    result = materialize_into(definitions, root, released(*dataset_ids()))
     assert all(check_outcomes(result).values())
     return root / "published" / "76165", result
 
@@ -169,16 +173,12 @@ def test_quality_reports_count_corrections_and_list_rows_set_aside(built):
     assert len(set_aside) == 5
 
 
-def test_the_release_shows_its_companions_in_the_checks_metadata(built):
+def test_the_release_shows_its_companions_in_its_metadata(built):
     folder, result = built
-    schema_result = next(
-        evaluation
-        for evaluation in result.get_asset_check_evaluations()
-        if evaluation.asset_key == dg.AssetKey("bornes_recharge")
-        and evaluation.check_name == "schema"
-    )
-    metadata = schema_result.metadata
+    metadata = release_metadata(result, "bornes_recharge")
     assert metadata["geojson_file"].value == str(folder / "bornes_recharge.geojson")
     assert metadata["quality_file"].value == str(folder / "bornes_recharge.qualite.md")
     assert metadata["changes"].value.startswith("Première publication")
     assert "schema_file" not in metadata  # IRVE has its official schema
+    for evaluation in result.get_asset_check_evaluations():  # checks only check
+        assert not {"published_file", "sha256", "quality_file"} & set(evaluation.metadata)

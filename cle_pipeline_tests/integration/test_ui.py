@@ -45,7 +45,7 @@ CHROMIUM_FLAGS = [
 ]
 STARTUP_SECONDS = 90
 # What the job build_commune runs.
-BUILT_GROUPS = ("commune_reference", "sources", "published")
+BUILT_GROUPS = ("commune_reference", "sources", "published", "releases")
 # Caudebec's table, the grant of the Comité des fêtes at 0 €: the check amount_above_zero fails.
 # The failing row of amount_above_zero, as the check's table shows it: the line in the
 # commune's file, the beneficiary, the amount as the dataset holds it.
@@ -66,6 +66,8 @@ ASSET_NODES = """{
       metadataEntries {
         label
         ... on IntMetadataEntry { intValue }
+        ... on TextMetadataEntry { text }
+        ... on PathMetadataEntry { path }
         ... on MarkdownMetadataEntry { mdStr }
         ... on TableSchemaMetadataEntry { schema { columns { name type } } }
       }
@@ -266,7 +268,15 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
     for name in published:
         node = nodes[name]
         assert node["owners"] == [{"team": "donnees-ouvertes"}], name
-        assert node["internalFreshnessPolicy"] is not None or name.startswith("elections"), name
+        # Fresh means a checked file was published recently: the policy is on the release.
+        assert node["internalFreshnessPolicy"] is None, name
+        release = nodes[f"release/{name}"]
+        assert release["owners"] == [{"team": "donnees-ouvertes"}], name
+        assert release["internalFreshnessPolicy"] is not None or name.startswith("elections"), name
+        [released] = release["assetMaterializations"]
+        released_metadata = metadata(released["metadataEntries"])
+        assert len(released_metadata["sha256"]["text"]) == 64, name
+        assert released_metadata["published_file"]["path"].endswith(f"/76165/{name}.csv"), name
         [materialization] = node["assetMaterializations"]
         shown = metadata(materialization["metadataEntries"])
         assert shown["dagster/row_count"]["intValue"] > 0, name

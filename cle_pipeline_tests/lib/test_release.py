@@ -1,4 +1,4 @@
-"""What the checks leave beside each published CSV, and how the publisher reads it back."""
+"""What a release leaves beside each published CSV, and how the publisher reads it back."""
 
 import json
 
@@ -9,10 +9,10 @@ from cle_pipeline.defs.datasets.naissances_deces.schema import NaissancesDeces
 from cle_pipeline.defs.publishing.sheets import load_sheet
 from cle_pipeline.lib.metadata import column_dictionary
 from cle_pipeline.lib.release import ReleaseError, read_release, released_datasets
-from cle_pipeline_tests.conftest import check_outcomes
+from cle_pipeline_tests.conftest import check_outcomes, release_metadata
 
 
-def test_checks_release_the_csv_its_sheet_and_its_record(materialize, tmp_path):
+def test_the_release_writes_the_csv_its_sheet_and_its_record(materialize, tmp_path):
     result = materialize("naissances_deces")
     folder = tmp_path / "published" / "76165"
     release = read_release(folder, "naissances_deces")
@@ -38,9 +38,9 @@ def test_checks_release_the_csv_its_sheet_and_its_record(materialize, tmp_path):
         "| `nom_commune` | texte | Nom officiel | Caudebec-lès-Elbeuf |",
     ]
     assert released_datasets(folder) == ["naissances_deces"]
-    [schema] = [e for e in result.get_asset_check_evaluations() if e.check_name == "schema"]
-    assert schema.metadata["sha256"].value == release.sha256
-    assert schema.metadata["source_mode"].value == "snapshot"
+    metadata = release_metadata(result, "naissances_deces")
+    assert metadata["sha256"].value == release.sha256
+    assert metadata["source_mode"].value == "snapshot"
     assert set(check_outcomes(result).values()) == {True}
 
 

@@ -38,15 +38,26 @@ def api_get(udata: dict[str, Any], path: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def built(definitions: dg.Definitions, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every published dataset of 76165 built from the snapshots, checks passed."""
+def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Dagster instance's folder (DAGSTER_HOME) where `built` ran: the publication reads
+    the release materializations there."""
+    return tmp_path_factory.mktemp("dagster_home")
+
+
+@pytest.fixture(scope="module")
+def built(
+    definitions: dg.Definitions, tmp_path_factory: pytest.TempPathFactory, built_home: Path
+) -> Path:
+    """Every published dataset of 76165 built from the snapshots, checks passed, released."""
     root = tmp_path_factory.mktemp("built")
-    result = materialize_into(
-        definitions,
-        root,
-        dg.AssetSelection.groups("commune_reference", "sources", "published"),
-        commune="76165",
-    )
+    with dg.DagsterInstance.local_temp(tempdir=str(built_home)) as instance:
+        result = materialize_into(
+            definitions,
+            root,
+            dg.AssetSelection.groups("commune_reference", "sources", "published", "releases"),
+            commune="76165",
+            instance=instance,
+        )
     assert set(check_outcomes(result).values()) == {True}
     return root / "published" / "76165"
 
@@ -274,11 +285,12 @@ def test_samples_never_reach_production(published_folder):
 
 
 def test_the_publication_assets_record_their_outcome_and_never_the_key(
-    definitions, udata_server, organization, built, tmp_path
+    definitions, udata_server, organization, built, built_home, tmp_path
 ):
-    """The Dagster path: the publish_datagouv assets, as the sensor's runs execute them."""
+    """The Dagster path: the publish_datagouv assets, as the sensor's runs execute them, on the
+    instance that holds the releases."""
     shutil.copytree(built, tmp_path / "published" / "76165")
-    instance = dg.DagsterInstance.ephemeral()
+    instance = dg.DagsterInstance.local_temp(tempdir=str(built_home))
     target = publisher(udata_server, organization)
     result = materialize_into(
         definitions,
@@ -327,10 +339,11 @@ def test_the_publication_assets_record_their_outcome_and_never_the_key(
 
 
 def test_make_publish_prints_each_dataset_uploaded_then_unchanged(
-    udata_server, organization, built, tmp_path, monkeypatch, capsys
+    udata_server, organization, built, built_home, tmp_path, monkeypatch, capsys
 ):
     shutil.copytree(built, tmp_path / "published" / "76165")
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    # The instance of the build (as `make demo` then `make publish` share .dagster/).
+    monkeypatch.setenv("DAGSTER_HOME", str(built_home))
     monkeypatch.setenv("CLE_OUTPUT_DIR", str(tmp_path / "published"))
     monkeypatch.setenv("DATAGOUV_API_URL", udata_server["api_url"])
     monkeypatch.setenv("DATAGOUV_API_KEY", udata_server["api_key"])

@@ -12,12 +12,17 @@ source or dataset needs nothing here. It gives:
   the commune's own files (`*_inbox`) are read when the inbox sensor sees a new file;
 - a published dataset: `eager()` (rebuilt when a source it reads changes) and only once the
   blocking checks of everything it reads have passed;
+- its release (`release/<dataset_id>`, group `releases`): the same condition, so it follows
+  each new materialization of its dataset whose blocking checks passed, and the freshness
+  policy of its dataset's most frequently updated source: "fresh" means "a checked file was
+  published recently", so a dataset whose checks fail every day goes stale;
 - a last paragraph of its description, "Prochaine actualisation : …" (in French, like every
   description), saying when it is next refreshed, where the UI shows it (asset graph sidebar,
   catalog, asset page): there are no Dagster schedules to look at;
-- a `cadence` tag (filter the asset catalog with `tag:cadence=daily`) and a `FreshnessPolicy`
-  (a published dataset is as fresh as its most frequently updated source), shown in the UI and
-  watched by the freshness daemon (`dagster.yaml`) and the stale-source alert.
+- a `cadence` tag (filter the asset catalog with `tag:cadence=daily`) and, on sources and
+  releases, a `FreshnessPolicy` (a release is as fresh as its dataset's most frequently updated
+  source), shown in the UI and watched by the freshness daemon (`dagster.yaml`) and the stale
+  asset alert. A dataset has none: built but held back by its checks, it is not what is fresh.
 
 Assets of other groups (the publication to data.gouv.fr) get nothing: what publishes is not
 automated here, and stays off until configured. An asset whose module sets its own
@@ -29,6 +34,8 @@ files and writes the commune's CSV files after their checks pass.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import dagster as dg
 
@@ -43,6 +50,7 @@ from cle_pipeline.lib.cadence import (
     YEARLY,
     Cadence,
 )
+from cle_pipeline.lib.release_asset import RELEASES_GROUP
 
 TIMEZONE = "Europe/Paris"
 SOURCES_GROUP = "sources"
@@ -145,30 +153,71 @@ def dataset_refresh(cadence: Cadence) -> str:
     )
 
 
+def release_refresh(dataset: str, cadence: Cadence) -> str:
+    """When a release is next written, in French, for the UI: after each build of its dataset
+    whose blocking checks passed, and when it is stale."""
+    due = (
+        f"périmé quand aucun fichier contrôlé n'a été publié depuis {cadence.fail_after.days} "
+        f"jours (sa source la plus fréquente est relue {cadence.description})"
+        if cadence.fail_after is not None
+        else "aucune source du jeu n'est relue à date fixe"
+    )
+    return (
+        f"après chaque construction de `{dataset}` dont les contrôles bloquants ont réussi ; {due}."
+    )
+
+
 def with_refresh(description: str | None, refresh: str) -> str:
     """The description followed by when the asset is next refreshed, where the UI shows it."""
     paragraph = f"**Prochaine actualisation** : {refresh}"
     return f"{description}\n\n{paragraph}" if description else paragraph
 
 
-def automate(spec: dg.AssetSpec) -> dg.AssetSpec:
+def dep_names(spec: dg.AssetSpec) -> list[str]:
+    """The keys of what the asset reads, as strings."""
+    return [dep.asset_key.to_user_string() for dep in spec.deps]
+
+
+def release_cadence(spec: dg.AssetSpec, specs: Mapping[dg.AssetKey, dg.AssetSpec]) -> Cadence:
+    """The cadence of the dataset a release writes (its dependency of the `published` group,
+    found in `specs`); NEVER when it is not there."""
+    datasets = [
+        specs[dep.asset_key]
+        for dep in spec.deps
+        if dep.asset_key in specs and specs[dep.asset_key].group_name == PUBLISHED_GROUP
+    ]
+    return cadence_of_dataset(dep_names(datasets[0])) if datasets else NEVER
+
+
+def automate(
+    spec: dg.AssetSpec, specs: Mapping[dg.AssetKey, dg.AssetSpec] | None = None
+) -> dg.AssetSpec:
     """The spec with its cadence tag, automation condition and freshness policy, from the
     table, and its description ending with when it is next refreshed (unless its module chose
-    its own condition); specs outside the `commune_reference`, `sources` and `published` groups
-    are unchanged."""
+    its own condition); `specs` (every loaded spec by key) gives a release its dataset's. Specs
+    outside the `commune_reference`, `sources`, `published` and `releases` groups are
+    unchanged."""
+    policy = None
     if spec.group_name in (SOURCES_GROUP, COMMUNE_REFERENCE_GROUP):
         cadence = cadence_of_source(spec.key.to_user_string())
         condition = source_condition(cadence)
-        refresh = source_refresh(cadence, [dep.asset_key.to_user_string() for dep in spec.deps])
+        refresh = source_refresh(cadence, dep_names(spec))
+        policy = cadence.freshness_policy()
     elif spec.group_name == PUBLISHED_GROUP:
-        cadence = cadence_of_dataset([dep.asset_key.to_user_string() for dep in spec.deps])
+        cadence = cadence_of_dataset(dep_names(spec))
         condition = dataset_condition()
         refresh = dataset_refresh(cadence)
+    elif spec.group_name == RELEASES_GROUP:
+        cadence = release_cadence(spec, specs or {})
+        condition = dataset_condition()
+        dataset = next((name for name in dep_names(spec) if name != COMMUNE_ASSET), "")
+        refresh = release_refresh(dataset, cadence)
+        policy = cadence.freshness_policy()
     else:
         return spec
     return spec.merge_attributes(tags={"cadence": cadence.name}).replace_attributes(
         automation_condition=spec.automation_condition or condition,
-        freshness_policy=spec.freshness_policy or cadence.freshness_policy(),
+        freshness_policy=spec.freshness_policy or policy,
         description=spec.description
         if spec.automation_condition
         else with_refresh(spec.description, refresh),
@@ -179,13 +228,14 @@ build_sources_and_datasets = dg.AutomationConditionSensorDefinition(
     "build_sources_and_datasets",
     # The charts, the map and the site (group valorisation) follow their datasets (eager).
     target=dg.AssetSelection.groups(
-        COMMUNE_REFERENCE_GROUP, SOURCES_GROUP, PUBLISHED_GROUP, "valorisation"
+        COMMUNE_REFERENCE_GROUP, SOURCES_GROUP, PUBLISHED_GROUP, RELEASES_GROUP, "valorisation"
     ),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
     description="Relit chaque source nationale au rythme de son producteur (tag `cadence` : "
     "daily, monthly, quarterly, yearly ; jamais pour les élections) et reconstruit chaque jeu "
-    "publié quand une source qu'il lit change et que leurs contrôles bloquants ont passé ; le "
-    "CSV d'un jeu est écrit quand ses propres contrôles passent ; redessine ensuite les "
+    "publié quand une source qu'il lit change et que leurs contrôles bloquants ont passé ; "
+    "release/<jeu> écrit le CSV d'un jeu quand ses propres contrôles passent ; redessine ensuite "
+    "les "
     "graphiques, la carte et le site. Ne publie rien sur data.gouv.fr.",
 )

@@ -35,6 +35,7 @@ from cle_pipeline.lib.errors import SourceError
 from cle_pipeline.lib.fetch import checksum_of
 from cle_pipeline.lib.inbox import CommuneFileKind, InboxSource
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import RELEASES_GROUP
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
 
 
@@ -120,9 +121,9 @@ class InboxState:
 def assets_to_run(
     graph: Any, instance: dg.DagsterInstance, readers: Iterable[str], commune: str
 ) -> list[dg.AssetKey]:
-    """The assets that read the files, everything built from them in the `sources` and
-    `published` groups (so never what publishes), and the assets they need that were never
-    built for the commune (a run cannot load them)."""
+    """The assets that read the files, everything built from them in the `sources`,
+    `published` and `releases` groups (so never what publishes), and the assets they need that
+    were never built for the commune (a run cannot load them)."""
     known = graph.get_all_asset_keys()
     selected = {dg.AssetKey(name) for name in readers} & known
     pending = list(selected)
@@ -131,6 +132,7 @@ def assets_to_run(
             if child not in selected and graph.get(child).group_name in (
                 SOURCES_GROUP,
                 PUBLISHED_GROUP,
+                RELEASES_GROUP,
             ):
                 selected.add(child)
                 pending.append(child)
@@ -157,13 +159,13 @@ def sha256_of(path: Path) -> str:
     name="read_commune_inbox",
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP),
+    target=dg.AssetSelection.groups(SOURCES_GROUP, PUBLISHED_GROUP, RELEASES_GROUP),
     description="Surveille le dossier de dépôt de la commune (data/inbox/<commune>/, "
     "CLE_INBOX_DIR) : un fichier nouveau, modifié (par son contenu) ou retiré fait reconstruire "
     "les assets qui le lisent et les jeux qui en sont tirés (par exemple subventions*.csv|xlsx "
-    "→ subventions_inbox → subventions) ; un fichier illisible (mauvais format, vide, classeur "
-    "protégé par mot de passe) est écarté, avec son motif et une alerte. Ne modifie jamais les "
-    "fichiers de la commune ; ne publie rien.",
+    "→ subventions_inbox → subventions → release/subventions) ; un fichier illisible (mauvais "
+    "format, vide, classeur protégé par mot de passe) est écarté, avec son motif et une "
+    "alerte. Ne modifie jamais les fichiers de la commune ; ne publie rien.",
 )
 def read_commune_inbox(
     context: dg.SensorEvaluationContext, settings: CommuneSettings, alerts: AlertChannels

@@ -1,12 +1,12 @@
-"""The sensor that publishes each dataset when a new content of it has passed its checks.
+"""The sensor that publishes each dataset when a new checked content of it has been released.
 
 It reads only the Dagster instance (no HTTP: a tick must end within 60 s): for every published
-dataset and every commune (partition), the latest materialization and the latest evaluation of
-each of its checks. When they come from the same run and all passed, the `sha256` the checks
-recorded names the content; a content not yet requested becomes a run of `publish_datagouv` for
-that dataset and commune, with run key `<commune>:<dataset_id>:<sha256>`, so the same content is
-never published twice. The cursor remembers the last content requested per commune and
-dataset.
+dataset and every commune (partition), the latest materialization of its release asset
+(`release/<dataset_id>`, which runs only once the dataset's blocking checks passed). The
+`sha256` in its metadata names the content; a content not yet requested becomes a run of
+`publish_datagouv` for that dataset and commune, with run key `<commune>:<dataset_id>:<sha256>`,
+so the same content is never published twice (a release marked `unchanged` has the sha256 of
+the previous one). The cursor remembers the last content requested per commune and dataset.
 
 Running by default; without an API key (`DATAGOUV_API_KEY`, in the `datagouv` resource) every
 tick is skipped, saying so.
@@ -18,43 +18,21 @@ import itertools
 import json
 
 import dagster as dg
-from dagster._core.event_api import PartitionKeyFilter
 
 from cle_pipeline.defs.publishing.assets import publication_key
 from cle_pipeline.defs.publishing.sheets import dataset_ids
 from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import latest_materialization, release_key
 
 
-def checked_content(
-    instance: dg.DagsterInstance,
-    check_keys: set[dg.AssetCheckKey],
-    asset_key: dg.AssetKey,
-    commune: str,
-) -> str | None:
-    """The sha256 of the dataset's latest materialization for `commune` if every check passed
-    on it."""
-    materializations = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=[commune]), limit=1
-    ).records
-    if not materializations or not check_keys:
+def released_content(instance: dg.DagsterInstance, dataset_id: str, commune: str) -> str | None:
+    """The sha256 of the latest release of `dataset_id` for `commune`, if it was released."""
+    record = latest_materialization(instance, release_key(dataset_id), commune)
+    materialization = record.asset_materialization if record else None
+    if materialization is None or "sha256" not in materialization.metadata:
         return None
-    materialization = materializations[0]
-    sha256 = None
-    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(
-        list(check_keys), partition_filter=PartitionKeyFilter(key=commune)
-    )
-    for check_key in check_keys:
-        record = latest.get(check_key)
-        evaluation = record.evaluation if record else None
-        # Not evaluated on this materialization yet (or in progress), or failed: not now.
-        if record is None or record.run_id != materialization.run_id or evaluation is None:
-            return None
-        if not evaluation.passed:
-            return None
-        if "sha256" in evaluation.metadata:
-            sha256 = str(evaluation.metadata["sha256"].value)
-    return sha256
+    return str(materialization.metadata["sha256"].value)
 
 
 def publication_requests(
@@ -68,13 +46,10 @@ def publication_requests(
             "still publishes by hand)"
         )
     requested: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-    graph = context.repository_def.asset_graph  # type: ignore[union-attr]
     run_requests = []
     communes = context.instance.get_dynamic_partitions(COMMUNES.name)  # type: ignore[arg-type]
     for commune, dataset_id in itertools.product(communes, dataset_ids()):
-        asset_key = dg.AssetKey(dataset_id)
-        check_keys = set(graph.get_check_keys_for_assets({asset_key}))
-        sha256 = checked_content(context.instance, check_keys, asset_key, commune)
+        sha256 = released_content(context.instance, dataset_id, commune)
         content = f"{commune}:{dataset_id}"
         if sha256 is None or requested.get(content) == sha256:
             continue
@@ -88,7 +63,7 @@ def publication_requests(
             )
         )
     if not run_requests:
-        return dg.SkipReason("no dataset has new content whose checks passed")
+        return dg.SkipReason("no dataset has a new checked content released")
     return dg.SensorResult(run_requests=run_requests, cursor=json.dumps(requested, sort_keys=True))
 
 
@@ -102,7 +77,7 @@ def publication_sensor() -> dg.Definitions:
         job_name="publish_datagouv",
         minimum_interval_seconds=60,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Publie un jeu sur data.gouv.fr quand un nouveau contenu a passé ses "
-        "contrôles bloquants (clé de run : identifiant du jeu + sha256 du fichier).",
+        description="Publie un jeu sur data.gouv.fr quand release/<jeu> a écrit un nouveau "
+        "contenu, contrôlé (clé de run : commune + identifiant du jeu + sha256 du fichier).",
     )(publication_requests)
     return dg.Definitions(sensors=[sensor])

@@ -28,6 +28,7 @@ from cle_pipeline.lib.charts import Chart, field, render
 from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.release import read_release
+from cle_pipeline.lib.release_asset import release_key
 from cle_pipeline.lib.settings import CommuneSettings
 
 GROUP = "valorisation"
@@ -318,7 +319,7 @@ def chart_asset(
         key=dg.AssetKey([CHARTS_FOLDER, family]),
         group_name=GROUP,
         partitions_def=COMMUNES,
-        deps=[dg.AssetKey(dataset_id) for dataset_id in dataset_ids],
+        deps=[release_key(dataset_id) for dataset_id in dataset_ids],
         owners=OWNERS,
         kinds={"vegalite", "svg"},
         description=description,

@@ -20,6 +20,7 @@ from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.release import read_release
+from cle_pipeline.lib.release_asset import release_key
 from cle_pipeline.lib.release_companions import geojson_path
 from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
 from cle_pipeline.lib.site import navigation
@@ -113,7 +114,7 @@ def map_layers(folder: Path) -> list[MapLayer]:
     key="carte",
     group_name=GROUP,
     partitions_def=COMMUNES,
-    deps=[dg.AssetKey(dataset_id) for dataset_id in LAYERS],
+    deps=[release_key(dataset_id) for dataset_id in LAYERS],
     owners=OWNERS,
     kinds={"leaflet", "geojson"},
     description="La carte de la commune : commerces et services municipaux avec leurs horaires, "

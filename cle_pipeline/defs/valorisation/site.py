@@ -33,6 +33,7 @@ from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.release import Release, read_release
+from cle_pipeline.lib.release_asset import release_key
 from cle_pipeline.lib.release_companions import (
     changes_path,
     geojson_path,
@@ -246,7 +247,7 @@ def methodology_page(commune: Commune, releases: list[Release], sources: pd.Data
     group_name=GROUP,
     partitions_def=COMMUNES,
     deps=[
-        *[dg.AssetKey(dataset_id) for dataset_id in dataset_ids()],
+        *[release_key(dataset_id) for dataset_id in dataset_ids()],
         *[dg.AssetKey([CHARTS_FOLDER, family]) for family, _, _ in chart_families()],
         dg.AssetKey("carte"),
     ],

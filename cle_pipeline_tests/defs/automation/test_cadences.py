@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData,
+)
 
 from cle_pipeline.defs.automation.cadences import (
     DAILY,
@@ -59,19 +62,25 @@ DAILY_SOURCES = ["annuaire_service_public", "education_annuaire", "geodae", "irv
 # A source requested on a tick brings what is built from it into the same run.
 BUILT_FROM_DAILY_SOURCES = [
     "bornes_recharge",
-    "carte",  # the map follows its datasets (group valorisation)
+    "carte",  # the map follows the releases of its datasets (group valorisation)
     "defibrillateurs",
     "education_effectifs_ecoles",
     "effectifs_scolaires_2022",
     "evolution_effectifs_scolaires",
-    # the charts of the school enrolments follow them (group valorisation)
+    # the charts of the school enrolments follow their releases (group valorisation)
     "graphiques/effectifs_scolaires",
     "horaires_services",
+    # each dataset's release follows it once its checks passed
+    "release/bornes_recharge",
+    "release/defibrillateurs",
+    "release/effectifs_scolaires_2022",
+    "release/evolution_effectifs_scolaires",
+    "release/horaires_services",
 ]
 
 
 def node(definitions: dg.Definitions, name: str):
-    return definitions.resolve_asset_graph().get(dg.AssetKey(name))
+    return definitions.resolve_asset_graph().get(dg.AssetKey.from_user_string(name))
 
 
 def keys_in_group(definitions: dg.Definitions, group: str) -> list[str]:
@@ -121,7 +130,19 @@ def test_datasets_are_rebuilt_when_their_sources_change_and_checks_pass(
     assert asset.automation_condition == dataset_condition()
     assert "all_deps_blocking_checks_passed" in str(asset.automation_condition)
     assert "eager" in str(asset.automation_condition)
-    assert fail_window(asset.freshness_policy) == window
+    # Built but held back by its checks is not fresh: the policy is on its release.
+    assert asset.freshness_policy is None
+    release = node(definitions, f"release/{dataset}")
+    assert release.tags["cadence"] == cadence.name
+    assert release.automation_condition == dataset_condition()
+    assert fail_window(release.freshness_policy) == window
+
+
+def test_every_release_follows_its_dataset_and_has_its_freshness(definitions):
+    releases = keys_in_group(definitions, "releases")
+    assert releases == [f"release/{name}" for name in keys_in_group(definitions, "published")]
+    for name in releases:
+        assert node(definitions, name).automation_condition == dataset_condition(), name
 
 
 def test_every_published_dataset_is_automated(definitions):
@@ -159,8 +180,8 @@ def test_the_automation_sensor_runs_by_default_and_never_targets_publication(def
     graph = definitions.resolve_asset_graph()
     targeted = sensor.asset_selection.resolve(graph)
     groups = {graph.get(key).group_name for key in targeted}
-    # The charts, the map and the site follow the datasets; publication never.
-    assert groups == {"commune_reference", "sources", "published", "valorisation"}
+    # The releases, the charts, the map and the site follow the datasets; publication never.
+    assert groups == {"commune_reference", "sources", "published", "releases", "valorisation"}
 
 
 def test_what_publishes_stays_off_until_someone_turns_it_on(definitions):
@@ -242,8 +263,31 @@ def test_a_new_deployment_builds_everything_but_what_waits_for_the_commune(defin
 def test_sources_refresh_on_their_cron_and_datasets_follow_their_sources(definitions):
     instance = dg.DagsterInstance.ephemeral()
     register_communes(instance, [COMMUNE])
-    for name in every_commune_asset(definitions):
-        instance.report_runless_asset_event(dg.AssetMaterialization(name, partition=COMMUNE))
+    graph = definitions.resolve_asset_graph()
+    for name in [*every_commune_asset(definitions), *keys_in_group(definitions, "releases")]:
+        key = dg.AssetKey.from_user_string(name)
+        instance.report_runless_asset_event(dg.AssetMaterialization(key, partition=COMMUNE))
+
+    def built(name: str) -> None:
+        """A run of `name` that succeeded, its checks passed."""
+        key = dg.AssetKey.from_user_string(name)
+        instance.report_runless_asset_event(dg.AssetMaterialization(key, partition=COMMUNE))
+        [record] = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=key, asset_partitions=[COMMUNE]), limit=1
+        ).records
+        on_it = AssetCheckEvaluationTargetMaterializationData(
+            storage_id=record.storage_id, run_id=record.run_id, timestamp=record.timestamp
+        )
+        for check in graph.get(key).check_keys:
+            instance.report_runless_asset_event(
+                dg.AssetCheckEvaluation(
+                    asset_key=key,
+                    check_name=check.name,
+                    passed=True,
+                    partition=COMMUNE,
+                    target_materialization_data=on_it,
+                )
+            )
 
     def tick(when: datetime, cursor=None):
         """One evaluation, then the runs it asked for, as if they had succeeded."""
@@ -251,29 +295,40 @@ def test_sources_refresh_on_their_cron_and_datasets_follow_their_sources(definit
             defs=definitions, instance=instance, cursor=cursor, evaluation_time=when
         )
         for name in requested(result):
-            instance.report_runless_asset_event(dg.AssetMaterialization(name, partition=COMMUNE))
+            built(name)
         return result
+
+    def until_settled(when: datetime, cursor):
+        """Ticks a minute apart until nothing more is requested: each tick's requests."""
+        ticks = []
+        while requested(result := tick(when, cursor)):
+            ticks.append(requested(result))
+            when, cursor = when + timedelta(minutes=1), result.cursor
+        return ticks, result.cursor
 
     quiet = tick(paris(2026, 3, 10, 5))
     assert requested(quiet) == []
-    # A run by hand.
-    instance.report_runless_asset_event(dg.AssetMaterialization("irve", partition=COMMUNE))
-    after_irve = tick(paris(2026, 3, 10, 5, 10), quiet.cursor)
-    assert requested(after_irve) == ["bornes_recharge", "carte"]  # the map follows
-    settled = tick(paris(2026, 3, 10, 5, 20), after_irve.cursor)
-    assert requested(settled) == []
-    morning = tick(paris(2026, 3, 10, 6, 1), settled.cursor)
-    assert requested(morning) == sorted(DAILY_SOURCES + BUILT_FROM_DAILY_SOURCES)
-    evening = tick(paris(2026, 3, 10, 18), morning.cursor)
+    # A run by hand: the dataset, then, once its checks passed, its release and the map.
+    built("irve")
+    after_irve, cursor = until_settled(paris(2026, 3, 10, 5, 10), quiet.cursor)
+    assert after_irve == [["bornes_recharge"], ["carte", "release/bornes_recharge"]]
+    morning, cursor = until_settled(paris(2026, 3, 10, 6, 1), cursor)
+    assert morning[0] == DAILY_SOURCES
+    assert sorted(name for names in morning for name in names) == sorted(
+        DAILY_SOURCES + BUILT_FROM_DAILY_SOURCES
+    )
+    evening = tick(paris(2026, 3, 10, 18), cursor)
     assert requested(evening) == []
-    april = tick(paris(2026, 4, 2, 6, 30), evening.cursor)
+    april, cursor = until_settled(paris(2026, 4, 2, 6, 30), evening.cursor)
     monthly_and_quarterly = [
         "osm_commerces", "rna_waldec", "rne_conseillers_municipaux", "sirene_etablissements",
     ]  # fmt: skip
     built_from_them = [
-        "associations", "commerces", "elus", "graphiques/conseil_municipal", "subventions",
+        "associations", "commerces", "elus", "graphiques/conseil_municipal",
+        "release/associations", "release/commerces", "release/elus", "release/subventions",
+        "subventions",
     ]  # fmt: skip
-    assert requested(april) == sorted(
+    assert sorted(name for names in april for name in names) == sorted(
         DAILY_SOURCES + BUILT_FROM_DAILY_SOURCES + monthly_and_quarterly + built_from_them
     )
 
@@ -363,6 +418,18 @@ def test_every_source_declares_a_real_cadence():
             "qu'il lit ; parmi ses sources, aucune n'est relue à date fixe (publication "
             "ponctuelle).",
         ),
+        (
+            "release/elus",
+            "après chaque construction de `elus` dont les contrôles bloquants ont réussi ; "
+            "périmé quand aucun fichier contrôlé n'a été publié depuis 100 jours (sa source la "
+            "plus fréquente est relue le 2 janvier, le 2 avril, le 2 juillet et le 2 octobre à "
+            "6 h).",
+        ),
+        (
+            "release/elections_presidentielle_2022",
+            "après chaque construction de `elections_presidentielle_2022` dont les contrôles "
+            "bloquants ont réussi ; aucune source du jeu n'est relue à date fixe.",
+        ),
     ],
 )
 def test_the_description_ends_with_the_next_planned_refresh(definitions, asset, refresh):
@@ -372,7 +439,7 @@ def test_the_description_ends_with_the_next_planned_refresh(definitions, asset, 
 
 
 def test_every_source_and_dataset_says_when_it_is_next_refreshed(definitions):
-    for group in ("sources", "published"):
+    for group in ("sources", "published", "releases"):
         for name in keys_in_group(definitions, group):
             assert "\n\n**Prochaine actualisation** : " in node(definitions, name).description, name
 

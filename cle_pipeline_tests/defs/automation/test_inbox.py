@@ -28,6 +28,9 @@ FIRST_BUILD = [
     "defibrillateurs_inbox",
     "geodae",
     "osm_commerces",
+    "release/commerces",
+    "release/defibrillateurs",
+    "release/subventions",
     "rna_waldec",
     "sirene_etablissements",
     "subventions",
@@ -69,7 +72,7 @@ class Inbox:
     def built(self, *names: str) -> None:
         for name in names:
             self.instance.report_runless_asset_event(
-                dg.AssetMaterialization(name, partition="76165")
+                dg.AssetMaterialization(dg.AssetKey.from_user_string(name), partition="76165")
             )
 
 
@@ -106,7 +109,7 @@ def test_new_same_and_changed_files(inbox):
     written = table.read_bytes() + b"\r\n"
     table.write_bytes(written)
     changed = inbox.tick()
-    assert selections(changed) == [["subventions", "subventions_inbox"]]
+    assert selections(changed) == [["release/subventions", "subventions", "subventions_inbox"]]
     assert changed.run_requests[0].tags == {"cle/inbox_files": "subventions_2022.csv"}
     assert selections(inbox.tick()) == []
     (inbox.folder / "notes.txt").write_text("not a file of the pipeline")
@@ -163,7 +166,7 @@ def test_a_change_held_back_by_an_unreadable_file_runs_once_it_is_gone(inbox):
     assert selections(held) == []
     assert "still unreadable" in held.skip_reason.skip_message
     broken.unlink()  # the commune removed it
-    assert selections(inbox.tick()) == [["subventions", "subventions_inbox"]]
+    assert selections(inbox.tick()) == [["release/subventions", "subventions", "subventions_inbox"]]
 
 
 def test_removing_a_file_rebuilds_what_read_it(inbox):
@@ -176,16 +179,18 @@ def test_removing_a_file_rebuilds_what_read_it(inbox):
         "Conditions de versement;Date(s) de versement;Notification UE\r\n"
         "Club;N/A;Tournoi;100;01/02/2023;numéraire;unique;01/03/2023;non\r\n".encode()
     )
-    assert selections(inbox.tick()) == [["subventions", "subventions_inbox"]]
+    assert selections(inbox.tick()) == [["release/subventions", "subventions", "subventions_inbox"]]
     wrong.unlink()  # the commune takes it back: subventions_2022.csv is read again
     removed = inbox.tick()
-    assert selections(removed) == [["subventions", "subventions_inbox"]]
+    assert selections(removed) == [["release/subventions", "subventions", "subventions_inbox"]]
     assert removed.run_requests[0].tags == {"cle/inbox_files": "subventions_2023.csv (removed)"}
     assert selections(inbox.tick()) == []
     (inbox.folder / "commerces.csv").unlink()  # an optional file: commerces from OSM alone
-    assert selections(inbox.tick()) == [["commerces", "commerces_inbox"]]
+    assert selections(inbox.tick()) == [["commerces", "commerces_inbox", "release/commerces"]]
     (inbox.folder / "defibrillateurs.csv").unlink()  # the six fields Géo'DAE withholds: empty
-    assert selections(inbox.tick()) == [["defibrillateurs", "defibrillateurs_inbox"]]
+    assert selections(inbox.tick()) == [
+        ["defibrillateurs", "defibrillateurs_inbox", "release/defibrillateurs"]
+    ]
     assert inbox.alerts_sent() == []
 
 
@@ -208,7 +213,7 @@ def test_a_fixed_file_runs(inbox):
     sent.write_bytes(b"")
     inbox.tick()
     shutil.copy(inbox.folder / "subventions_2022.csv", sent)
-    assert selections(inbox.tick()) == [["subventions", "subventions_inbox"]]
+    assert selections(inbox.tick()) == [["release/subventions", "subventions", "subventions_inbox"]]
 
 
 def test_a_commune_not_yet_a_partition_is_skipped(definitions, tmp_path):

@@ -22,7 +22,7 @@ from cle_pipeline.lib.checks import evaluate
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.lambert import lon_lat_to_lambert93
 from cle_pipeline.lib.settings import CommuneSettings
-from cle_pipeline_tests.conftest import check_outcomes, materialize_into, published_csv
+from cle_pipeline_tests.conftest import check_outcomes, materialize_into, published_csv, released
 from devtools.snapshots.common import CAUDEBEC as CAUDEBEC_SAMPLE
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28", [[list(CAUDEBEC_SAMPLE.outline)]])
@@ -410,7 +410,7 @@ def test_the_commune_file_is_read_from_the_inbox_setting(definitions, tmp_path):
     result = materialize_into(
         definitions,
         tmp_path,
-        dg.AssetSelection.assets("commerces").upstream(),
+        released("commerces"),
         commune="76231",
         inbox_dir=tmp_path / "inbox",
     )
@@ -430,7 +430,7 @@ def test_without_a_commune_file_the_hours_come_from_osm_only(definitions, tmp_pa
     result = materialize_into(
         definitions,
         tmp_path,
-        dg.AssetSelection.assets("commerces").upstream(),
+        released("commerces"),
         inbox_dir=tmp_path / "empty",
     )
     assert check_outcomes(result) == {f"commerces:{name}": True for name in CHECKS}

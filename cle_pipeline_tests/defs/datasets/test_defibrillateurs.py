@@ -38,6 +38,7 @@ from cle_pipeline_tests.conftest import (
     check_outcomes,
     materialize_into,
     published_csv,
+    released,
 )
 from devtools.snapshots.common import csv_text
 
@@ -411,7 +412,7 @@ def test_a_status_value_not_known_leaves_the_device_out_with_a_warning(definitio
     result = materialize_into(
         definitions,
         tmp_path,
-        dg.AssetSelection.assets("defibrillateurs").upstream(),
+        released("defibrillateurs"),
         instance=instance,
         overrides={"geodae": register_with_an_unknown_status(tmp_path)},
     )

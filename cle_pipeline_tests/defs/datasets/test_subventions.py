@@ -46,6 +46,8 @@ from cle_pipeline_tests.conftest import (
     check_outcomes,
     materialize_into,
     published_csv,
+    release_metadata,
+    released,
 )
 from devtools.snapshots.subventions_inbox import (
     ATTRIBUANTS,
@@ -133,7 +135,7 @@ def run(definitions: dg.Definitions, tmp_path: Path):
         return materialize_into(
             definitions,
             tmp_path,
-            dg.AssetSelection.assets("subventions").upstream(),
+            released("subventions"),
             commune=commune,
             inbox_dir=inbox,
             raise_on_error=raise_on_error,
@@ -297,7 +299,7 @@ def test_a_row_with_neither_siret_nor_rna_fails_naming_its_line(tmp_path, run):
     sample = evaluation.metadata["failure_sample"].value
     assert sample.splitlines()[0].split("|")[1].strip() == "ligne_source"
     assert re.search(r"^\|\s*12\s*\|.*one_of_required", sample, re.MULTILINE)
-    assert "not written" in evaluation.metadata["published_file"].value
+    assert release_metadata(result, "subventions") is None
     assert not (tmp_path / "published" / "76165" / "subventions.csv").exists()
 
 

@@ -22,7 +22,7 @@ def test_every_published_dataset_has_its_publication_asset(definitions):
     )
     for name in published:
         node = graph.get(dg.AssetKey(["datagouv", f"publication_{name}"]))
-        assert node.parent_keys == {dg.AssetKey(name)}
+        assert node.parent_keys == {dg.AssetKey(["release", name])}
 
 
 def test_only_the_publication_job_publishes(definitions):

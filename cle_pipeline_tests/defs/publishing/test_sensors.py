@@ -11,6 +11,8 @@ import pytest
 
 from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.release_asset import release_key
+from cle_pipeline_tests.conftest import materialize_into
 
 SENSOR = "publish_checked_datasets"
 
@@ -42,12 +44,25 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def release_metadata_sha256(instance: dg.DagsterInstance) -> str:
+    event = instance.get_latest_materialization_event(release_key("naissances_deces"))
+    return event.asset_materialization.metadata["sha256"].value
+
+
 def test_a_checked_dataset_is_requested_once_per_content(
     definitions, materialize, instance, tmp_path
 ):
     nothing = tick(definitions, instance)
     assert nothing.run_requests == []
-    assert nothing.skip_message == "no dataset has new content whose checks passed"
+    assert nothing.skip_message == "no dataset has a new checked content released"
+    # Built and checked, not released: nothing to publish yet.
+    materialize_into(
+        definitions,
+        tmp_path,
+        dg.AssetSelection.assets("naissances_deces").upstream(),
+        instance=instance,
+    )
+    assert tick(definitions, instance).run_requests == []
 
     materialize("naissances_deces", instance=instance)
     first = tick(definitions, instance)
@@ -57,6 +72,7 @@ def test_a_checked_dataset_is_requested_once_per_content(
     assert request.partition_key == "76165"
     assert request.asset_selection == [dg.AssetKey(["datagouv", "publication_naissances_deces"])]
     assert request.tags["sha256"] == sha256
+    assert request.tags["sha256"] == release_metadata_sha256(instance)
 
     # The next tick, and a rebuild giving the same content: nothing more.
     assert tick(definitions, instance, first.cursor).run_requests == []

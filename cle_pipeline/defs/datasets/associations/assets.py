@@ -12,6 +12,7 @@ from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Associations.to_schema().columns)
@@ -106,3 +107,5 @@ associations_checks = dataset_checks(
     # The seat's commune: an association belongs to the commune where its seat is.
     commune_of_rows="adrs_codeinsee",
 )
+
+associations_release = dataset_release(SHEET, Associations, associations_checks)

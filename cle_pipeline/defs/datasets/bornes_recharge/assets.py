@@ -20,6 +20,7 @@ from cle_pipeline.lib.normalise import (
     schema_boolean,
 )
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.tabular import require_frame_columns
 from cle_pipeline.lib.volume import VolumeLimit
 
@@ -117,3 +118,5 @@ bornes_recharge_checks = dataset_checks(
     ],
     commune_of_rows="code_insee_commune",
 )
+
+bornes_recharge_release = dataset_release(SHEET, BornesRecharge, bornes_recharge_checks)

@@ -32,6 +32,7 @@ from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, siret_key_valid
 from cle_pipeline.lib.opening_hours import osm_syntax_error
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Commerces.to_schema().columns)
@@ -223,3 +224,5 @@ commerces_checks = dataset_checks(
     rules=RULES,
     commune_of_rows="code_commune_insee",
 )
+
+commerces_release = dataset_release(SHEET, Commerces, commerces_checks)

@@ -35,6 +35,7 @@ from cle_pipeline.lib.normalise import (
     postgres_array,
 )
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Defibrillateurs.to_schema().columns)
@@ -427,3 +428,5 @@ defibrillateurs_checks = dataset_checks(
     ],
     commune_of_rows="com_insee",
 )
+
+defibrillateurs_release = dataset_release(SHEET, Defibrillateurs, defibrillateurs_checks)

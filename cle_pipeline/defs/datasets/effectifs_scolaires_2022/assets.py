@@ -22,6 +22,7 @@ from cle_pipeline.lib.checks import dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
 SCHOOL_YEAR = 2022
@@ -60,4 +61,8 @@ effectifs_scolaires_2022_checks = dataset_checks(
     ),
     rules=[LEVELS_SUM_TO_TOTAL, ONE_ROW_PER_SCHOOL_AND_YEAR],
     commune_of_rows="code_commune_insee",
+)
+
+effectifs_scolaires_2022_release = dataset_release(
+    SHEET, EffectifsScolaires2022, effectifs_scolaires_2022_checks
 )

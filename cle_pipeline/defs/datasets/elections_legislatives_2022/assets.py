@@ -14,6 +14,7 @@ from cle_pipeline.lib.checks import dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(ElectionsLegislatives2022.to_schema().columns)
@@ -54,4 +55,8 @@ elections_legislatives_2022_checks = dataset_checks(
     ),
     rules=results_rules(by_constituency=True),
     commune_of_rows="code_commune_insee",
+)
+
+elections_legislatives_2022_release = dataset_release(
+    SHEET, ElectionsLegislatives2022, elections_legislatives_2022_checks
 )

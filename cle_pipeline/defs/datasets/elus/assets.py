@@ -26,6 +26,7 @@ from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, iso_date
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
 NO_FUNCTION = "Conseiller municipal"
@@ -318,3 +319,5 @@ elus_checks = dataset_checks(
     rules=RULES,
     commune_of_rows="code_commune_insee",
 )
+
+elus_release = dataset_release(SHEET, Elus, elus_checks)

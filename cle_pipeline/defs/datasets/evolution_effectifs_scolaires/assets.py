@@ -27,6 +27,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
 TOTALLED = ["nombre_ecoles", *COUNT_COLUMNS]
@@ -157,4 +158,8 @@ evolution_effectifs_scolaires_checks = dataset_checks(
         ),
     ],
     commune_of_rows="code_commune_insee",
+)
+
+evolution_effectifs_scolaires_release = dataset_release(
+    SHEET, EvolutionEffectifsScolaires, evolution_effectifs_scolaires_checks
 )

@@ -30,6 +30,7 @@ from cle_pipeline.lib.opening_hours import (
     osm_syntax_error,
 )
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(HorairesServices.to_schema().columns)
@@ -308,3 +309,5 @@ horaires_services_checks = dataset_checks(
     rules=RULES,
     commune_of_rows=equipments_of_other_communes,
 )
+
+horaires_services_release = dataset_release(SHEET, HorairesServices, horaires_services_checks)

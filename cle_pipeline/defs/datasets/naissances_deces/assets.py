@@ -11,6 +11,7 @@ from cle_pipeline.lib.checks import Rule, dataset_checks
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
 
@@ -96,3 +97,5 @@ naissances_deces_checks = dataset_checks(
     ],
     commune_of_rows="code_commune_insee",
 )
+
+naissances_deces_release = dataset_release(SHEET, NaissancesDeces, naissances_deces_checks)

@@ -33,6 +33,7 @@ from cle_pipeline.lib.normalise import (
     siret_text,
 )
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
 COLUMNS = list(Subventions.to_schema().columns)
@@ -208,3 +209,5 @@ subventions_checks = dataset_checks(
     rules=RULES,
     commune_of_rows=grants_of_other_communes,
 )
+
+subventions_release = dataset_release(SHEET, Subventions, subventions_checks)
