@@ -493,6 +493,55 @@ def _local(source, path: Path):
     return dataclasses.replace(source, resolve=None, url=None, snapshot=str(path))
 
 
+# -- the one pass for every commune, in the child process ---------------------------------------
+
+# The national sources whose commune asset reads a one-pass cut (`national/<source>`).
+ONE_PASS = ("irve",)
+ONE_PASS_TARGET = 3.0
+COMMUNES_OF_FRANCE = 34_900
+
+
+def codes_of(source: str, path: Path) -> list[str]:
+    """The commune codes the one pass is run for: every code of the built file (cached beside
+    it), so that every row is kept and written: more codes than France's 34,900 communes,
+    never fewer rows than the real pass writes."""
+    cached = path.with_name(f"{path.name}.codes.json")
+    if cached.exists():
+        return json.loads(cached.read_text())
+    import duckdb
+
+    column = {"irve": "code_insee_commune"}[source]
+    found = duckdb.sql(
+        f"SELECT DISTINCT {column} FROM read_csv('{path}', all_varchar=true) "
+        f"WHERE {column} IS NOT NULL ORDER BY 1"
+    ).fetchall()
+    codes = [code for (code,) in found]
+    cached.write_text(json.dumps(codes))
+    return codes
+
+
+def run_one_pass(source: str, path: Path) -> dict[str, Any]:
+    """What `national/<source>` does, minus Dagster: every commune of the file cut in one pass
+    and written out (Parquet per department). `rows` counts the rows written."""
+    import shutil
+
+    from cle_pipeline.defs.sources import irve
+    from cle_pipeline.lib.fetch import FetchedFile
+
+    codes = codes_of(source, path)
+    folder = path.parent / "cuts" / source
+    shutil.rmtree(folder, ignore_errors=True)
+    fetched = FetchedFile(path, str(path), path.stat().st_size, "", None)
+    cut_every_commune = {"irve": irve.cut_every_commune}[source]
+    started = time.perf_counter()
+    cut_every_commune(fetched, None, codes, folder)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - started
+    from cle_pipeline.lib.national import rows_per_commune
+
+    written = rows_per_commune(folder)
+    return {"rows": sum(written.values()), "seconds": seconds, "communes": len(codes), "note": ""}
+
+
 # -- the fast reference, in a child process that imports only DuckDB and pandas ----------------
 
 
@@ -619,7 +668,8 @@ def peak_mib() -> float:
 
 def child(kind: str, source: str, path: str) -> None:
     """In the measured process: one cut or reference, its figures printed as JSON."""
-    figures = (run_cut if kind == "--cut" else run_reference)(source, Path(path))
+    run = {"--cut": run_cut, "--reference": run_reference, "--all": run_one_pass}[kind]
+    figures = run(source, Path(path))
     figures["peak_mib"] = peak_mib()
     print(json.dumps(figures))
 
@@ -748,6 +798,57 @@ def describe(source: str, path: Path, sizes: dict[str, int]) -> str:
     return f"{rows}, {size:.0f} MB"
 
 
+RESULTS = CHECKOUT / "devtools" / "benchmark_results.md"
+ONE_PASS_START = "<!-- national-pass:start (written by make benchmark) -->"
+ONE_PASS_END = "<!-- national-pass:end -->"
+
+
+def one_pass_line(source: str, one: dict[str, Any], every: dict[str, Any]) -> str:
+    """One commune's cut against the one pass for every commune of the same file."""
+    ratio = every["seconds"] / max(one["seconds"], 0.005)
+    verdict = "ok" if ratio <= ONE_PASS_TARGET else f"MISSED by {ratio / ONE_PASS_TARGET:.1f}×"
+    return (
+        f"| {source} | {one['seconds']:.2f} s, {one['peak_mib']:.0f} MiB | "
+        f"{every['communes']:,} communes, {every['rows']:,} rows: {every['seconds']:.2f} s, "
+        f"{every['peak_mib']:.0f} MiB | {ratio:.1f}× (target ≤ {ONE_PASS_TARGET:.0f}×: "
+        f"{verdict}) |"
+    )
+
+
+def record_one_pass(lines: list[str], repeat: int) -> None:
+    """Writes the one-pass rows into their section of `devtools/benchmark_results.md` (between
+    its markers; the rest of the file, other benchmarks' sections, is kept)."""
+    import datetime
+    import os
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    section = "\n".join(
+        [
+            ONE_PASS_START,
+            "## One pass for every commune against one commune, per national file",
+            "",
+            f"Run on {datetime.date.today().isoformat()}, {os.cpu_count()} cores, "
+            f"{memory:.0f} GiB of memory; median of {repeat} fresh process(es); times of the cut "
+            "only, peaks of the whole process (Python, the project and DuckDB imported). The "
+            f"one pass is run for every commune code of the built file (more than the "
+            f"{COMMUNES_OF_FRANCE:,} communes of France: every row is written, the worst case).",
+            "",
+            "| file | one commune (cut, peak) | every commune in one pass (cut, peak) | ratio |",
+            "|---|---|---|---|",
+            *lines,
+            ONE_PASS_END,
+        ]
+    )
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results (`make benchmark`)\n"
+    if ONE_PASS_START in text and ONE_PASS_END in text:
+        before, rest = text.split(ONE_PASS_START, 1)
+        text = before + section + rest.split(ONE_PASS_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    RESULTS.write_text(text)
+    print(f"recorded in {RESULTS}")
+
+
 def main() -> None:
     """`make benchmark`: builds the files once, measures each cut and prints the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -836,6 +937,18 @@ def main() -> None:
                 ),
                 flush=True,
             )
+    one_pass_lines = []
+    for source in (source for source in ONE_PASS if source in sources):
+        path = files.path(source)
+        codes_of(source, path)  # found before any clock
+        one, every = measure_together(
+            [Run("--cut", source, path), Run("--all", source, path)], repeat
+        )
+        line = one_pass_line(source, one, every)
+        one_pass_lines.append(line)
+        print(line, flush=True)
+    if one_pass_lines:
+        record_one_pass(one_pass_lines, repeat)
     if only is None or "irve" in only:
         naive = measure("--cut", "pandas", files.path("irve"), 1)
         print(row_text("irve (naive pandas, 1 run)", naive, "for comparison"))
@@ -855,7 +968,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] in (["--cut"], ["--reference"]):
+    if sys.argv[1:2] in (["--cut"], ["--reference"], ["--all"]):
         child(*sys.argv[1:4])
     else:
         main()

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,6 +39,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from cle_pipeline.lib.errors import SourceError
 from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher, department_of
 from cle_pipeline.lib.partitions import COMMUNES, NATIONAL_FOLDER
 from cle_pipeline.lib.tabular import (
@@ -92,7 +93,7 @@ class CommuneCuts:
     label: str
     rows: int = 0
     seconds: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
     def covers(self, code: str) -> bool:
         """Whether the pass cut this commune (it was a registered partition then)."""
@@ -104,6 +105,7 @@ class CommuneCuts:
         where: str = "",
         parameters: dict[str, Any] | None = None,
         line_column: str | None = None,
+        label: str | None = None,
     ) -> pd.DataFrame:
         """The rows of the given commune keys (a code, and buckets such as `_sans_code`), in
         the national file's order, every column as the pass read it; `where` filters them
@@ -118,13 +120,13 @@ class CommuneCuts:
         listed = ", ".join(sql_string(key) for key in keys)
         sql = (
             f"SELECT {line}* EXCLUDE ({LINE}, {COMMUNE}) FROM read_parquet("
-            f"[{', '.join(sql_string(name) for name in [str(root / COLUMNS_FILE), *files])}], "
+            f"[{', '.join(sql_string(name) for name in files or [str(root / COLUMNS_FILE)])}], "
             f"hive_partitioning = false, union_by_name = false) WHERE {COMMUNE} IN ({listed})"
             f"{f' AND ({where})' if where else ''} ORDER BY {LINE}"
         )
         with duckdb_connection() as connection:
             frame = connection.execute(sql, parameters or {}).df()
-        frame.attrs[SOURCE_LOCATION] = self.label
+        frame.attrs[SOURCE_LOCATION] = label or self.label
         return frame
 
 
@@ -139,12 +141,13 @@ def cut_csv_in_one_pass(
     buckets: Sequence[str] = (),
     select: str = "*",
     label: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> int:
     """One DuckDB pass over a national CSV: every row whose commune (`key`, SQL over the
     file's columns) is one of `codes`, or one of the `buckets` (rows kept for every commune,
     such as IRVE's points without a code), written under `folder` as Parquet partitioned by
-    department; returns the number of rows written. The file is checked as every cut checks
-    it (`lib.tabular.run_on_csv`)."""
+    department (of the key); returns the number of rows written. The file is checked as every
+    cut checks it (`lib.tabular.run_on_csv`; `labels` as there)."""
     folder.mkdir(parents=True, exist_ok=True)
 
     def write(connection: duckdb.DuckDBPyConnection, relation: str) -> int:
@@ -166,7 +169,7 @@ def cut_csv_in_one_pass(
         )
         return written_rows(connection, folder)
 
-    return run_on_csv(path, csv_format, write, required=required, label=label)
+    return run_on_csv(path, csv_format, write, required=required, label=label, labels=labels)
 
 
 def written_rows(connection: duckdb.DuckDBPyConnection, folder: Path) -> int:
@@ -246,14 +249,27 @@ def per_commune_location(source: Source, sources: SourceFetcher) -> bool:
     return sources.location_of(source, "00001") != sources.location_of(source, "00002")
 
 
-CutAll = Callable[[FetchedFile, SourceFetcher, list[str], Path], tuple[str, dict[str, Any]]]
+@dataclass(frozen=True)
+class PassDone:
+    """What a source's one pass reports: the label of what it read (for error messages), the
+    communes it cut (None: every code asked; fewer when part of the file is missing, e.g. a
+    department's member of the RNA archive) and details its communes' assets read back."""
+
+    label: str
+    covered: list[str] | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+CutAll = Callable[[FetchedFile, SourceFetcher, list[str], Path], PassDone]
 
 
 def national_file_asset(source: Source, cut_all: CutAll, kinds: set[str]) -> dg.AssetsDefinition:
     """The asset `national/<source id>` (group `national`, unpartitioned): fetches the source's
     national file once, and cuts every registered commune in one pass (`cut_all(fetched,
-    sources, codes, folder)` writes the cuts and returns the label of what it read and extra
-    metadata). Its value (`CommuneCuts`) is read by each commune's source asset."""
+    sources, codes, folder)` writes the cuts and says what it did, `PassDone`). Its value
+    (`CommuneCuts`) is read by each commune's source asset; None when the file could not be
+    fetched or read (the error is in its metadata and log, and each commune's step then fails
+    with it, naming the file, as a run for one commune does)."""
 
     @dg.asset(
         name=source.id,
@@ -267,7 +283,7 @@ def national_file_asset(source: Source, cut_all: CutAll, kinds: set[str]) -> dg.
         "`commune`), écrite en Parquet par département dans le dossier des valeurs "
         "(CLE_STORAGE_DIR) ; la source de chaque commune y lit ses lignes.",
     )
-    def national_file(context) -> dg.Output[CommuneCuts]:
+    def national_file(context) -> dg.Output[CommuneCuts | None]:
         sources: SourceFetcher = context.resources.sources
         started = time.perf_counter()
         codes = registered_communes(context)
@@ -277,12 +293,21 @@ def national_file_asset(source: Source, cut_all: CutAll, kinds: set[str]) -> dg.
             # One file per commune: nothing national to cut; each commune fetches its own.
             context.log.warning(f"{source.env_var} names one file per commune: no national pass")
             fetched = sources.fetch(source, codes[0] if codes else "")
-            return cuts_output(source, fetched, fetched.location, [], folder, started, {})
-        fetched = sources.fetch(source, "")
-        shutil.rmtree(folder, ignore_errors=True)
-        label, extra = cut_all(fetched, sources, codes, folder)
+            return cuts_output(source, fetched, PassDone(fetched.location, []), [], folder, started)
+        try:
+            fetched = sources.fetch(source, "")
+            shutil.rmtree(folder, ignore_errors=True)
+            done = cut_all(fetched, sources, codes, folder)
+        except SourceError as error:
+            # The pass only saves work: its communes then cut the file themselves, and each
+            # fails there with this error, in its own step, as a run for one commune does.
+            context.log.warning(f"{source.id}: no national pass ({error})")
+            return dg.Output(
+                None,
+                metadata={"pass_failed": str(error), "communes_cut": 0},
+            )
         forget_old_passes(base, keep=folder)
-        return cuts_output(source, fetched, label, codes, folder, started, extra)
+        return cuts_output(source, fetched, done, codes, folder, started)
 
     return national_file
 
@@ -290,37 +315,37 @@ def national_file_asset(source: Source, cut_all: CutAll, kinds: set[str]) -> dg.
 def cuts_output(
     source: Source,
     fetched: FetchedFile,
-    label: str,
+    done: PassDone,
     codes: list[str],
     folder: Path,
     started: float,
-    extra: dict[str, Any],
 ) -> dg.Output[CommuneCuts]:
     """The national asset's value and metadata: the file (location, size, sha256,
     Last-Modified, origin), the communes cut, the rows written and the time of the pass."""
     per_commune = rows_per_commune(folder)
+    covered = codes if done.covered is None else done.covered
     cuts = CommuneCuts(
         source.id,
         str(folder),
-        frozenset(codes),
+        frozenset(covered),
         fetched,
-        label,
+        done.label,
         rows=sum(per_commune.values()),
         seconds=time.perf_counter() - started,
-        extra=extra,
+        details=done.details,
     )
-    counts = [per_commune.get(code, 0) for code in codes]
+    counts = [per_commune.get(code, 0) for code in covered]
     return dg.Output(
         cuts,
         metadata={
             **fetched.metadata(),
-            "communes_cut": len(codes),
+            "communes_cut": len(covered),
+            "communes_left_to_their_own_cut": len(codes) - len(covered),
             "communes_without_rows": sum(1 for count in counts if count == 0),
             "rows_written": cuts.rows,
             "rows_per_commune": rows_summary(counts),
             "pass_seconds": round(cuts.seconds, 2),
             "cuts_folder": dg.MetadataValue.path(str(folder)),
-            **extra,
         },
     )
 

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 import pytest
 
-from cle_pipeline.defs.sources import irve
+from cle_pipeline.defs.sources import irve, rna_waldec, rne_conseillers_municipaux
+from cle_pipeline.defs.sources.election_results import read_results_cut
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import FetchedFile, SourceFetcher, checksum_of
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune, read_outline
+from cle_pipeline.lib.insee import (
+    BIRTHS,
+    DEATHS,
+    commune_counts,
+    counts_from_cuts,
+    cut_every_commune_counts,
+)
 from cle_pipeline.lib.national import (
     CommuneCuts,
     CutWriter,
@@ -27,6 +36,12 @@ from cle_pipeline.lib.tabular import SOURCE_LOCATION, CsvFormat
 
 SNAPSHOTS = PROJECT_ROOT / "data" / "sources"
 IRVE = SNAPSHOTS / "irve" / irve.SOURCE.snapshot
+ELECTIONS = [
+    "presidentielle_2022_t1",
+    "presidentielle_2022_t2",
+    "legislatives_2022_t1",
+    "legislatives_2022_t2",
+]
 
 
 def place(code: str, name: str) -> Commune:
@@ -39,8 +54,8 @@ def fetched(path: Path) -> FetchedFile:
 
 
 def cuts_of(path: Path, folder: Path, codes: list[str]) -> CommuneCuts:
-    label, _ = irve.cut_every_commune(fetched(path), SourceFetcher(), codes, folder)
-    return CommuneCuts("irve", str(folder), frozenset(codes), fetched(path), label)
+    done = irve.cut_every_commune(fetched(path), SourceFetcher(), codes, folder)
+    return CommuneCuts("irve", str(folder), frozenset(codes), fetched(path), done.label)
 
 
 @pytest.mark.parametrize(
@@ -177,3 +192,113 @@ def test_the_national_pass_is_an_optional_input(tmp_path):
     required = dg.build_input_context(asset_key=dg.AssetKey(["national", "irve"]))
     with pytest.raises(FileNotFoundError, match="national/irve: no value stored"):
         manager.load_input(required)
+
+
+@pytest.mark.parametrize("source_id", ELECTIONS)
+def test_election_cut_from_the_one_pass_is_the_cut_of_the_national_file(tmp_path, source_id):
+    module = importlib.import_module(f"cle_pipeline.defs.sources.{source_id}")
+    table = SNAPSHOTS / source_id / module.SOURCE.snapshot
+    codes = ["76165", "76231", "2A004", "97411", "27165", "13055"]
+    done = module.cut_every_commune(fetched(table), SourceFetcher(), codes, tmp_path / "cuts")
+    cuts = CommuneCuts(
+        source_id, str(tmp_path / "cuts"), frozenset(codes), fetched(table), done.label
+    )
+    for code in codes:
+        expected = module.cut_commune(table, code, str(table))
+        pd.testing.assert_frame_equal(read_results_cut(cuts, code), expected)
+    assert len(read_results_cut(cuts, "76165")) > 0
+
+
+def test_rna_cut_from_the_one_pass_reads_only_the_members_asked_for(tmp_path):
+    archive = SNAPSHOTS / "rna_waldec" / rna_waldec.SOURCE.snapshot
+    fetcher = SourceFetcher(cache_dir=str(tmp_path / "cache"))
+    codes = ["76165", "76231", "76640", "2A004", "13055"]
+    done = rna_waldec.cut_every_commune(fetched(archive), fetcher, codes, tmp_path / "cuts")
+    # The archive has no member for the Bouches-du-Rhône: its commune cuts the archive itself.
+    assert done.covered == ["2A004", "76165", "76231", "76640"]
+    cuts = CommuneCuts(
+        "rna_waldec",
+        str(tmp_path / "cuts"),
+        frozenset(done.covered),
+        fetched(archive),
+        "x",
+        details=done.details,
+    )
+    for code in done.covered:
+        commune = Commune(code, code, code[:2], "28")
+        from_pass, member = rna_waldec.cut_from_pass(cuts, commune)
+        expected, expected_member = rna_waldec.cut_member(fetcher, fetched(archive), commune)
+        pd.testing.assert_frame_equal(from_pass, expected)
+        assert member == expected_member
+        assert len(from_pass) > 0
+        assert from_pass.attrs[SOURCE_LOCATION] == expected.attrs[SOURCE_LOCATION]
+
+
+@pytest.mark.parametrize(
+    ("source_id", "measure"), [("insee_deces", DEATHS), ("insee_naissances", BIRTHS)]
+)
+def test_civil_register_counts_from_the_one_pass_are_those_of_the_file(
+    tmp_path, source_id, measure
+):
+    module = importlib.import_module(f"cle_pipeline.defs.sources.{source_id}")
+    archive = SNAPSHOTS / source_id / module.SOURCE.snapshot
+    fetcher = SourceFetcher(cache_dir=str(tmp_path / "cache"))
+    codes = ["76165", "76231", "76640", "75056"]
+    done = module.cut_every_commune(fetched(archive), fetcher, codes, tmp_path / "cuts")
+    cuts = CommuneCuts(
+        source_id,
+        str(tmp_path / "cuts"),
+        frozenset(codes),
+        fetched(archive),
+        done.label,
+        details=done.details,
+    )
+    member = fetcher.extract(fetched(archive), module.MEMBER)
+    for code in codes:
+        expected = commune_counts(member, code, measure, str(archive))
+        pd.testing.assert_frame_equal(counts_from_cuts(cuts, code, measure), expected)
+
+
+def test_civil_register_counts_of_a_wide_file_from_the_one_pass(tmp_path):
+    table = tmp_path / "base_deces_2021.csv"
+    table.write_text("CODGEO;DECESD20;DECESD21\n76165;110;\n76231;98;120\n")
+    codes = ["76165", "76231"]
+    details = cut_every_commune_counts(table, codes, tmp_path / "cuts", DEATHS, "deces")
+    assert details == {"year_columns": ["DECESD20", "DECESD21"]}
+    cuts = CommuneCuts(
+        "insee_deces",
+        str(tmp_path / "cuts"),
+        frozenset(codes),
+        fetched(table),
+        "deces",
+        details=details,
+    )
+    for code in codes:
+        expected = commune_counts(table, code, DEATHS, "deces")
+        pd.testing.assert_frame_equal(counts_from_cuts(cuts, code, DEATHS), expected)
+
+
+def test_rne_councillors_from_the_one_pass_are_those_of_the_file(tmp_path):
+    table = SNAPSHOTS / "rne_conseillers_municipaux" / rne_conseillers_municipaux.SOURCE.snapshot
+    codes = ["76165", "76231", "76640", "2A004", "97411"]
+    done = rne_conseillers_municipaux.cut_every_commune(
+        fetched(table), SourceFetcher(), codes, tmp_path / "cuts"
+    )
+    assert done.covered is None
+    cuts = CommuneCuts("rne", str(tmp_path / "cuts"), frozenset(codes), fetched(table), done.label)
+    for code in codes:
+        expected = rne_conseillers_municipaux.read_councillors(table, code, str(table))
+        found = rne_conseillers_municipaux.councillors_from_pass(cuts, code)
+        pd.testing.assert_frame_equal(found.rows, expected.rows)
+        assert found.values_repaired == expected.values_repaired
+    assert len(rne_conseillers_municipaux.councillors_from_pass(cuts, "76165").rows) > 0
+
+
+def test_an_rne_file_with_ragged_lines_is_left_to_each_commune(tmp_path):
+    table = SNAPSHOTS / "rne_conseillers_municipaux" / rne_conseillers_municipaux.SOURCE.snapshot
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_bytes(table.read_bytes() + b"a;b\n")
+    done = rne_conseillers_municipaux.cut_every_commune(
+        fetched(ragged), SourceFetcher(), ["76165"], tmp_path / "cuts"
+    )
+    assert done.covered == []

@@ -9,7 +9,6 @@ against the commune's outline (its postal code 76320 is shared with Saint-Pierre
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 import pandas as pd
@@ -20,6 +19,7 @@ from cle_pipeline.lib.geo import Commune, parse_lon_lat, rows_in_commune
 from cle_pipeline.lib.national import (
     COMMUNE,
     CommuneCuts,
+    PassDone,
     commune_rows,
     cut_csv_in_one_pass,
     national_file_asset,
@@ -97,7 +97,7 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
 
 def cut_every_commune(
     fetched: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
-) -> tuple[str, dict[str, Any]]:
+) -> PassDone:
     """The one pass: every commune's points, and the points without a code (placed by each
     commune in `cut_from_pass`)."""
     cut_csv_in_one_pass(
@@ -110,7 +110,7 @@ def cut_every_commune(
         buckets=[NO_CODE_BUCKET],
         label=fetched.location,
     )
-    return fetched.location, {}
+    return PassDone(fetched.location)
 
 
 def cut_from_pass(cuts: CommuneCuts, commune: Commune) -> pd.DataFrame:

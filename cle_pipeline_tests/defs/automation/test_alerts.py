@@ -192,11 +192,10 @@ def test_a_run_failing_on_a_broken_source_is_one_alert(pipeline, tmp_path):
     [text] = pipeline.chats()
     assert text.splitlines()[0] == (
         "**[cle-pipeline] Caudebec-lès-Elbeuf (76165): run of __ephemeral_asset_job__ failed "
-        "(national__irve)**"
+        "(irve)**"
     )
-    # The file is read once for every commune, by the national pass: that step fails.
-    [failure] = [line for line in text.splitlines() if line.startswith("- national__irve: ")]
-    assert failure.startswith("- national__irve: SourceFormatError: ")
+    [failure] = [line for line in text.splitlines() if line.startswith("- irve: ")]
+    assert failure.startswith("- irve: SourceFormatError: ")
     assert "irve-broken.csv" in failure and "missing column" in failure
     assert f"Run: {UI}/runs/{result.run_id}" in text
 
