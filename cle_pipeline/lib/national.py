@@ -28,6 +28,7 @@ command line runs them before a list of communes (`cle-pipeline demo`), or anyon
 
 from __future__ import annotations
 
+import csv
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -186,48 +187,50 @@ def written_rows(connection: duckdb.DuckDBPyConnection, folder: Path) -> int:
 
 
 class CutWriter:
-    """The cuts of a streaming pass (files DuckDB cannot read, such as the ragged election
-    files): rows are added as the pass finds them, and written out every `flush_rows` rows,
-    so that memory holds one batch, never every commune's rows."""
+    """The cuts of a streaming pass (files DuckDB cannot read as they are, such as the ragged
+    election files): each row is written to a temporary CSV file as the pass finds it, and
+    `close()` turns that file into the Parquet cuts in one DuckDB query, so that memory never
+    holds the communes' rows (nor a batch of them as Python objects)."""
 
-    def __init__(self, folder: Path, columns: list[str], flush_rows: int = 200_000) -> None:
-        self.folder, self.columns, self.flush_rows = folder, columns, flush_rows
-        self.batch: list[list[Any]] = []
-        self.parts = 0
+    def __init__(self, folder: Path, columns: list[str]) -> None:
+        self.folder, self.columns = folder, columns
         self.rows = 0
         folder.mkdir(parents=True, exist_ok=True)
+        self.text = folder / "_lignes.csv"
+        self.stream = self.text.open("w", encoding="utf-8", newline="")
+        # Every field quoted: DuckDB then reads an empty field as '' (not NULL), as it was.
+        self.writer = csv.writer(self.stream, quoting=csv.QUOTE_ALL)
 
-    def add(self, line: int, commune: str, values: list[str]) -> None:
-        """One row of the national file (its line, its commune, its values as text)."""
-        self.batch.append([line, commune, *values])
-        if len(self.batch) >= self.flush_rows:
-            self.flush()
+    def add(self, order: int, commune: str, values: list[str]) -> None:
+        """One row: its place in the national file (an order, not necessarily a line), its
+        commune and its values, as text."""
+        self.writer.writerow([order, commune, *values])
+        self.rows += 1
 
-    def flush(self) -> None:
-        """Writes the batch, one Parquet part per department it holds."""
-        if not self.batch and self.parts:
-            return
-        frame = pd.DataFrame(self.batch, columns=[LINE, COMMUNE, *self.columns])
-        frame = frame.astype({LINE: "int64", **dict.fromkeys([COMMUNE, *self.columns], object)})
-        self.rows += len(self.batch)
-        self.batch = []
-        with duckdb_connection() as connection:
-            connection.register("batch", frame)
-            cast = ", ".join(
-                f"CAST({sql_name(name)} AS VARCHAR) AS {sql_name(name)}" for name in self.columns
-            )
-            typed = f"SELECT {LINE}, CAST({COMMUNE} AS VARCHAR) AS {COMMUNE}, {cast} FROM batch"
-            if self.parts == 0:
+    def close(self) -> None:
+        """Writes the cuts (Parquet partitioned by department) and removes the text file."""
+        self.stream.close()
+        names = [LINE, COMMUNE, *self.columns]
+        types = ", ".join(
+            f"{sql_string(name)}: {'BIGINT' if name == LINE else 'VARCHAR'}" for name in names
+        )
+        relation = (
+            f"read_csv({sql_string(str(self.text))}, header=false, delim=',', quote='\"', "
+            f"escape='\"', columns={{{types}}}, auto_detect=false, allow_quoted_nulls=false)"
+        )
+        try:
+            with duckdb_connection() as connection:
                 connection.execute(
-                    f"COPY (SELECT * FROM ({typed}) LIMIT 0) TO "
+                    f"COPY (SELECT * FROM {relation} LIMIT 0) TO "
                     f"{sql_string(str(self.folder / COLUMNS_FILE))} (FORMAT parquet)"
                 )
-            connection.execute(
-                f"COPY (SELECT {department_sql(COMMUNE)} AS {DEPARTMENT}, * FROM ({typed})) TO "
-                f"{sql_string(str(self.folder))} (FORMAT parquet, PARTITION_BY ({DEPARTMENT}), "
-                "APPEND true, FILENAME_PATTERN 'part_{uuid}')"
-            )
-        self.parts += 1
+                connection.execute(
+                    f"COPY (SELECT {department_sql(COMMUNE)} AS {DEPARTMENT}, * FROM {relation}) "
+                    f"TO {sql_string(str(self.folder))} (FORMAT parquet, "
+                    f"PARTITION_BY ({DEPARTMENT}), OVERWRITE_OR_IGNORE true)"
+                )
+        finally:
+            self.text.unlink(missing_ok=True)
 
 
 def storage_folder(context: dg.AssetExecutionContext) -> Path:
@@ -289,27 +292,27 @@ def national_file_asset(source: Source, cut_all: CutAll, kinds: set[str]) -> dg.
         codes = registered_communes(context)
         base = storage_folder(context) / NATIONAL_FOLDER / NATIONAL_GROUP / source.id
         folder = base / context.run.run_id
-        if per_commune_location(source, sources):
-            # One file per commune: nothing national to cut; each commune fetches its own.
-            context.log.warning(f"{source.env_var} names one file per commune: no national pass")
-            fetched = sources.fetch(source, codes[0] if codes else "")
-            return cuts_output(source, fetched, PassDone(fetched.location, []), [], folder, started)
         try:
+            if per_commune_location(source, sources):
+                # One file per commune: nothing national to cut; each commune fetches its own.
+                return no_pass(context, source, f"{source.env_var} names one file per commune")
             fetched = sources.fetch(source, "")
             shutil.rmtree(folder, ignore_errors=True)
             done = cut_all(fetched, sources, codes, folder)
         except SourceError as error:
             # The pass only saves work: its communes then cut the file themselves, and each
             # fails there with this error, in its own step, as a run for one commune does.
-            context.log.warning(f"{source.id}: no national pass ({error})")
-            return dg.Output(
-                None,
-                metadata={"pass_failed": str(error), "communes_cut": 0},
-            )
+            return no_pass(context, source, str(error))
         forget_old_passes(base, keep=folder)
         return cuts_output(source, fetched, done, codes, folder, started)
 
     return national_file
+
+
+def no_pass(context: Any, source: Source, reason: str) -> dg.Output[CommuneCuts | None]:
+    """The national asset's value when it cut nothing: None, the reason in its metadata."""
+    context.log.warning(f"{source.id}: no national pass: {reason}")
+    return dg.Output(None, metadata={"no_pass": reason, "communes_cut": 0})
 
 
 def cuts_output(
@@ -375,6 +378,8 @@ def rows_summary(counts: list[int]) -> str:
 def forget_old_passes(base: Path, keep: Path) -> None:
     """Removes the cut folders of older passes but the one before `keep` (a run of another
     commune may still be reading it)."""
+    if not base.is_dir():
+        return  # the pass wrote nothing (no commune, or no part of the file it could read)
     passes = sorted(
         (path for path in base.iterdir() if path.is_dir() and path != keep),
         key=lambda path: path.stat().st_mtime,

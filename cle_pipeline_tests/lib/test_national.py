@@ -129,22 +129,26 @@ def test_a_key_is_kept_under_its_department(key, folder):
     )
 
 
-def test_a_streaming_pass_writes_its_rows_in_batches_read_back_in_file_order(tmp_path):
-    writer = CutWriter(tmp_path / "cuts", ["Nom", "Voix"], flush_rows=2)
+def test_a_streaming_pass_writes_its_rows_read_back_in_file_order(tmp_path):
+    writer = CutWriter(tmp_path / "cuts", ["Nom", "Voix"])
     writer.add(5, "76165", ["B", "7"])
-    writer.add(2, "76231", ["A", "3"])
-    writer.add(3, "76165", ["A", "1"])
-    writer.flush()
+    writer.add(2, "76231", ["A", ""])
+    writer.add(3, "76165", ['A, dit "le premier"', "1"])
+    writer.close()
     assert writer.rows == 3
-    assert writer.parts == 2
+    assert not (tmp_path / "cuts" / "_lignes.csv").exists()
     cuts = CommuneCuts("x", str(tmp_path / "cuts"), frozenset(["76165"]), fetched(IRVE), "x")
-    assert cuts.read(["76165"]).to_dict("list") == {"Nom": ["A", "B"], "Voix": ["1", "7"]}
+    assert cuts.read(["76165"]).to_dict("list") == {
+        "Nom": ['A, dit "le premier"', "B"],
+        "Voix": ["1", "7"],
+    }
+    assert cuts.read(["76231"]).to_dict("list") == {"Nom": ["A"], "Voix": [""]}
     assert cuts.read(["76640"]).columns.tolist() == ["Nom", "Voix"]
 
 
 def test_an_empty_streaming_pass_still_gives_the_columns(tmp_path):
     writer = CutWriter(tmp_path / "cuts", ["Nom"])
-    writer.flush()
+    writer.close()
     cuts = CommuneCuts("x", str(tmp_path / "cuts"), frozenset(["76165"]), fetched(IRVE), "x")
     assert cuts.read(["76165"]).columns.tolist() == ["Nom"]
 
@@ -201,7 +205,12 @@ def test_election_cut_from_the_one_pass_is_the_cut_of_the_national_file(tmp_path
     codes = ["76165", "76231", "2A004", "97411", "27165", "13055"]
     done = module.cut_every_commune(fetched(table), SourceFetcher(), codes, tmp_path / "cuts")
     cuts = CommuneCuts(
-        source_id, str(tmp_path / "cuts"), frozenset(codes), fetched(table), done.label
+        source_id,
+        str(tmp_path / "cuts"),
+        frozenset(codes),
+        fetched(table),
+        done.label,
+        details=done.details,
     )
     for code in codes:
         expected = module.cut_commune(table, code, str(table))

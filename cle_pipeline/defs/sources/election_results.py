@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,6 +93,8 @@ OVERSEAS_DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "ZN": ("988",),  # Nouvelle-Calédonie
     "ZZ": (),  # Français établis hors de France: no commune
 }
+# The one column of the one pass's cuts: a line's fields, as JSON.
+LINE_FIELDS = "champs"
 _INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
 
 
@@ -196,24 +199,29 @@ def read_commune_results(
 
 def cut_every_commune_results(
     path: Path, results: ResultsFormat, codes: list[str], folder: Path, label: str
-) -> None:
-    """The one pass for every commune (`lib/national.py`): the rows of each of `codes`,
-    written out in batches as the file is read, in the file's order."""
+) -> dict[str, Any]:
+    """The one pass for every commune (`lib/national.py`): each line of the communes of
+    `codes`, written out as the file is read (one value per line: its fields as JSON, so that
+    a commune's rows are split into candidates only when it reads them, `read_results_cut`).
+    Returns what reading them back needs: the columns and the fixed fields' count."""
     wanted = set(codes)
     columns = results_columns(path, results, label)
-    writer = CutWriter(folder, columns)
+    width = len(columns) - len(results.candidate_columns)
+    writer = CutWriter(folder, [LINE_FIELDS])
 
     def commune_of(department: str, commune: str) -> str | None:
         found = insee_code(department, commune)
         return found if found in wanted else None
 
     def keep(found: str, rows: list[list[str]]) -> None:
-        for row in rows:
-            # The order of the rows (a line holds several candidates): the line's is not enough.
-            writer.add(writer.rows + len(writer.batch), found, row)
+        line = rows[0][:width] + [value for row in rows for value in row[width:]]
+        writer.add(writer.rows, found, [json.dumps(line, ensure_ascii=False)])
 
-    scan_results(path, results, label, commune_of, keep)
-    writer.flush()
+    try:
+        scan_results(path, results, label, commune_of, keep)
+    finally:
+        writer.close()
+    return {"columns": columns, "width": width}
 
 
 def results_columns(path: Path, results: ResultsFormat, label: str) -> list[str]:
@@ -308,8 +316,16 @@ def _check_blocks(fields: int, width: int, size: int, label: str, line_num: int)
 
 def read_results_cut(cuts: CommuneCuts, code: str) -> pd.DataFrame:
     """The commune's rows from the one pass, as `read_commune_results` returns them."""
-    rows = cuts.read([code])
-    return pd.DataFrame(rows.to_numpy().tolist(), columns=rows.columns, dtype=str)
+    columns, width = cuts.details["columns"], cuts.details["width"]
+    size = len(columns) - width
+    records = []
+    for fields in cuts.read([code])[LINE_FIELDS]:
+        line = json.loads(fields)
+        station = line[:width]
+        records.extend(
+            station + line[start : start + size] for start in range(width, len(line), size)
+        )
+    return pd.DataFrame(records, columns=columns, dtype=str)
 
 
 def results_metadata(rows: pd.DataFrame) -> dict[str, Any]:

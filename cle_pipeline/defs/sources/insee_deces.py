@@ -64,7 +64,7 @@ national_insee_deces = national_file_asset(SOURCE, cut_every_commune, {"duckdb",
     ins=national_input(SOURCE),
 )
 def insee_deces(
-    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
 ) -> dg.Output[pd.DataFrame]:
     """Les décès par année de la commune (`annee`, `valeur` ; vide quand l'INSEE déclare la
     valeur manquante), d'après ses lignes `COM` des séries d'état civil de l'INSEE."""

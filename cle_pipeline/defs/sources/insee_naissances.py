@@ -64,7 +64,7 @@ national_insee_naissances = national_file_asset(SOURCE, cut_every_commune, {"duc
     ins=national_input(SOURCE),
 )
 def insee_naissances(
-    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
 ) -> dg.Output[pd.DataFrame]:
     """Les naissances vivantes par année de la commune (`annee`, `valeur` ; vide quand l'INSEE
     déclare la valeur manquante), d'après ses lignes `COM` des séries d'état civil de

@@ -135,7 +135,7 @@ national_irve = national_file_asset(SOURCE, cut_every_commune, {"duckdb", "csv"}
     ins=national_input(SOURCE),
 )
 def irve(
-    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
 ) -> dg.Output[pd.DataFrame]:
     """Les points de recharge de la commune dans la consolidation nationale IRVE, tels que
     publiés (toutes les colonnes en texte, doublons compris) : par `code_insee_commune`, ou par

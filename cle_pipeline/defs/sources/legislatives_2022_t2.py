@@ -55,8 +55,8 @@ def cut_every_commune(
     fetched: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
 ) -> PassDone:
     """The one pass: every commune's rows, in one streaming read of the file."""
-    cut_every_commune_results(fetched.path, LEGISLATIVE, codes, folder, fetched.location)
-    return PassDone(fetched.location)
+    details = cut_every_commune_results(fetched.path, LEGISLATIVE, codes, folder, fetched.location)
+    return PassDone(fetched.location, details=details)
 
 
 national_legislatives_2022_t2 = national_file_asset(SOURCE, cut_every_commune, {"python", "csv"})
@@ -70,7 +70,7 @@ national_legislatives_2022_t2 = national_file_asset(SOURCE, cut_every_commune, {
     ins=national_input(SOURCE),
 )
 def legislatives_2022_t2(
-    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
 ) -> dg.Output[pd.DataFrame]:
     """Les résultats du 2d tour des législatives 2022 dans la commune, une ligne par bureau de
     vote × candidat : les champs du bureau (totaux et pourcentages) et le bloc du candidat, en

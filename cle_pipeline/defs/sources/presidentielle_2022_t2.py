@@ -54,8 +54,8 @@ def cut_every_commune(
     fetched: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
 ) -> PassDone:
     """The one pass: every commune's rows, in one streaming read of the file."""
-    cut_every_commune_results(fetched.path, PRESIDENTIAL, codes, folder, fetched.location)
-    return PassDone(fetched.location)
+    details = cut_every_commune_results(fetched.path, PRESIDENTIAL, codes, folder, fetched.location)
+    return PassDone(fetched.location, details=details)
 
 
 national_presidentielle_2022_t2 = national_file_asset(SOURCE, cut_every_commune, {"python", "csv"})
@@ -69,7 +69,7 @@ national_presidentielle_2022_t2 = national_file_asset(SOURCE, cut_every_commune,
     ins=national_input(SOURCE),
 )
 def presidentielle_2022_t2(
-    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
 ) -> dg.Output[pd.DataFrame]:
     """Les résultats du 2d tour de la présidentielle 2022 dans la commune, une ligne par bureau
     de vote × candidat : les champs du bureau (totaux et pourcentages) et le bloc du candidat,

@@ -130,7 +130,7 @@ national_rna_waldec = national_file_asset(SOURCE, cut_every_commune, {"duckdb", 
     ins=national_input(SOURCE),
 )
 def rna_waldec(
-    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
 ) -> dg.Output[pd.DataFrame]:
     """Les associations dont le siège est dans la commune, toutes positions (active, dissoute,
     supprimée), lues dans le seul fichier du département de l'archive RNA ; l'adresse privée

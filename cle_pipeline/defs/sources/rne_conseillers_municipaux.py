@@ -277,7 +277,7 @@ national_rne_conseillers_municipaux = national_file_asset(
     ins=national_input(SOURCE),
 )
 def rne_conseillers_municipaux(
-    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
 ) -> dg.Output[pd.DataFrame]:
     """Les conseillers municipaux de la commune dans le RNE, une ligne par élu et par fonction,
     tels que publiés (texte), sans date de naissance, catégorie socio-professionnelle ni
