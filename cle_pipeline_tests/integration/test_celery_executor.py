@@ -33,9 +33,9 @@ from cle_pipeline_tests.redis_server import redis_server
 
 # Caudebec-lès-Elbeuf, Elbeuf, and Ajaccio, far from both: three communes of the snapshots.
 COMMUNES = ("76165", "76231", "2A004")
-# A national CSV cut by DuckDB in a worker: with the commune reference, the checks and the
-# release, 7 steps per commune (every step is a Celery task: a few more would only make the test
-# slower).
+# A national CSV cut by DuckDB in a worker: with the commune reference, the national pass, the
+# checks and the release, 8 steps per commune (every step is a Celery task: a few more would only
+# make the test slower).
 DATASETS = ("bornes_recharge",)
 WORKERS = ("cle-worker-1", "cle-worker-2")
 POSTGRES_INSTANCE = PROJECT_ROOT / "deploy" / "dagster.postgres.yaml"
@@ -181,7 +181,7 @@ def test_three_communes_through_two_celery_workers_on_postgres_give_the_in_proce
     assert [result.success for result in results] == [True] * len(COMMUNES)
     for result, workers in zip(results, steps_by_worker, strict=True):
         steps = {event.step_key for event in result.all_events if event.is_step_success}
-        assert len(steps) == 7
+        assert len(steps) == 8  # national/irve's pass and the release included
         assert set(workers) == steps  # every step was a Celery task
         assert all(check_outcomes(result).values())  # type: ignore[arg-type]
     assert {worker for workers in steps_by_worker for worker in workers.values()} == set(WORKERS)

@@ -50,6 +50,7 @@ from cle_pipeline.lib.cadence import (
     YEARLY,
     Cadence,
 )
+from cle_pipeline.lib.national import NATIONAL_GROUP
 from cle_pipeline.lib.release_asset import RELEASES_GROUP
 
 TIMEZONE = "Europe/Paris"
@@ -115,7 +116,9 @@ def source_condition(cadence: Cadence) -> dg.AutomationCondition | None:
         due = due | dg.AutomationCondition.cron_tick_passed(
             cadence.cron, TIMEZONE
         ).since_last_handled().with_label(f"{cadence.name} refresh ({cadence.cron}, {TIMEZONE})")
-    return dg.AutomationCondition.eager() | (due & ready())
+    return (dg.AutomationCondition.eager() | (due & ready())).ignore(
+        dg.AssetSelection.groups(NATIONAL_GROUP)
+    )
 
 
 def dataset_condition() -> dg.AutomationCondition:
@@ -201,7 +204,11 @@ def automate(
     if spec.group_name in (SOURCES_GROUP, COMMUNE_REFERENCE_GROUP):
         cadence = cadence_of_source(spec.key.to_user_string())
         condition = source_condition(cadence)
-        refresh = source_refresh(cadence, dep_names(spec))
+        # A commune's source reads the national pass of its file when it is of the current
+        # file, and cuts the file itself otherwise: it neither waits for the pass nor follows
+        # it, so it keeps its own cadence (`lib/national.py`).
+        inputs = [dep.asset_key for dep in spec.deps if dep.asset_key.path[0] != NATIONAL_GROUP]
+        refresh = source_refresh(cadence, [key.to_user_string() for key in inputs])
         policy = cadence.freshness_policy()
     elif spec.group_name == PUBLISHED_GROUP:
         cadence = cadence_of_dataset(dep_names(spec))
