@@ -155,15 +155,20 @@ def dataset_title(sheet: DatasetSheet, release: Release) -> str:
 
 def release_description(sheet: DatasetSheet, release: Release) -> str:
     """The dataset's description: the sheet published with the release (`<id>.md`, with its
-    column dictionary and the warnings of its checks), rendered again only when it is absent."""
+    column dictionary and the warnings of its checks), rendered again only when it is absent,
+    then the release's short quality summary (checks and verdicts, corrections, changes)."""
     if release.sheet_path.is_file():
-        return release.sheet_path.read_text(encoding="utf-8")
-    return sheet.markdown(
-        release.commune_name,
-        release.commune_code,
-        sample=release.sample,
-        notes=release.sheet_notes(),
-    )
+        description = release.sheet_path.read_text(encoding="utf-8")
+    else:
+        description = sheet.markdown(
+            release.commune_name,
+            release.commune_code,
+            sample=release.sample,
+            notes=release.sheet_notes(),
+        )
+    if not release.quality_summary:
+        return description
+    return f"{description.rstrip()}\n\n{release.quality_summary}"
 
 
 def dataset_payload(sheet: DatasetSheet, release: Release, organization_id: str) -> dict[str, Any]:

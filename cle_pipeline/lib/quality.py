@@ -110,3 +110,42 @@ def quality_report(
         lines += ["Aucune ligne écartée n'est détaillée pour ce jeu.", ""]
     lines += ["## Changements depuis la publication précédente", "", changes]
     return "\n".join(lines) + "\n"
+
+
+def quality_summary(
+    dataset_id: str,
+    verdicts: Sequence[CheckVerdict],
+    counts: Mapping[str, object],
+    changes: str,
+) -> str:
+    """The short *bilan de mise en qualité* that ends the dataset's description on
+    data.gouv.fr (French, markdown): the checks and their verdicts, the corrections counted, the
+    changes since the previous release. The whole report is published beside it."""
+    passed = [verdict for verdict in verdicts if verdict.passed]
+    checks = (
+        f"**Contrôles** : {len(passed)} réussi{'s' if len(passed) > 1 else ''} sur "
+        f"{len(verdicts)} ({', '.join(f'`{verdict.name}`' for verdict in passed)})."
+    )
+    warned = [
+        f"`{verdict.name}` ({verdict.failing_rows} ligne{'s' if verdict.failing_rows > 1 else ''})"
+        for verdict in verdicts
+        if not verdict.passed
+    ]
+    if warned:
+        checks += f" Avertissement, non bloquant : {', '.join(warned)}."
+    corrections = " ; ".join(
+        f"{COUNT_LABELS.get(name, name)} : {value}" for name, value in counts.items()
+    )
+    lines = [
+        "## Bilan de mise en qualité",
+        "",
+        checks,
+        "",
+        f"**Corrections** : {corrections}." if counts else "**Corrections** : aucune comptée.",
+        "",
+        f"**Changements** : {changes}",
+        "",
+        f"Le bilan complet (règle de chaque contrôle, lignes écartées) est publié avec le jeu : "
+        f"`{dataset_id}.qualite.txt`.",
+    ]
+    return "\n".join(lines) + "\n"

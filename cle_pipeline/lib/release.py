@@ -8,12 +8,13 @@ Three files per dataset, written by its release asset (`release/<dataset_id>`,
   with an apostrophe (listed in the record and said in the sheet);
 - `<dataset_id>.md`: its descriptive sheet rendered for the commune;
 - `<dataset_id>.json`: the release record: the CSV's sha256 and row count, the commune, the
-  source mode it was built in and why it is a sample, if it is (snapshot mode, an override
-  into the snapshots, the shipped sample inbox). This travels with the file because
-  publication happens later, in another run: a sample must never reach www.data.gouv.fr,
-  whatever the mode of the publishing run.
+  short quality summary, the source mode it was built in and why it is a sample, if it is
+  (snapshot mode, an override into the snapshots, the shipped sample inbox). This travels
+  with the file because publication happens later, in another run: a sample must never reach
+  www.data.gouv.fr, whatever the mode of the publishing run.
 
-The record is written last, so a record whose sha256 matches the CSV on disk vouches for it.
+The record is written last (and again with the quality summary once the companions are
+written), so a record whose sha256 matches the CSV on disk vouches for it.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class Release:
     # Cells a spreadsheet would have executed, prefixed with an apostrophe in the CSV
     # (`normalise.neutralise_formulas`): {"row", "column", "value"} each, the value as it came.
     neutralised_cells: tuple[dict[str, object], ...] = ()
+    # The short quality summary (`lib/quality.quality_summary`) the data.gouv.fr description
+    # ends with, recorded once the companions are written.
+    quality_summary: str = ""
 
     @property
     def sample(self) -> bool:
@@ -132,9 +136,15 @@ def write_release(
         columns=columns,
     )
     write_atomically(release.sheet_path, markdown.encode("utf-8"))
-    record = {key: value for key, value in asdict(release).items() if key != "folder"}
-    write_atomically(folder / f"{dataset_id}.json", json.dumps(record, indent=2).encode("utf-8"))
+    write_record(release)
     return release
+
+
+def write_record(release: Release) -> None:
+    """Writes the release record `<dataset_id>.json` beside the CSV (atomically)."""
+    record = {key: value for key, value in asdict(release).items() if key != "folder"}
+    path = release.folder / f"{release.dataset_id}.json"
+    write_atomically(path, json.dumps(record, indent=2).encode("utf-8"))
 
 
 def read_release(folder: Path, dataset_id: str) -> Release:

@@ -2,7 +2,8 @@
 
 - `<dataset_id>.changements.csv`: rows added, removed and changed since the previous release
   (`lib/changelog.py`; left as it was when the content did not change);
-- `<dataset_id>.qualite.md`: the *bilan de mise en qualité* (`lib/quality.py`);
+- `<dataset_id>.qualite.md`: the *bilan de mise en qualité* (`lib/quality.py`), and its short
+  summary in the release record, which the data.gouv.fr description ends with;
 - `<dataset_id>.schema.json`: the Table Schema generated from the model, for a dataset without
   an official schema (`lib/schema_file.py`);
 - `<dataset_id>.geojson`: for a dataset with positions (`lib/geojson.py`).
@@ -13,6 +14,7 @@ them on the release in the UI.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +26,8 @@ import pandera.pandas as pa
 from cle_pipeline.lib.changelog import read_published_csv, record_release
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.geojson import feature_collection, geojson_bytes
-from cle_pipeline.lib.quality import CheckVerdict, quality_report
-from cle_pipeline.lib.release import Release
+from cle_pipeline.lib.quality import CheckVerdict, quality_report, quality_summary
+from cle_pipeline.lib.release import Release, write_record
 from cle_pipeline.lib.schema_file import schema_json, table_schema
 from cle_pipeline.lib.sheet import DatasetSheet
 
@@ -165,6 +167,10 @@ def write_companions(
         changes,
     )
     write_atomically(quality_path(folder, dataset_id), report.encode("utf-8"))
+    # The short version ends the description on data.gouv.fr: the record carries it there.
+    summary = quality_summary(dataset_id, verdicts, counts, changes)
+    write_record(dataclasses.replace(release, quality_summary=summary))
     metadata["quality_file"] = dg.MetadataValue.path(str(quality_path(folder, dataset_id)))
     metadata["quality_report"] = dg.MetadataValue.md(report)
+    metadata["quality_summary"] = dg.MetadataValue.md(summary)
     return metadata

@@ -7,6 +7,7 @@ answer slower than the client's timeout, a 4xx with the server's message.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -26,10 +27,11 @@ from cle_pipeline.lib.datagouv import (
     PublicationError,
     dataset_differences,
     is_production,
+    release_description,
     slugify,
 )
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline.lib.release import Release, write_release
+from cle_pipeline.lib.release import Release, read_release, write_record, write_release
 from cle_pipeline_tests.http_server import Answer, Request, local_server
 
 CAUDEBEC = Commune("76165", "Caudebec-lès-Elbeuf", "76", "28")
@@ -424,3 +426,13 @@ def test_dataset_differences_ignore_what_udata_normalises():
     assert dataset_differences(remote, payload) == []
     wiped = {**remote, "tags": [], "temporal_coverage": None}  # what a partial PUT leaves
     assert dataset_differences(wiped, payload) == ["tags", "temporal_coverage"]
+
+
+def test_the_description_is_the_sheet_then_the_quality_summary(release, tmp_path):
+    assert release_description(SHEET, release) == release.sheet_path.read_text(encoding="utf-8")
+    summary = "## Bilan de mise en qualité\n\n**Contrôles** : 1 réussi sur 1 (`schema`).\n"
+    write_record(dataclasses.replace(release, quality_summary=summary))
+    recorded = read_release(tmp_path, "naissances_deces")
+    assert recorded.quality_summary == summary
+    sheet = release.sheet_path.read_text(encoding="utf-8").rstrip()
+    assert release_description(SHEET, recorded) == f"{sheet}\n\n{summary}"

@@ -8,6 +8,7 @@ the tests do not see each other's datasets.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import uuid
 from pathlib import Path
@@ -142,7 +143,17 @@ def test_publish_every_dataset_then_again_unchanged_then_one_change(
     assert bornes["spatial"]["zones"] == ["fr:commune:76165"]
     assert bornes["spatial"]["granularity"] == "fr:commune"
     sheet_md = (published_folder / "bornes_recharge.md").read_text(encoding="utf-8")
-    assert bornes["description"] == sheet_md
+    # The sheet, then the quality summary of the release (issue 12).
+    record = json.loads((published_folder / "bornes_recharge.json").read_text(encoding="utf-8"))
+    assert bornes["description"] == f"{sheet_md.rstrip()}\n\n{record['quality_summary']}"
+    summary = bornes["description"].split("## Bilan de mise en qualité\n\n", 1)[1]
+    assert summary.splitlines()[0] == (
+        "**Contrôles** : 5 réussis sur 5 (`schema`, `rows_belong_to_commune`, "
+        "`coordinates_inside_commune`, `one_row_per_point_de_charge`, "
+        "`rows_against_last_release`)."
+    )
+    assert "Doublons retirés (version la plus récente gardée) : " in summary
+    assert "**Changements** : Première publication de ce jeu pour la commune" in summary
     assert "**Échantillon.**" in sheet_md
     by_title = {r["title"]: r for r in bornes["resources"]}
     assert sorted(by_title) == [
