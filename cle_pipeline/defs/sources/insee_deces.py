@@ -9,13 +9,14 @@ wide file `base_deces_2021_csv.zip` (columns `DECESD14` … `DECESD21`) is still
 from __future__ import annotations
 
 import dagster as dg
-import pandas as pd
 
 from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.insee import DEATHS, commune_counts
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 
 SOURCE = Source(
     id="insee_deces",
@@ -30,17 +31,35 @@ SOURCE = Source(
 MEMBER = r"^(DS_ETAT_CIVIL_DECES_COMMUNES_data|base_deces_\d{4})\.csv$"
 
 
+# An error: INSEE publishes every commune, every year.
+CUT = SourceCut(
+    "insee_deces",
+    required=True,
+    why="l'INSEE publie chaque commune pour chaque année ; une commune absente est une commune "
+    "créée depuis, ou un autre fichier.",
+    descriptions={
+        "annee": "Année de l'événement",
+        "valeur": (
+            "Nombre de décès domiciliés dans la commune (vide : valeur manquante selon l'INSEE)"
+        ),
+    },
+    columns=[("annee", "int"), ("valeur", "int")],
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
-    metadata=SOURCE.definition_metadata(),
+    owners=OWNERS,
+    metadata={**SOURCE.definition_metadata(), **CUT.definition_metadata()},
+    check_specs=CUT.check_specs(),
 )
-def insee_deces(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def insee_deces(commune: Commune, sources: SourceFetcher):
     """Les décès par année de la commune (`annee`, `valeur` ; vide quand l'INSEE déclare la
     valeur manquante), d'après ses lignes `COM` des séries d'état civil de l'INSEE."""
     archive = sources.fetch(SOURCE, commune.code)
     counts = commune_counts(
         sources.extract(archive, MEMBER), commune.code, DEATHS, archive.location
     )
-    return dg.Output(counts, metadata={**archive.metadata(), "rows_for_commune": len(counts)})
+    return CUT.result(counts, {**archive.metadata(), "rows_for_commune": len(counts)})

@@ -16,7 +16,9 @@ import pandas as pd
 from cle_pipeline.lib.cadence import MONTHLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
 SOURCE = Source(
@@ -56,25 +58,35 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     )
 
 
+# A warning: a small commune may be the seat of no association.
+CUT = SourceCut(
+    "rna_waldec",
+    required=False,
+    why="une petite commune peut n'être le siège d'aucune association ; le jeu `associations` est "
+    "alors vide.",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
+    check_specs=CUT.check_specs(),
 )
-def rna_waldec(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def rna_waldec(commune: Commune, sources: SourceFetcher):
     """Les associations dont le siège est dans la commune, toutes positions (active, dissoute,
     supprimée), lues dans le seul fichier du département de l'archive RNA ; l'adresse privée
     du gestionnaire (`adrg_*`) reste dans le fichier."""
     archive = sources.fetch(SOURCE, commune.code)
     member = sources.extract(archive, department_member(commune.department))
     associations = cut_commune(member, commune.code, f"{archive.location}!{member.name}")
-    return dg.Output(
+    return CUT.result(
         associations,
-        metadata={
+        {
             **archive.metadata(),
             "member": member.name.split("-", 1)[-1],
-            "rows_for_commune": len(associations),
             "active_rows": int((associations["position"] == "A").sum()),
         },
     )

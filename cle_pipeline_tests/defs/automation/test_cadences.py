@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData,  # no public name in Dagster 1.13
+)
 
 from cle_pipeline.defs.automation.cadences import (
     DAILY,
@@ -22,6 +25,7 @@ from cle_pipeline.defs.automation.cadences import (
 )
 from cle_pipeline.defs.sources import declared_sources
 from cle_pipeline.lib.partitions import register_communes
+from cle_pipeline.lib.source_cut import COMMUNE_FOUND
 
 PARIS = ZoneInfo("Europe/Paris")
 # The automation keeps the registered communes (partitions) fresh: one is enough here.
@@ -242,8 +246,28 @@ def test_a_new_deployment_builds_everything_but_what_waits_for_the_commune(defin
 def test_sources_refresh_on_their_cron_and_datasets_follow_their_sources(definitions):
     instance = dg.DagsterInstance.ephemeral()
     register_communes(instance, [COMMUNE])
-    for name in every_commune_asset(definitions):
+
+    def built(name: str) -> None:
         instance.report_runless_asset_event(dg.AssetMaterialization(name, partition=COMMUNE))
+
+    for name in every_commune_asset(definitions):
+        built(name)
+    # Each source's `commune_found` passed against that materialization, as a run's step does.
+    for name in declared_sources():
+        [latest] = instance.fetch_materializations(
+            dg.AssetRecordsFilter(dg.AssetKey(name), asset_partitions=[COMMUNE]), limit=1
+        ).records
+        instance.report_runless_asset_event(
+            dg.AssetCheckEvaluation(
+                asset_key=dg.AssetKey(name),
+                check_name=COMMUNE_FOUND,
+                passed=True,
+                partition=COMMUNE,
+                target_materialization_data=AssetCheckEvaluationTargetMaterializationData(
+                    storage_id=latest.storage_id, run_id=latest.run_id, timestamp=latest.timestamp
+                ),
+            )
+        )
 
     def tick(when: datetime, cursor=None):
         """One evaluation, then the runs it asked for, as if they had succeeded."""
@@ -251,13 +275,13 @@ def test_sources_refresh_on_their_cron_and_datasets_follow_their_sources(definit
             defs=definitions, instance=instance, cursor=cursor, evaluation_time=when
         )
         for name in requested(result):
-            instance.report_runless_asset_event(dg.AssetMaterialization(name, partition=COMMUNE))
+            built(name)
         return result
 
     quiet = tick(paris(2026, 3, 10, 5))
     assert requested(quiet) == []
     # A run by hand.
-    instance.report_runless_asset_event(dg.AssetMaterialization("irve", partition=COMMUNE))
+    built("irve")
     after_irve = tick(paris(2026, 3, 10, 5, 10), quiet.cursor)
     assert requested(after_irve) == ["bornes_recharge", "carte"]  # the map follows
     settled = tick(paris(2026, 3, 10, 5, 20), after_irve.cursor)
