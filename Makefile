@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: demo test install udata browser servers publish ui lint format snapshots constraints benchmark
+.PHONY: demo test install udata browser servers publish ui lint format snapshots constraints benchmark benchmark-runs
 
 # The virtual environment, rebuilt when the dependencies change; versions come from constraints.txt.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -82,8 +82,15 @@ lint: install
 snapshots: install
 	$(BIN)/python -m devtools.snapshots
 
+# The commune cuts on national-size files, then whole runs (the graph against a trivial job of
+# its shape, a run for many communes), recorded in devtools/benchmark_results.md. Options of the
+# second go in BENCHMARK_RUNS, e.g. `make benchmark-runs BENCHMARK_RUNS="--communes 20"`.
 benchmark: install
 	$(BIN)/python -m devtools.benchmark
+	$(BIN)/python -m devtools.benchmark_runs $(BENCHMARK_RUNS)
+
+benchmark-runs: install
+	$(BIN)/python -m devtools.benchmark_runs $(BENCHMARK_RUNS)
 
 constraints: install
 	$(BIN)/pip freeze --exclude-editable | sed '1i # Every package version the project was tested with (pip install -c constraints.txt). Regenerate with: make constraints' > constraints.txt

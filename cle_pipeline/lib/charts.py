@@ -15,20 +15,25 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import dagster as dg
 import pandas as pd
 import vl_convert
 
 from cle_pipeline.lib.files import write_atomically
-from cle_pipeline.lib.metadata import markdown_table
+from cle_pipeline.lib.metadata import table_of_rows
+from cle_pipeline.lib.ui_files import markdown_shown_in_place, served_url
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 WIDTH = 560
 # Numbers in French (`1 234,5`), and no URL may be fetched while rendering: data is inline.
 RENDER_OPTIONS: dict[str, Any] = {"format_locale": "fr-FR", "allowed_base_urls": []}
+# Rows of a chart's data table shown in the asset's metadata (the site and the spec hold all).
+TABLE_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -75,13 +80,26 @@ class RenderedChart:
     png: Path
     spec: Path
 
-    def markdown(self) -> str:
-        """The PNG inline (the UI renders it on the asset page), then its data table."""
-        png = base64.b64encode(self.png.read_bytes()).decode("ascii")
-        return (
-            f"### {self.chart.title}\n\n![{self.chart.title}](data:image/png;base64,{png})\n\n"
-            f"Source : {self.chart.source}\n\n{markdown_table(self.chart.data, limit=100)}\n"
-        )
+    def metadata(self, instance: dg.DagsterInstance, folder: Sequence[str]) -> dict[str, Any]:
+        """The chart in the asset's metadata: the image, shown on the asset page itself (served
+        by the UI's webserver, `lib/ui_files.py`) with links to its files, then its data table.
+        Where the webserver cannot serve it, the SVG inline (behind "[Show Markdown]")."""
+        alt = self.chart.title.replace("[", "(").replace("]", ")")
+        urls = {
+            path: served_url(instance, folder, path) for path in (self.svg, self.png, self.spec)
+        }
+        if urls[self.svg] is None:
+            svg = base64.b64encode(self.svg.read_bytes()).decode("ascii")
+            image = dg.MetadataValue.md(f"![{alt}](data:image/svg+xml;base64,{svg})")
+        else:
+            image = markdown_shown_in_place(
+                f"![{alt}]({urls[self.svg]})\n\nTélécharger : [PNG]({urls[self.png]}) · "
+                f"[SVG]({urls[self.svg]}) · [spécification Vega-Lite]({urls[self.spec]})"
+            )
+        return {
+            self.chart.name: image,
+            f"{self.chart.name}/donnees": table_of_rows(self.chart.data, limit=TABLE_ROWS),
+        }
 
 
 def render(chart: Chart, folder: Path) -> RenderedChart:

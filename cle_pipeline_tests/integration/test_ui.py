@@ -1,6 +1,7 @@
 """The Dagster UI as a user sees it: a real `dagster-webserver` on 127.0.0.1 over a temporary
 DAGSTER_HOME (the project's dagster.yaml) holding a run of `build_commune` and a run whose
-check failed; its GraphQL API, and its pages in headless Chromium driven by Selenium.
+check failed; its GraphQL API, and its pages in headless Chromium driven by Selenium (the
+charts on their assets' pages saved as screenshots in `test-artefacts/ui/`).
 
 The browser is Debian's (`/usr/bin/chromium` with `/usr/bin/chromedriver`), which `make test`
 installs when it runs as root; nothing is downloaded by the test. Without them the browser
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -18,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from cle_pipeline.defs.valorisation.charts import CHARTS_FOLDER, chart_families
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.partitions import register_communes
 
@@ -518,3 +522,56 @@ def test_a_source_without_a_row_for_the_commune_says_so_in_the_browser(
         assert shown in text, f"{shown!r}, see {shot}"
     # Dagster's icon of a failed check of severity WARN (an error's is `cancel`).
     assert browser.find_elements(By.CSS_SELECTOR, "[aria-label='warning_outline']"), f"see {shot}"
+
+
+CHART_SHOTS = PROJECT_ROOT / "test-artefacts" / "ui"
+SHOWN_CHARTS = """return [...document.images]
+  .filter(image => new URL(image.src).pathname.startsWith('/logs/cle_pipeline/graphiques/'))
+  .map(image => [image.alt, image.complete, image.naturalWidth]);"""
+CHART_LINKS = """return [...document.querySelectorAll('a[href^="/logs/cle_pipeline/graphiques/"]')]
+  .map(link => link.href);"""
+
+
+@pytest.mark.parametrize(
+    ("family", "page"),
+    [
+        *[(family, "") for family, _, _ in chart_families()],
+        ("conseil_municipal", "?view=partitions&partition=76165"),
+    ],
+)
+def test_each_chart_shows_on_its_asset_page_without_a_click(webserver, browser, family, page):
+    """The asset page of each chart family (Overview: its latest materialization; Partitions:
+    a commune's) shows every chart as an image, loaded from the webserver, at the SVG's width;
+    nothing hides behind "[Show Markdown]"."""
+    from selenium.webdriver.common.by import By
+
+    folder = webserver.home.parent / "published" / "76165" / CHARTS_FOLDER
+    [names] = [names for name, _, names in chart_families() if name == family]
+    expected = {}
+    for name in names:
+        title = json.loads((folder / f"{name}.vl.json").read_text(encoding="utf-8"))["title"]
+        width = re.search(r'<svg[^>]* width="(\d+)"', (folder / f"{name}.svg").read_text())
+        expected[title["text"]] = [True, int(width[1])]
+    browser.get(f"{webserver.url}/assets/{CHARTS_FOLDER}/{family}{page}")
+    CHART_SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = CHART_SHOTS / f"{family}{'_partition' if page else ''}.png"
+
+    def shown(driver) -> dict[str, list]:
+        images = {alt: [done, width] for alt, done, width in driver.execute_script(SHOWN_CHARTS)}
+        return images if images == expected else {}
+
+    try:
+        wait_until(browser, shown)
+    finally:
+        browser.save_screenshot(str(shot))
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "[Show Markdown]" not in body, f"see {shot}"
+    assert all(f"{name}/donnees" in body for name in names), f"see {shot}"
+    # Under each chart, its PNG, SVG and spec: each link answers with the file the asset wrote.
+    links = browser.execute_script(CHART_LINKS)
+    assert len(links) == 3 * len(names), f"see {shot}"
+    for link in links:
+        stem_and_digest, extension = urllib.parse.urlparse(link).path.split("/")[-2:]
+        with urllib.request.urlopen(link, timeout=30) as response:
+            served = response.read()
+        assert served == (folder / f"{stem_and_digest.rsplit('.', 1)[0]}.{extension}").read_bytes()

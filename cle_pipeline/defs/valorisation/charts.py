@@ -4,7 +4,7 @@ Each family reads the released CSV of its datasets (only files whose checks pass
 publisher does: `lib/release.read_release`), builds its charts with pure functions of those
 tables (tested without Dagster), renders them (`lib/charts.py`) into
 `data/published/<commune>/graphiques/` and shows each one, image and data table, in the asset's
-metadata.
+metadata: the image on the asset's page itself, without a click (`lib/ui_files.py` says how).
 
 - `graphiques/elections`: for each election (presidential, legislative) and round, the votes
   per candidate (per nuance for the legislative) in the commune and per polling station; the
@@ -334,8 +334,9 @@ def chart_asset(
         metadata = {
             "charts": len(rendered),
             "folder": dg.MetadataValue.path(str(folder / CHARTS_FOLDER)),
-            **{item.chart.name: dg.MetadataValue.md(item.markdown()) for item in rendered},
         }
+        for item in rendered:
+            metadata |= item.metadata(context.instance, [CHARTS_FOLDER, commune_of(context)])
         return dg.MaterializeResult(metadata=metadata)
 
     return _charts

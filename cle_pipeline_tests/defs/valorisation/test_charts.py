@@ -1,7 +1,10 @@
 """The chart families: their tables from the released CSV (exact values), and the assets that
 render them to SVG and PNG and show them in their metadata."""
 
+import base64
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -14,6 +17,8 @@ from cle_pipeline.defs.valorisation.charts import (
     election_charts,
     function_category,
 )
+from cle_pipeline.lib.charts import Chart, field, render
+from cle_pipeline.lib.ui_files import MARKDOWN_SHOWN_IN_PLACE
 from cle_pipeline_tests.conftest import materialize_into
 
 CHART_ASSETS = [
@@ -125,12 +130,20 @@ def test_council_charts_count_seats_by_function_and_sex():
 
 
 @pytest.fixture(scope="module")
-def rendered(definitions, tmp_path_factory) -> tuple[Path, dg.ExecuteInProcessResult]:
+def instance(tmp_path_factory) -> Iterator[dg.DagsterInstance]:
+    """An instance as `make demo` and `make ui` have: its step logs in its storage folder."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    with dg.DagsterInstance.local_temp(str(home)) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def rendered(definitions, tmp_path_factory, instance) -> tuple[Path, dg.ExecuteInProcessResult]:
     root = tmp_path_factory.mktemp("charts")
     selection = dg.AssetSelection.assets(
         *[dg.AssetKey.from_user_string(key) for key in CHART_ASSETS]
     ).upstream()
-    result = materialize_into(definitions, root, selection)
+    result = materialize_into(definitions, root, selection, instance=instance)
     return root / "published" / "76165" / CHARTS_FOLDER, result
 
 
@@ -169,8 +182,10 @@ def test_the_council_chart_counts_the_released_council(rendered):
     ]
 
 
-def test_each_chart_shows_in_its_asset_metadata_as_an_image_and_a_table(rendered):
-    _, result = rendered
+def test_each_chart_shows_in_its_asset_metadata_as_an_image_and_a_table(rendered, instance):
+    """The image by a URL of the UI's webserver, short enough for the UI to show it in place,
+    with links to its files; then its data table."""
+    folder, result = rendered
     materializations = {
         event.asset_key.to_user_string(): event.materialization.metadata
         for event in result.get_asset_materialization_events()
@@ -178,7 +193,54 @@ def test_each_chart_shows_in_its_asset_metadata_as_an_image_and_a_table(rendered
     council = materializations["graphiques/conseil_municipal"]
     assert council["charts"].value == 2
     markdown = council["elus_parite"].value
-    assert markdown.startswith("### Conseil municipal : parité (sièges par sexe)\n\n![")
-    assert "](data:image/png;base64,iVBORw0KGgo" in markdown
-    assert "| Femmes |       16 |" in markdown
-    assert materializations["graphiques/elections"]["charts"].value == 10
+    urls = re.findall(r"\]\((/logs/[^)]+)\)", markdown)
+    svg, png, svg_again, spec = urls
+    assert markdown == (
+        f"![Conseil municipal : parité (sièges par sexe)]({svg})\n\n"
+        f"Télécharger : [PNG]({png}) · [SVG]({svg}) · [spécification Vega-Lite]({spec})"
+    )
+    assert svg == svg_again
+    assert re.fullmatch(r"/logs/cle_pipeline/graphiques/76165/elus_parite\.[0-9a-f]{16}/svg", svg)
+    for url, name in [
+        (svg, "elus_parite.svg"),
+        (png, "elus_parite.png"),
+        (spec, "elus_parite.vl.json"),
+    ]:
+        [*log_key, extension] = url.removeprefix("/logs/").split("/")
+        served = Path(instance.compute_log_manager.get_captured_local_path(log_key, extension))
+        assert served.read_bytes() == (folder / name).read_bytes(), name
+    table = council["elus_parite/donnees"]
+    assert [record.data for record in table.records] == [
+        {"Sexe": "Femmes", "Sièges": "16"},
+        {"Sexe": "Hommes", "Sièges": "18"},
+    ]
+    elections = materializations["graphiques/elections"]
+    assert elections["charts"].value == 10
+    for metadata in (materializations[key] for key in CHART_ASSETS):
+        shown = [
+            value for value in metadata.values() if isinstance(value, dg.MarkdownMetadataValue)
+        ]
+        assert len(shown) == metadata["charts"].value
+        assert all(len(value.value) < MARKDOWN_SHOWN_IN_PLACE for value in shown)
+
+
+def test_without_local_step_logs_the_chart_is_inline_in_its_markdown(tmp_path):
+    """An instance whose webserver could not serve the file (here an ephemeral one): the SVG
+    itself, as a data: URI, behind the UI's "[Show Markdown]"."""
+    chart = Chart(
+        name="naissances_deces",
+        title="Naissances et décès",
+        source="INSEE",
+        data=pd.DataFrame({"Année": ["2021"], "Nombre": [3]}),
+        mark={"type": "bar"},
+        encoding={"x": field("Année", "ordinal"), "y": field("Nombre", "quantitative")},
+    )
+    item = render(chart, tmp_path)
+    metadata = item.metadata(dg.DagsterInstance.ephemeral(), [CHARTS_FOLDER, "76165"])
+    svg = base64.b64encode(item.svg.read_bytes()).decode("ascii")
+    assert metadata["naissances_deces"].value == (
+        f"![Naissances et décès](data:image/svg+xml;base64,{svg})"
+    )
+    assert [record.data for record in metadata["naissances_deces/donnees"].records] == [
+        {"Année": "2021", "Nombre": "3"}
+    ]
