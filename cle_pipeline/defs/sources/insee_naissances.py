@@ -8,13 +8,27 @@ wide file `base_naissances_2021_csv.zip` (columns `NAISD14` … `NAISD21`) is st
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 
 from cle_pipeline.lib.cadence import YEARLY
-from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline.lib.insee import BIRTHS, commune_counts
+from cle_pipeline.lib.insee import (
+    BIRTHS,
+    commune_counts,
+    counts_from_cuts,
+    cut_every_commune_counts,
+)
 from cle_pipeline.lib.metadata import OWNERS
+from cle_pipeline.lib.national import (
+    CommuneCuts,
+    PassDone,
+    commune_rows,
+    national_file_asset,
+    national_input,
+)
 from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.source_cut import SourceCut
 
@@ -29,6 +43,18 @@ SOURCE = Source(
 )
 # The current series' data member (not its `_metadata.csv` code lists), or the wide file's.
 MEMBER = r"^(DS_ETAT_CIVIL_NAIS_COMMUNES_data|base_naissances_\d{4})\.csv$"
+
+
+def cut_every_commune(
+    archive: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
+) -> PassDone:
+    """The one pass: every commune's rows of the data member."""
+    member = sources.extract(archive, MEMBER)
+    details = cut_every_commune_counts(member, codes, folder, BIRTHS, archive.location)
+    return PassDone(archive.location, details=details)
+
+
+national_insee_naissances = national_file_asset(SOURCE, cut_every_commune, {"duckdb", "csv"})
 
 
 # An error: INSEE publishes every commune, every year.
@@ -54,14 +80,21 @@ CUT = SourceCut(
     kinds={"duckdb", "csv"},
     owners=OWNERS,
     metadata={**SOURCE.definition_metadata(), **CUT.definition_metadata()},
+    ins=national_input(SOURCE),
     check_specs=CUT.check_specs(),
 )
-def insee_naissances(commune: Commune, sources: SourceFetcher):
+def insee_naissances(commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None):
     """Les naissances vivantes par année de la commune (`annee`, `valeur` ; vide quand l'INSEE
     déclare la valeur manquante), d'après ses lignes `COM` des séries d'état civil de
     l'INSEE."""
-    archive = sources.fetch(SOURCE, commune.code)
-    counts = commune_counts(
-        sources.extract(archive, MEMBER), commune.code, BIRTHS, archive.location
+    archive, counts = commune_rows(
+        national,
+        commune.code,
+        SOURCE,
+        sources,
+        lambda cuts: counts_from_cuts(cuts, commune.code, BIRTHS),
+        lambda archive: commune_counts(
+            sources.extract(archive, MEMBER), commune.code, BIRTHS, archive.location
+        ),
     )
-    return CUT.result(counts, {**archive.metadata(), "rows_for_commune": len(counts)})
+    return CUT.result(counts, archive.metadata())
