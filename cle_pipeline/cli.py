@@ -176,6 +176,8 @@ def demo() -> int:
     # Dagster's step-by-step log (tracebacks included) is for the UI and the log file; the
     # terminal gets the summary and one line per failure.
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    if len(communes) > 1:
+        print(cut_national_files(definitions, instance, quiet, run_tags(communes, sources)))
     succeeded = True
     for commune in communes:
         result = job.execute_in_process(
@@ -200,6 +202,35 @@ def demo() -> int:
             evaluation.passed for evaluation in result.get_asset_check_evaluations()
         )
     return 0 if succeeded else 1
+
+
+def cut_national_files(
+    definitions: dg.Definitions,
+    instance: dg.DagsterInstance,
+    run_config: dict[str, Any],
+    tags: dict[str, str],
+) -> str:
+    """Reads each national file once for every registered commune (`national/<source>`
+    assets, `lib/national.py`) before the communes' runs, which then read their rows from
+    these cuts; a pass that fails leaves its communes to cut the file themselves (and fail
+    there, in their own summaries). Returns the line the terminal shows."""
+    result = definitions.resolve_job_def("cut_national_files").execute_in_process(
+        run_config=run_config,
+        instance=instance,
+        tags={**process_tags(), **tags},
+        raise_on_error=False,
+    )
+    passes = [
+        event.materialization
+        for event in result.get_asset_materialization_events()
+        if event.materialization.asset_key.path[0] == "national"
+    ]
+    cut = ", ".join(
+        f"{materialization.asset_key.path[-1]} ({materialization.metadata['pass_seconds'].value} s)"
+        for materialization in passes
+    )
+    failed = ", ".join(sorted(step_failures(result))) or "none"
+    return f"National files read once for every commune: {cut or 'none'}; failed: {failed}"
 
 
 def outcomes(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, Any]]:

@@ -197,7 +197,8 @@ def test_a_known_repository_turns_references_into_links_to_its_main_branch():
     irve = Path(importlib.import_module("cle_pipeline.defs.sources.irve").__file__)
     # The decorator of `def irve(`, written over several lines.
     line = line_of(irve, "@dg.asset(")
-    assert irve.read_text().splitlines()[line + 5].startswith("def irve(")
+    following = irve.read_text().splitlines()[line:]
+    assert next(text for text in following if text.startswith("def ")).startswith("def irve(")
     (reference,) = code_references(linked, "irve")
     assert reference == dg.UrlCodeReference(
         url="https://github.com/example/cle-pipeline/tree/main/cle_pipeline/defs/sources/irve.py"

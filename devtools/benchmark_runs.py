@@ -100,6 +100,10 @@ def graph_shape(job: Any) -> list[dict[str, Any]]:
         op = assets_def.node_def
         inputs, deps = {}, []
         for name, key in sorted(assets_def.keys_by_input_name.items()):
+            if key not in selected:
+                # An optional input on an asset the job does not build (a national pass,
+                # `lib/national.py`): the run reads it if there is one, builds nothing for it.
+                continue
             if op.input_def_named(name).dagster_type.is_nothing:
                 deps.append(list(key.path))
             else:

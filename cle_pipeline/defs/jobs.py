@@ -14,3 +14,12 @@ build_commune = dg.define_asset_job(
     "graphiques, la carte et le site de la commune (groupe valorisation). Ne publie rien sur "
     "data.gouv.fr.",
 )
+
+cut_national_files = dg.define_asset_job(
+    "cut_national_files",
+    selection=dg.AssetSelection.groups("national"),
+    description="Lit une fois chaque fichier national (groupe national) et y découpe en une "
+    "passe chaque commune enregistrée (partitions `commune`) ; la source de chaque commune lit "
+    "ensuite ses lignes dans cette découpe. `cle-pipeline demo` le lance avant une liste de "
+    "communes.",
+)

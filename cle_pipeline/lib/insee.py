@@ -21,10 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from cle_pipeline.lib.errors import SourceFormatError
+from cle_pipeline.lib.national import CommuneCuts, cut_csv_in_one_pass
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header
 
 # `;`, UTF-8 (plain ASCII in practice); every value read as text (`01001`, `2A004`). Fields
@@ -58,13 +60,51 @@ BIRTHS = Measure("LVB", "NAISD", "live births")
 DEATHS = Measure("DTH", "DECESD", "deaths")
 
 
+# The commune of a row of each format, for the one pass over the file (`lib/national.py`).
+SERIES_COMMUNE = "CASE WHEN GEO_OBJECT = 'COM' THEN GEO END"
+WIDE_COMMUNE = "CODGEO"
+
+
+def is_wide(header: list[str]) -> bool:
+    """Whether the header is a base communale's (`CODGEO`, `<prefix>yy`), not the series'."""
+    return "CODGEO" in header and not {"EC_MEASURE", "OBS_VALUE"} & set(header)
+
+
 def commune_counts(table: Path, code: str, measure: Measure, label: str) -> pd.DataFrame:
     """The commune's counts per year (`annee`, `valeur`), from whichever format `table` is in:
     the current series unless the header is a base communale's (`CODGEO`, `<prefix>yy`)."""
     header = read_header(table, ETAT_CIVIL_FORMAT, label)
-    if "CODGEO" in header and not {"EC_MEASURE", "OBS_VALUE"} & set(header):
+    if is_wide(header):
         return wide_counts(table, code, measure, label)
     return series_counts(table, code, measure, label)
+
+
+def cut_every_commune_counts(
+    table: Path, codes: list[str], folder: Path, measure: Measure, label: str
+) -> dict[str, Any]:
+    """The one pass for every commune (`lib/national.py`): each commune's rows of either
+    format; returns what reading a commune back needs (the year columns of a wide file)."""
+    header = read_header(table, ETAT_CIVIL_FORMAT, label)
+    year_columns = year_columns_of(header, measure, label) if is_wide(header) else None
+    cut_csv_in_one_pass(
+        table,
+        ETAT_CIVIL_FORMAT,
+        folder,
+        required=SERIES_COLUMNS if year_columns is None else ["CODGEO", *year_columns],
+        key=SERIES_COMMUNE if year_columns is None else WIDE_COMMUNE,
+        codes=codes,
+        label=label,
+    )
+    return {"year_columns": year_columns}
+
+
+def counts_from_cuts(cuts: CommuneCuts, code: str, measure: Measure) -> pd.DataFrame:
+    """`commune_counts` on the commune's rows of the one pass."""
+    rows = cuts.read([code], line_column="line")
+    year_columns = cuts.details.get("year_columns")
+    if year_columns is not None:
+        return wide_rows_counts(rows, code, year_columns, measure, cuts.label)
+    return series_rows_counts(rows, code, measure, cuts.label)
 
 
 def series_counts(table: Path, code: str, measure: Measure, label: str) -> pd.DataFrame:
@@ -78,6 +118,11 @@ def series_counts(table: Path, code: str, measure: Measure, label: str) -> pd.Da
         label=label,
         line_column="line",
     )
+    return series_rows_counts(rows, code, measure, label)
+
+
+def series_rows_counts(rows: pd.DataFrame, code: str, measure: Measure, label: str) -> pd.DataFrame:
+    """The counts of the commune's `COM` rows of the current series, checked."""
     measures = set(rows["EC_MEASURE"].dropna())
     rows = rows[rows["EC_MEASURE"] == measure.code]
     if rows.empty:
@@ -123,11 +168,7 @@ def _check_series_row(row, label: str) -> None:
 
 def wide_counts(table: Path, code: str, measure: Measure, label: str) -> pd.DataFrame:
     """The commune's `CODGEO` row of a base communale, one column `<prefix>yy` per year."""
-    prefix = measure.wide_prefix
-    header = read_header(table, ETAT_CIVIL_FORMAT, label)
-    year_columns = [name for name in header if re.fullmatch(rf"{prefix}\d\d", name)]
-    if not year_columns:
-        raise SourceFormatError(f"{label}: no column {prefix}YY (e.g. {prefix}21) in the header")
+    year_columns = year_columns_of(read_header(table, ETAT_CIVIL_FORMAT, label), measure, label)
     rows = query_csv(
         table,
         ETAT_CIVIL_FORMAT,
@@ -137,6 +178,23 @@ def wide_counts(table: Path, code: str, measure: Measure, label: str) -> pd.Data
         label=label,
         line_column="line",
     )
+    return wide_rows_counts(rows, code, year_columns, measure, label)
+
+
+def year_columns_of(header: list[str], measure: Measure, label: str) -> list[str]:
+    """The `<prefix>yy` columns of a base communale's header."""
+    prefix = measure.wide_prefix
+    year_columns = [name for name in header if re.fullmatch(rf"{prefix}\d\d", name)]
+    if not year_columns:
+        raise SourceFormatError(f"{label}: no column {prefix}YY (e.g. {prefix}21) in the header")
+    return year_columns
+
+
+def wide_rows_counts(
+    rows: pd.DataFrame, code: str, year_columns: list[str], measure: Measure, label: str
+) -> pd.DataFrame:
+    """The counts of the commune's `CODGEO` row of a base communale, checked."""
+    prefix = measure.wide_prefix
     if rows.empty:
         raise SourceFormatError(f"{label}: commune {code} has no row (CODGEO)")
     if len(rows) > 1:

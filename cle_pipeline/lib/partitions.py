@@ -112,9 +112,13 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
             write_atomically(path, pickle.dumps(value))
 
     def load_input(self, context: dg.InputContext) -> Any:
-        """The value of the run's commune; a clear error when it was never built for it."""
+        """The value of the run's commune; a clear error when it was never built for it, or
+        None for an input declared optional (`metadata={"optional": True}`: the national pass
+        of a source, which a commune's run can do without)."""
         paths = self._paths(context)
         for path in paths:
+            if not path.is_file() and (context.definition_metadata or {}).get("optional"):
+                return None
             if not path.is_file():
                 raise FileNotFoundError(
                     f"{context.asset_key.to_user_string()}: no value stored at {path} (build it "

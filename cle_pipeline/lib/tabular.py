@@ -14,11 +14,11 @@ import hashlib
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -35,6 +35,8 @@ RATIO_FREE_BYTES = 1024**2
 # A header line is a few kilobytes; a file without line breaks must not be read whole to find it.
 MAX_HEADER_BYTES = 1024**2
 
+
+T = TypeVar("T")
 
 # `frame.attrs` key of the file a frame of `query_csv` was read from.
 SOURCE_LOCATION = "source_location"
@@ -261,34 +263,63 @@ def query_csv(
     is line 1), so that an error can point into a national file; it assumes no quoted field
     spans lines, true of the files that use it."""
     label = label or str(path)
+
+    def cut(connection: duckdb.DuckDBPyConnection, relation: str) -> pd.DataFrame:
+        if line_column:
+            relation = numbered(relation, line_column)
+        sql = f"SELECT {select} FROM {relation} WHERE {where}"
+        return connection.execute(sql, parameters or []).df()
+
+    frame = run_on_csv(path, csv_format, cut, required=required, label=label, labels=labels)
+    # Every value as text; an empty field is missing (NaN, like every pandas reader).
+    # The file travels with its rows (pandas keeps `attrs` through filters and pickling), so
+    # that a dataset finding a column missing can name it (`require_frame_columns`).
+    frame.attrs[SOURCE_LOCATION] = label
+    return frame
+
+
+def numbered(relation: str, line_column: str) -> str:
+    """`relation` with a first column `line_column` holding each row's line in the file (the
+    header is line 1); `row_number() OVER ()` is DuckDB's streaming window: it numbers rows in
+    file order."""
+    return f"(SELECT row_number() OVER () + 1 AS {sql_name(line_column)}, * FROM {relation})"
+
+
+def run_on_csv(
+    path: Path,
+    csv_format: CsvFormat,
+    action: Callable[[duckdb.DuckDBPyConnection, str], T],
+    *,
+    required: list[str],
+    label: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> T:
+    """`action(connection, relation)` on a DuckDB `read_csv` relation of the file, once its
+    header holds the `required` columns (by field name, or by label with `labels`) and it
+    holds no NUL byte; a DuckDB error becomes a `SourceFormatError` naming the file (and the
+    ragged lines, if any). The one way a national CSV reaches DuckDB (`query_csv`, and the one
+    pass over a national file for every commune, `lib/national.py`)."""
+    label = label or str(path)
     # Detect the encoding once: the header check and DuckDB then both use the result.
     csv_format = CsvFormat(csv_format.separator, encoding_of(path, csv_format.encoding))
     header = read_header(path, csv_format, label)
     names = require_columns(path, csv_format, required, label, labels)
     require_text(path, label)
     relation = read_csv_relation(path, header, csv_format, names)
-    if line_column:
-        # `row_number() OVER ()` is DuckDB's streaming window: it numbers rows in file order.
-        relation = (
-            f"(SELECT row_number() OVER () + 1 AS {sql_name(line_column)}, * FROM {relation})"
-        )
-    sql = f"SELECT {select} FROM {relation} WHERE {where}"
     try:
         with duckdb_connection() as connection:
-            frame = connection.execute(sql, parameters or []).df()
+            return action(connection, relation)
     except duckdb.Error as error:
         if csv_format.encoding == "latin-1" and "not latin-1 encoded" in str(error):
             # DuckDB's latin-1 refuses bytes 0x80-0x9F, which Windows-1252 files use for `’`,
             # `œ`, `€` (and UTF-8 pasted into a latin-1 file for `É`): read a UTF-8 copy.
             with tempfile.TemporaryDirectory() as folder:
                 copy = windows_1252_to_utf8(path, Path(folder) / path.name)
-                return query_csv(
+                return run_on_csv(
                     copy,
                     CsvFormat(csv_format.separator, "utf-8"),
+                    action,
                     required=required,
-                    where=where,
-                    parameters=parameters,
-                    select=select,
                     label=label,
                     labels=labels,
                 )
@@ -298,11 +329,6 @@ def query_csv(
         if ragged:
             raise RaggedLinesError(label, ragged, len(header)) from error
         raise SourceFormatError(f"{label}: {_first_lines(str(error))}") from error
-    # Every value as text; an empty field is missing (NaN, like every pandas reader).
-    # The file travels with its rows (pandas keeps `attrs` through filters and pickling), so
-    # that a dataset finding a column missing can name it (`require_frame_columns`).
-    frame.attrs[SOURCE_LOCATION] = label
-    return frame
 
 
 def require_frame_columns(frame: pd.DataFrame, columns: list[str], expected: str) -> None:

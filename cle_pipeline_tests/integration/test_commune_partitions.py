@@ -88,5 +88,8 @@ def test_each_commune_keeps_its_values_in_its_own_folder(definitions, tmp_path):
         f"{commune}/{name}.pickle"
         for commune in ("76165", "76231")
         for name in NAISSANCES_DECES_AND_UPSTREAM
+    ] + [  # the national passes, for every commune (lib/national.py)
+        "_national/national/insee_deces.pickle",
+        "_national/national/insee_naissances.pickle",
     ]
     assert folders == sorted(expected)

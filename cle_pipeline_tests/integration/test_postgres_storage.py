@@ -71,6 +71,8 @@ def test_runs_and_event_log_go_to_postgres_and_a_second_instance_reads_them(
         "insee_deces",
         "insee_naissances",
         "naissances_deces",
+        "national/insee_deces",
+        "national/insee_naissances",
     ]
 
     # Nothing went to SQLite beside the instance: the database holds it all.

@@ -43,6 +43,7 @@ from cle_pipeline.lib.cadence import (
     YEARLY,
     Cadence,
 )
+from cle_pipeline.lib.national import NATIONAL_GROUP
 
 TIMEZONE = "Europe/Paris"
 SOURCES_GROUP = "sources"
@@ -107,7 +108,9 @@ def source_condition(cadence: Cadence) -> dg.AutomationCondition | None:
         due = due | dg.AutomationCondition.cron_tick_passed(
             cadence.cron, TIMEZONE
         ).since_last_handled().with_label(f"{cadence.name} refresh ({cadence.cron}, {TIMEZONE})")
-    return dg.AutomationCondition.eager() | (due & ready())
+    return (dg.AutomationCondition.eager() | (due & ready())).ignore(
+        dg.AssetSelection.groups(NATIONAL_GROUP)
+    )
 
 
 def dataset_condition() -> dg.AutomationCondition:
@@ -159,7 +162,11 @@ def automate(spec: dg.AssetSpec) -> dg.AssetSpec:
     if spec.group_name in (SOURCES_GROUP, COMMUNE_REFERENCE_GROUP):
         cadence = cadence_of_source(spec.key.to_user_string())
         condition = source_condition(cadence)
-        refresh = source_refresh(cadence, [dep.asset_key.to_user_string() for dep in spec.deps])
+        # A commune's source reads the national pass of its file when it is of the current
+        # file, and cuts the file itself otherwise: it neither waits for the pass nor follows
+        # it, so it keeps its own cadence (`lib/national.py`).
+        inputs = [dep.asset_key for dep in spec.deps if dep.asset_key.path[0] != NATIONAL_GROUP]
+        refresh = source_refresh(cadence, [key.to_user_string() for key in inputs])
     elif spec.group_name == PUBLISHED_GROUP:
         cadence = cadence_of_dataset([dep.asset_key.to_user_string() for dep in spec.deps])
         condition = dataset_condition()

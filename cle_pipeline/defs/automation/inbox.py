@@ -137,7 +137,9 @@ def assets_to_run(
     needed = list(selected)
     while needed:
         for parent in graph.get(needed.pop()).parent_keys:
-            if parent in selected or parent not in known:
+            # A national pass (group `national`) is an optional input: without it, the
+            # commune's source cuts the national file itself (`lib/national.py`).
+            if parent in selected or parent not in known or parent.path[0] == "national":
                 continue
             built = instance.fetch_materializations(
                 dg.AssetRecordsFilter(asset_key=parent, asset_partitions=[commune]), limit=1

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from cle_pipeline.lib.errors import SourceFormatError
+from cle_pipeline.lib.national import CommuneCuts, CutWriter
 
 FIXED_COLUMNS = (
     "Code du département",
@@ -90,6 +93,8 @@ OVERSEAS_DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "ZN": ("988",),  # Nouvelle-Calédonie
     "ZZ": (),  # Français établis hors de France: no commune
 }
+# The one column of the one pass's cuts: a line's fields, as JSON.
+LINE_FIELDS = "champs"
 _INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
 
 
@@ -168,34 +173,92 @@ def read_commune_results(
     """The commune's rows of a results file, one row per polling station × candidate: the
     fixed columns, then the candidate block's columns, every value as text.
 
-    Streams the file line by line. Every line's candidate part must be a whole number of
-    blocks (else `SourceFormatError` naming the file and line), so that a format change
-    anywhere in the file is noticed, not only on the commune's lines.
+    Streams the file line by line (`scan_results`). Every line's candidate part must be a
+    whole number of blocks (else `SourceFormatError` naming the file and line), so that a
+    format change anywhere in the file is noticed, not only on the commune's lines.
 
     Splitting all 69,700 lines of 100 fields costs 0.4 s (csv module or `str.split` alike),
     twice a DuckDB pass over the file: a line without a quote is only counted (its separators)
-    and split up to the commune code; only the commune's lines are split whole. A line with a
-    quote (never seen in these files) is parsed by csv, with the lines a quoted field spans.
+    and split up to the commune code; only the commune's lines are split whole.
     """
-    label = label or str(path)
+    # What `Code de la commune` holds on the commune's lines, whatever leading zeros it lost
+    # (`insee_code` ends with it): a cheap test that leaves `insee_code` few lines to place.
+    number = code[-3:].lstrip("0") or "0"
+
+    def commune_of(department: str, commune: str) -> str | None:
+        if number not in commune or insee_code(department, commune) != code:
+            return None
+        return code
+
+    records: list[list[str]] = []
+    columns = scan_results(
+        path, results, label or str(path), commune_of, lambda _, rows: records.extend(rows)
+    )
+    return pd.DataFrame(records, columns=columns, dtype=str)
+
+
+def cut_every_commune_results(
+    path: Path, results: ResultsFormat, codes: list[str], folder: Path, label: str
+) -> dict[str, Any]:
+    """The one pass for every commune (`lib/national.py`): each line of the communes of
+    `codes`, written out as the file is read (one value per line: its fields as JSON, so that
+    a commune's rows are split into candidates only when it reads them, `read_results_cut`).
+    Returns what reading them back needs: the columns and the fixed fields' count."""
+    wanted = set(codes)
+    columns = results_columns(path, results, label)
+    width = len(columns) - len(results.candidate_columns)
+    writer = CutWriter(folder, [LINE_FIELDS])
+
+    def commune_of(department: str, commune: str) -> str | None:
+        found = insee_code(department, commune)
+        return found if found in wanted else None
+
+    def keep(found: str, rows: list[list[str]]) -> None:
+        line = rows[0][:width] + [value for row in rows for value in row[width:]]
+        writer.add(writer.rows, found, [json.dumps(line, ensure_ascii=False)])
+
+    try:
+        scan_results(path, results, label, commune_of, keep)
+    finally:
+        writer.close()
+    return {"columns": columns, "width": width}
+
+
+def results_columns(path: Path, results: ResultsFormat, label: str) -> list[str]:
+    """The columns of the rows read: the fixed ones, then the candidate block's."""
+    with path.open("r", encoding=results.encoding, newline="") as stream:
+        reader = csv.reader(stream, delimiter=results.separator, quotechar='"', strict=True)
+        layout = _layout(_header(reader, label), results, label)
+    return [*layout.fixed, *layout.block]
+
+
+def _header(reader: Any, label: str) -> list[str]:
+    try:
+        return next(reader)
+    except StopIteration:
+        raise SourceFormatError(f"{label}: empty file (no header line)") from None
+    except csv.Error as error:
+        raise SourceFormatError(f"{label}: line 1 is not valid CSV ({error})") from error
+
+
+def scan_results(
+    path: Path,
+    results: ResultsFormat,
+    label: str,
+    commune_of: Callable[[str, str], str | None],
+    keep: Callable[[str, list[list[str]]], None],
+) -> list[str]:
+    """Reads a results file line by line: `commune_of(department code, commune code)` says
+    whose line it is (None: nobody asked), and `keep(commune, rows)` gets its rows, one per
+    candidate. Returns the columns of the rows. A line with a quote (never seen in these
+    files) is parsed by csv, with the lines a quoted field spans."""
     separator = results.separator
     with path.open("r", encoding=results.encoding, newline="") as stream:
         reader = csv.reader(stream, delimiter=separator, quotechar='"', strict=True)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise SourceFormatError(f"{label}: empty file (no header line)") from None
-        except csv.Error as error:
-            raise SourceFormatError(f"{label}: line 1 is not valid CSV ({error})") from error
-        layout = _layout(header, results, label)
-        columns = [*layout.fixed, *layout.block]
+        layout = _layout(_header(reader, label), results, label)
         width, size = len(layout.fixed), layout.block_size
         department = layout.fixed["Code du département"]
         commune = layout.fixed["Code de la commune"]
-        records: list[list[str]] = []
-        # What `Code de la commune` holds on the commune's lines, whatever leading zeros it lost
-        # (`insee_code` ends with it): a cheap test that leaves `insee_code` few lines to place.
-        number = code[-3:].lstrip("0") or "0"
         split_at = max(department, commune) + 1
         line_num = reader.line_num
         for line in stream:
@@ -217,31 +280,51 @@ def read_commune_results(
                 if not text:
                     continue  # a blank line, e.g. at the end of the file
                 fields = text.count(separator) + 1
-            candidates = fields - width
-            if candidates < 0:
-                raise SourceFormatError(
-                    f"{label}: line {line_num} has {fields} fields, fewer than "
-                    f"the {width} fixed fields of the header"
-                )
-            if candidates % size:
-                raise SourceFormatError(
-                    f"{label}: line {line_num} has {fields} fields: {width} fixed "
-                    f"fields then blocks of {size} fields per candidate expected, and "
-                    f"{candidates} is not a multiple of {size}"
-                )
+            _check_blocks(fields, width, size, label, line_num)
             head = row or text.split(separator, split_at)
-            if number not in head[commune] or insee_code(head[department], head[commune]) != code:
+            found = commune_of(head[department], head[commune])
+            if found is None:
                 continue
             row = row or text.split(separator)
-            if candidates == 0:
+            if fields == width:
                 raise SourceFormatError(
                     f"{label}: line {line_num}: polling station "
                     f"{row[layout.fixed['Code du b.vote']]} has no candidate"
                 )
             station = row[:width]
-            records.extend(
-                station + row[start : start + size] for start in range(width, len(row), size)
+            keep(
+                found,
+                [station + row[start : start + size] for start in range(width, len(row), size)],
             )
+    return [*layout.fixed, *layout.block]
+
+
+def _check_blocks(fields: int, width: int, size: int, label: str, line_num: int) -> None:
+    candidates = fields - width
+    if candidates < 0:
+        raise SourceFormatError(
+            f"{label}: line {line_num} has {fields} fields, fewer than "
+            f"the {width} fixed fields of the header"
+        )
+    if candidates % size:
+        raise SourceFormatError(
+            f"{label}: line {line_num} has {fields} fields: {width} fixed "
+            f"fields then blocks of {size} fields per candidate expected, and "
+            f"{candidates} is not a multiple of {size}"
+        )
+
+
+def read_results_cut(cuts: CommuneCuts, code: str) -> pd.DataFrame:
+    """The commune's rows from the one pass, as `read_commune_results` returns them."""
+    columns, width = cuts.details["columns"], cuts.details["width"]
+    size = len(columns) - width
+    records = []
+    for fields in cuts.read([code])[LINE_FIELDS]:
+        line = json.loads(fields)
+        station = line[:width]
+        records.extend(
+            station + line[start : start + size] for start in range(width, len(line), size)
+        )
     return pd.DataFrame(records, columns=columns, dtype=str)
 
 

@@ -8,13 +8,27 @@ wide file `base_deces_2021_csv.zip` (columns `DECESD14` … `DECESD21`) is still
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.cadence import YEARLY
-from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
-from cle_pipeline.lib.insee import DEATHS, commune_counts
+from cle_pipeline.lib.insee import (
+    DEATHS,
+    commune_counts,
+    counts_from_cuts,
+    cut_every_commune_counts,
+)
+from cle_pipeline.lib.national import (
+    CommuneCuts,
+    PassDone,
+    commune_rows,
+    national_file_asset,
+    national_input,
+)
 from cle_pipeline.lib.partitions import COMMUNES
 
 SOURCE = Source(
@@ -30,17 +44,38 @@ SOURCE = Source(
 MEMBER = r"^(DS_ETAT_CIVIL_DECES_COMMUNES_data|base_deces_\d{4})\.csv$"
 
 
+def cut_every_commune(
+    archive: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
+) -> PassDone:
+    """The one pass: every commune's rows of the data member."""
+    member = sources.extract(archive, MEMBER)
+    details = cut_every_commune_counts(member, codes, folder, DEATHS, archive.location)
+    return PassDone(archive.location, details=details)
+
+
+national_insee_deces = national_file_asset(SOURCE, cut_every_commune, {"duckdb", "csv"})
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     metadata=SOURCE.definition_metadata(),
+    ins=national_input(SOURCE),
 )
-def insee_deces(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def insee_deces(
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
+) -> dg.Output[pd.DataFrame]:
     """Les décès par année de la commune (`annee`, `valeur` ; vide quand l'INSEE déclare la
     valeur manquante), d'après ses lignes `COM` des séries d'état civil de l'INSEE."""
-    archive = sources.fetch(SOURCE, commune.code)
-    counts = commune_counts(
-        sources.extract(archive, MEMBER), commune.code, DEATHS, archive.location
+    archive, counts = commune_rows(
+        national,
+        commune.code,
+        SOURCE,
+        sources,
+        lambda cuts: counts_from_cuts(cuts, commune.code, DEATHS),
+        lambda archive: commune_counts(
+            sources.extract(archive, MEMBER), commune.code, DEATHS, archive.location
+        ),
     )
     return dg.Output(counts, metadata={**archive.metadata(), "rows_for_commune": len(counts)})

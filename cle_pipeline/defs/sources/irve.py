@@ -14,8 +14,17 @@ import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.cadence import DAILY
-from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, parse_lon_lat, rows_in_commune
+from cle_pipeline.lib.national import (
+    COMMUNE,
+    CommuneCuts,
+    PassDone,
+    commune_rows,
+    cut_csv_in_one_pass,
+    national_file_asset,
+    national_input,
+)
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
@@ -40,20 +49,25 @@ COLUMNS = [
     "consolidated_latitude",
 ]
 
-# Rows with the commune's code, and rows without a code whose coordinates fall in the
-# commune's bounding box (a cheap prefilter DuckDB runs while streaming the file).
-WHERE = """
-    code_insee_commune = $code
-    OR (coalesce(trim(code_insee_commune), '') = ''
-        AND coalesce(
-              TRY_CAST(consolidated_longitude AS DOUBLE),
-              TRY_CAST(trim(split_part(trim(coordonneesXY, '[] '), ',', 1)) AS DOUBLE)
-            ) BETWEEN $west AND $east
-        AND coalesce(
-              TRY_CAST(consolidated_latitude AS DOUBLE),
-              TRY_CAST(trim(split_part(trim(coordonneesXY, '[] '), ',', 2)) AS DOUBLE)
-            ) BETWEEN $south AND $north)
+# Rows without a code whose coordinates fall in the commune's bounding box: a cheap prefilter
+# DuckDB runs while streaming the file, before the exact test against the outline.
+IN_BOUNDING_BOX = """
+    coalesce(
+          TRY_CAST(consolidated_longitude AS DOUBLE),
+          TRY_CAST(trim(split_part(trim(coordonneesXY, '[] '), ',', 1)) AS DOUBLE)
+        ) BETWEEN $west AND $east
+    AND coalesce(
+          TRY_CAST(consolidated_latitude AS DOUBLE),
+          TRY_CAST(trim(split_part(trim(coordonneesXY, '[] '), ',', 2)) AS DOUBLE)
+        ) BETWEEN $south AND $north
 """
+WITHOUT_CODE = "coalesce(trim(code_insee_commune), '') = ''"
+# Rows with the commune's code, and rows without a code placed in the commune's bounding box.
+WHERE = f"code_insee_commune = $code OR ({WITHOUT_CODE} AND {IN_BOUNDING_BOX})"
+# The one pass for every commune keeps each row under its code, and the rows without a code
+# under one bucket that every commune reads with its own bounding box.
+NO_CODE_BUCKET = "_sans_code"
+KEY = f"CASE WHEN {WITHOUT_CODE} THEN '{NO_CODE_BUCKET}' ELSE code_insee_commune END"
 
 
 def point_of(row: pd.Series) -> tuple[float, float] | None:
@@ -81,18 +95,59 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
     return rows_in_commune(candidates, commune, "code_insee_commune", point_of)
 
 
+def cut_every_commune(
+    fetched: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
+) -> PassDone:
+    """The one pass: every commune's points, and the points without a code (placed by each
+    commune in `cut_from_pass`)."""
+    cut_csv_in_one_pass(
+        fetched.path,
+        FORMAT,
+        folder,
+        required=COLUMNS,
+        key=KEY,
+        codes=codes,
+        buckets=[NO_CODE_BUCKET],
+        label=fetched.location,
+    )
+    return PassDone(fetched.location)
+
+
+def cut_from_pass(cuts: CommuneCuts, commune: Commune) -> pd.DataFrame:
+    """`cut_commune` on the rows the one pass kept: the commune's, and those without a code in
+    its bounding box."""
+    candidates = cuts.read(
+        [commune.code, NO_CODE_BUCKET],
+        where=f"{COMMUNE} <> '{NO_CODE_BUCKET}' OR ({IN_BOUNDING_BOX})",
+        parameters={k: v for k, v in commune.cut_parameters().items() if k != "code"},
+    )
+    return rows_in_commune(candidates, commune, "code_insee_commune", point_of)
+
+
+national_irve = national_file_asset(SOURCE, cut_every_commune, {"duckdb", "csv"})
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     metadata=SOURCE.definition_metadata(),
+    ins=national_input(SOURCE),
 )
-def irve(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def irve(
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
+) -> dg.Output[pd.DataFrame]:
     """Les points de recharge de la commune dans la consolidation nationale IRVE, tels que
     publiés (toutes les colonnes en texte, doublons compris) : par `code_insee_commune`, ou par
     leurs coordonnées dans le contour de la commune quand l'aménageur a laissé le code vide."""
-    fetched = sources.fetch(SOURCE, commune.code)
-    points = cut_commune(fetched.path, commune, fetched.location)
+    fetched, points = commune_rows(
+        national,
+        commune.code,
+        SOURCE,
+        sources,
+        lambda cuts: cut_from_pass(cuts, commune),
+        lambda fetched: cut_commune(fetched.path, commune, fetched.location),
+    )
     by_coordinates = int((points["code_insee_commune"].fillna("").str.strip() == "").sum())
     return dg.Output(
         points,

@@ -15,12 +15,21 @@ import pandas as pd
 
 from cle_pipeline.defs.sources.election_results import (
     PRESIDENTIAL,
+    cut_every_commune_results,
     read_commune_results,
+    read_results_cut,
     results_metadata,
 )
 from cle_pipeline.lib.cadence import NEVER
-from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.national import (
+    CommuneCuts,
+    PassDone,
+    commune_rows,
+    national_file_asset,
+    national_input,
+)
 from cle_pipeline.lib.partitions import COMMUNES
 
 SOURCE = Source(
@@ -41,16 +50,36 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     return read_commune_results(table, PRESIDENTIAL, code, label)
 
 
+def cut_every_commune(
+    fetched: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
+) -> PassDone:
+    """The one pass: every commune's rows, in one streaming read of the file."""
+    details = cut_every_commune_results(fetched.path, PRESIDENTIAL, codes, folder, fetched.location)
+    return PassDone(fetched.location, details=details)
+
+
+national_presidentielle_2022_t2 = national_file_asset(SOURCE, cut_every_commune, {"python", "csv"})
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"python", "csv"},
     metadata=SOURCE.definition_metadata(),
+    ins=national_input(SOURCE),
 )
-def presidentielle_2022_t2(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def presidentielle_2022_t2(
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
+) -> dg.Output[pd.DataFrame]:
     """Les résultats du 2d tour de la présidentielle 2022 dans la commune, une ligne par bureau
     de vote × candidat : les champs du bureau (totaux et pourcentages) et le bloc du candidat,
     en texte."""
-    fetched = sources.fetch(SOURCE, commune.code)
-    rows = cut_commune(fetched.path, commune.code, fetched.location)
+    fetched, rows = commune_rows(
+        national,
+        commune.code,
+        SOURCE,
+        sources,
+        lambda cuts: read_results_cut(cuts, commune.code),
+        lambda fetched: cut_commune(fetched.path, commune.code, fetched.location),
+    )
     return dg.Output(rows, metadata={**fetched.metadata(), **results_metadata(rows)})

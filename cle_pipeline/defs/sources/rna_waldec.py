@@ -14,8 +14,23 @@ import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.cadence import MONTHLY
-from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
+from cle_pipeline.lib.errors import SourceFormatError
+from cle_pipeline.lib.fetch import (
+    FetchedFile,
+    Source,
+    SourceFetcher,
+    datagouv_latest_resource,
+    department_of,
+)
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.national import (
+    CommuneCuts,
+    PassDone,
+    commune_rows,
+    cut_csv_in_one_pass,
+    national_file_asset,
+    national_input,
+)
 from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
@@ -56,24 +71,83 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     )
 
 
+def cut_member(
+    sources: SourceFetcher, archive: FetchedFile, commune: Commune
+) -> tuple[pd.DataFrame, str]:
+    """The commune's associations, read in its department's member of the archive (extracted
+    to the cache), and that member's name."""
+    member = sources.extract(archive, department_member(commune.department))
+    return cut_commune(member, commune.code, f"{archive.location}!{member.name}"), member.name
+
+
+def cut_every_commune(
+    archive: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
+) -> PassDone:
+    """The one pass: one query per department member holding a commune asked for (only those
+    members are extracted and read), each keeping the rows of all its communes at once. A
+    department without its member is left to its communes' own cuts, which fail naming it."""
+    by_department: dict[str, list[str]] = {}
+    for code in codes:
+        by_department.setdefault(department_of(code), []).append(code)
+    covered: list[str] = []
+    members: dict[str, str] = {}
+    for department, department_codes in sorted(by_department.items()):
+        try:
+            member = sources.extract(archive, department_member(department))
+        except SourceFormatError:
+            continue
+        label = f"{archive.location}!{member.name}"
+        kept = [name for name in read_header(member, FORMAT, label) if not PERSONAL.match(name)]
+        cut_csv_in_one_pass(
+            member,
+            FORMAT,
+            folder,
+            required=COLUMNS,
+            key="adrs_codeinsee",
+            codes=department_codes,
+            select=", ".join(sql_name(name) for name in kept),
+            label=label,
+        )
+        covered += department_codes
+        members[department] = member.name
+    return PassDone(archive.location, covered, {"members": members})
+
+
+def cut_from_pass(cuts: CommuneCuts, commune: Commune) -> tuple[pd.DataFrame, str]:
+    """`cut_member` on the rows the one pass kept for the commune."""
+    member = cuts.details["members"][department_of(commune.code)]
+    return cuts.read([commune.code], label=f"{cuts.fetched.location}!{member}"), member
+
+
+national_rna_waldec = national_file_asset(SOURCE, cut_every_commune, {"duckdb", "csv"})
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     metadata=SOURCE.definition_metadata(),
+    ins=national_input(SOURCE),
 )
-def rna_waldec(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def rna_waldec(
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
+) -> dg.Output[pd.DataFrame]:
     """Les associations dont le siège est dans la commune, toutes positions (active, dissoute,
     supprimée), lues dans le seul fichier du département de l'archive RNA ; l'adresse privée
     du gestionnaire (`adrg_*`) reste dans le fichier."""
-    archive = sources.fetch(SOURCE, commune.code)
-    member = sources.extract(archive, department_member(commune.department))
-    associations = cut_commune(member, commune.code, f"{archive.location}!{member.name}")
+    archive, (associations, member) = commune_rows(
+        national,
+        commune.code,
+        SOURCE,
+        sources,
+        lambda cuts: cut_from_pass(cuts, commune),
+        lambda archive: cut_member(sources, archive, commune),
+    )
     return dg.Output(
         associations,
         metadata={
             **archive.metadata(),
-            "member": member.name.split("-", 1)[-1],
+            "member": member.split("-", 1)[-1],
             "rows_for_commune": len(associations),
             "active_rows": int((associations["position"] == "A").sum()),
         },

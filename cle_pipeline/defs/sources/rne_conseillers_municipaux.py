@@ -39,8 +39,16 @@ import pandas as pd
 
 from cle_pipeline.lib.cadence import QUARTERLY
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
-from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
+from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.national import (
+    CommuneCuts,
+    PassDone,
+    commune_rows,
+    cut_csv_in_one_pass,
+    national_file_asset,
+    national_input,
+)
 from cle_pipeline.lib.normalise import blank_to_none, undo_double_encoding
 from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.tabular import (
@@ -139,13 +147,17 @@ class Councillors:
     values_repaired: int
 
 
-def _query(table: Path, code: str, label: str) -> pd.DataFrame:
+def _repaired_names(table: Path, label: str) -> dict[str, str]:
     # A double-encoded header (`LibellÃ© de la fonction`) is read under its repaired names.
-    repaired_names = {
+    return {
         name: undo_double_encoding(name)
         for name in read_header(table, FORMAT, label)
         if undo_double_encoding(name) != name
     }
+
+
+def _query(table: Path, code: str, label: str) -> pd.DataFrame:
+    repaired_names = _repaired_names(table, label)
     return query_csv(
         table,
         FORMAT,
@@ -196,6 +208,11 @@ def read_councillors(table: Path, code: str, label: str) -> Councillors:
         with tempfile.TemporaryDirectory() as folder:
             candidates = _without_ragged_lines(table, code, label, ragged, Path(folder))
         skipped = ragged.lines
+    return _placed(candidates, code, skipped)
+
+
+def _placed(candidates: pd.DataFrame, code: str, skipped: list[RaggedLine]) -> Councillors:
+    """The commune's rows among the prefiltered candidates (`insee_code`), repaired."""
     placed = [
         insee_code(row[DEPARTMENT], row[COLLECTIVITY], row[COMMUNE])
         for _, row in candidates.iterrows()
@@ -214,18 +231,65 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     return read_councillors(table, code, label).rows
 
 
+# The prefilter value of a row (`prefilter_values`): the key of the one pass's cuts.
+PREFILTER_KEY = f"upper(ltrim(trim({sql_name(COMMUNE)}), '0'))"
+
+
+def cut_every_commune(
+    fetched: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
+) -> PassDone:
+    """The one pass: the rows of every prefilter value of the communes (`prefilter_values`),
+    each commune placing its own afterwards (`councillors_from_pass`). A file with ragged
+    lines is left to each commune's own cut, which skips the lines that cannot be its own."""
+    numbers = sorted({number for code in codes for number in prefilter_values(code)})
+    try:
+        cut_csv_in_one_pass(
+            fetched.path,
+            FORMAT,
+            folder,
+            required=COLUMNS,
+            key=PREFILTER_KEY,
+            codes=numbers,
+            select=", ".join(sql_name(name) for name in COLUMNS),
+            label=fetched.location,
+            labels=_repaired_names(fetched.path, fetched.location),
+        )
+    except RaggedLinesError:
+        return PassDone(fetched.location, covered=[])
+    return PassDone(fetched.location)
+
+
+def councillors_from_pass(cuts: CommuneCuts, code: str) -> Councillors:
+    """`read_councillors` on the candidates the one pass kept for the commune."""
+    return _placed(cuts.read(prefilter_values(code)), code, [])
+
+
+national_rne_conseillers_municipaux = national_file_asset(
+    SOURCE, cut_every_commune, {"duckdb", "csv"}
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     metadata=SOURCE.definition_metadata(),
+    ins=national_input(SOURCE),
 )
-def rne_conseillers_municipaux(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def rne_conseillers_municipaux(
+    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
+) -> dg.Output[pd.DataFrame]:
     """Les conseillers municipaux de la commune dans le RNE, une ligne par élu et par fonction,
     tels que publiés (texte), sans date de naissance, catégorie socio-professionnelle ni
     nationalité, qui restent dans le fichier national."""
-    fetched = sources.fetch(SOURCE, commune.code)
-    read = read_councillors(fetched.path, commune.code, fetched.location)
+    fetched, read = commune_rows(
+        national,
+        commune.code,
+        SOURCE,
+        sources,
+        lambda cuts: councillors_from_pass(cuts, commune.code),
+        lambda fetched: read_councillors(fetched.path, commune.code, fetched.location),
+    )
     councillors = read.rows
     if councillors.empty:
         raise SourceError(
