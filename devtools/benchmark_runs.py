@@ -288,9 +288,12 @@ class MemorySampler:
         highest MiB, MiB when it started], from the run's event log `entries`."""
         spans: dict[str, list[float]] = {}
         for entry in entries:
-            if entry.step_key:
-                span = spans.setdefault(entry.step_key, [entry.timestamp, entry.timestamp])
-                span[0], span[1] = min(span[0], entry.timestamp), max(span[1], entry.timestamp)
+            # A step's span starts at its STEP_START: Dagster logs events of every step (the
+            # planned materializations) when the run starts.
+            if entry.step_key and entry.dagster_event_type == dg.DagsterEventType.STEP_START:
+                spans[entry.step_key] = [entry.timestamp, entry.timestamp]
+            elif entry.step_key in spans:
+                spans[entry.step_key][1] = max(spans[entry.step_key][1], entry.timestamp)
         peaks = []
         for step, (start, end) in spans.items():
             inside = [rss for moment, rss in self.samples if start <= moment <= end]
@@ -696,7 +699,6 @@ SHARES = (
     ("dynamic partition lookups", ("sql_event_log.py", "has_dynamic_partition")),
     ("values pickled by the IO manager", ("partitions.py", "handle_output")),
     ("values unpickled by the IO manager", ("partitions.py", "load_input")),
-    ("resources initialised", ("resources_init.py", "resource_initialization_manager")),
     ("the datasets' checks (lib/checks.py)", ("checks.py", "_checks")),
     ("the charts (lib/charts.py render)", ("charts.py", "render")),
 )

@@ -9,12 +9,14 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import dagster as dg
 import pytest
 
 from devtools import benchmark_runs
 from devtools.benchmark_runs import (
+    MemorySampler,
     choose_communes,
     communes_lines,
     graph_shape,
@@ -279,3 +281,22 @@ def test_a_part_goes_inside_its_section_and_replaces_only_itself(tmp_path):
         "<!-- runs-communes:start -->\ncommunes 1\n<!-- runs-communes:end -->\n"
         "<!-- runs:end -->\n"
     )
+
+
+def test_memory_is_told_by_the_steps_it_grew_in_from_their_start():
+    start, other = dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_OUTPUT
+    planned = dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+    entries = [
+        SimpleNamespace(step_key=step, dagster_event_type=kind, timestamp=moment)
+        for step, kind, moment in [
+            ("site", planned, 0.0),  # logged when the run starts, for every step
+            ("commune", start, 1.0),
+            ("commune", other, 2.0),
+            ("site", start, 3.0),
+            ("site", other, 5.0),
+            (None, other, 6.0),
+        ]
+    ]
+    sampler = MemorySampler()
+    sampler.samples = [(0.5, 100.0), (1.5, 120.0), (2.5, 121.0), (4.0, 300.0), (5.5, 290.0)]
+    assert sampler.peaks_by_step(entries) == [["site", 300, 121], ["commune", 120, 100]]
