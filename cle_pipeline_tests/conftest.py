@@ -18,6 +18,7 @@ from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.partitions import PartitionedPickleIOManager, register_communes
 from cle_pipeline.lib.release_asset import release_key
 from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
+from cle_pipeline.lib.source_cut import COMMUNE_FOUND
 
 SHARED_SCHEMAS = PROJECT_ROOT.parent / "shared" / "schemas"
 
@@ -104,11 +105,13 @@ def materialize(definitions: dg.Definitions, tmp_path: Path) -> Materialize:
     return run
 
 
-def check_outcomes(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
-    """`{"naissances_deces:schema": True, …}` for every check evaluated in the run."""
+def check_outcomes(result: dg.ExecuteInProcessResult, sources: bool = False) -> dict[str, bool]:
+    """`{"naissances_deces:schema": True, …}` for every check of a dataset evaluated in the run;
+    with `sources`, the sources' `commune_found` too (`lib/source_cut.py`)."""
     return {
         f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}": evaluation.passed
         for evaluation in result.get_asset_check_evaluations()
+        if sources or evaluation.check_name != COMMUNE_FOUND
     }
 
 

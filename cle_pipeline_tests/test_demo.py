@@ -24,12 +24,26 @@ def test_a_list_of_communes_gives_each_its_folder_with_the_files_of_a_separate_r
     def demo(communes: str, output: Path) -> str:
         monkeypatch.setenv("CLE_COMMUNE", communes)
         monkeypatch.setenv("CLE_OUTPUT_DIR", str(output))
-        main()
+        assert main() == 0  # Elbeuf's warnings fail nothing
         return capsys.readouterr().out
 
     together = demo("76165,76231", tmp_path / "together")
     alone = demo("76231", tmp_path / "alone")
     assert "commune(s) 76231," in alone
+    # Elbeuf sent no shop hours and no defibrillator file: warnings, one line each.
+    warnings = [line for line in alone.splitlines() if line.startswith("WARNING")]
+    assert sorted(line.split(":")[0] for line in warnings) == [
+        "WARNING commerces_inbox check commune_found",
+        "WARNING defibrillateurs check withheld_fields_completed",
+        "WARNING defibrillateurs_inbox check commune_found",
+    ]
+    assert " " * 42 + "withheld_fields_completed WARNING" in alone.splitlines()
+    assert min(warnings).split("; ")[0] == (
+        "WARNING commerces_inbox check commune_found: Aucune ligne pour la commune : le fichier "
+        "des horaires est facultatif : sans lui, les horaires des commerces viennent "
+        "d'OpenStreetMap seul."
+    )
+    assert "FAILED" not in alone
 
     assert "commune(s) 76165, 76231" in together
     assert together.index("== commune 76165") < together.index("== commune 76231")

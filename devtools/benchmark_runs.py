@@ -48,6 +48,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterable
@@ -161,10 +162,17 @@ def _do_nothing_check(context, **_inputs: Any) -> Iterable[Any]:
         yield dg.AssetCheckResult(asset_key=spec.asset_key, check_name=spec.name, passed=True)
 
 
-def trivial_definitions(shape: list[dict[str, Any]], storage: Path) -> dg.Definitions:
+def trivial_definitions(
+    shape: list[dict[str, Any]], storage: Path, static_communes: list[str] | None = None
+) -> dg.Definitions:
     """Definitions whose job `build_commune` has `shape` and steps that do nothing; values go
-    through Dagster's filesystem IO manager under `storage`."""
-    communes = dg.DynamicPartitionsDefinition(name="commune")
+    through Dagster's filesystem IO manager under `storage`. The commune is a dynamic partition,
+    as in the project, or a static one of `static_communes` when given."""
+    communes = (
+        dg.StaticPartitionsDefinition(static_communes)
+        if static_communes
+        else dg.DynamicPartitionsDefinition(name="commune")
+    )
     produced = {tuple(key) for node in shape for key in node["assets"]}
     assets, checks = [], []
     for node in shape:
@@ -249,6 +257,52 @@ def current_mib() -> float:
     return int(kilobytes) / 1024
 
 
+class MemorySampler:
+    """This process's resident memory, sampled every `interval` seconds by a thread while a run
+    goes on, to tell in which step the memory peaks (the in-process executor runs one step at a
+    time)."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        """A sampler that has not started."""
+        self.interval, self.samples = interval, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.time(), current_mib()))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> MemorySampler:
+        """Starts sampling."""
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        """Stops sampling."""
+        self._stop.set()
+        self._thread.join()
+
+    def peaks_by_step(self, entries: Iterable[Any], top: int = 3) -> list[list[Any]]:
+        """The `top` steps whose resident memory grew most while they ran, each as [step,
+        highest MiB, MiB when it started], from the run's event log `entries`."""
+        spans: dict[str, list[float]] = {}
+        for entry in entries:
+            # A step's span starts at its STEP_START: Dagster logs events of every step (the
+            # planned materializations) when the run starts.
+            if entry.step_key and entry.dagster_event_type == dg.DagsterEventType.STEP_START:
+                spans[entry.step_key] = [entry.timestamp, entry.timestamp]
+            elif entry.step_key in spans:
+                spans[entry.step_key][1] = max(spans[entry.step_key][1], entry.timestamp)
+        peaks = []
+        for step, (start, end) in spans.items():
+            inside = [rss for moment, rss in self.samples if start <= moment <= end]
+            before = [rss for moment, rss in self.samples if moment <= start] or [0.0]
+            if inside:
+                peaks.append([step, round(max(inside)), round(before[-1])])
+        return sorted(peaks, key=lambda peak: (peak[2] - peak[1], -peak[1]))[:top]
+
+
 def record_runs(
     runs: list[dict[str, Any]], profiler: cProfile.Profile | None = None
 ) -> Callable[[], None]:
@@ -258,19 +312,27 @@ def record_runs(
     original = dg.JobDefinition.execute_in_process
 
     def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
-        wall, cpu = time.perf_counter(), time.process_time() + children_cpu()
-        if profiler:
-            profiler.enable()
-        result = original(self, *args, **kwargs)
-        if profiler:
-            profiler.disable()
+        rss = current_mib()
+        with MemorySampler() as memory:
+            wall, cpu = time.perf_counter(), time.process_time() + children_cpu()
+            if profiler:
+                profiler.enable()
+            result = original(self, *args, **kwargs)
+            if profiler:
+                profiler.disable()
+            wall, cpu = time.perf_counter() - wall, time.process_time() + children_cpu() - cpu
+        instance = kwargs.get("instance")
         runs.append(
             {
                 "commune": kwargs.get("partition_key"),
-                "wall": time.perf_counter() - wall,
-                "cpu": time.process_time() + children_cpu() - cpu,
+                "wall": wall,
+                "cpu": cpu,
                 "peak_mib": peak_mib(),
+                "rss_before_mib": rss,
                 "rss_mib": current_mib(),
+                "memory_by_step": memory.peaks_by_step(instance.all_logs(result.run_id))
+                if instance
+                else [],
                 **summary_of(result),
             }
         )
@@ -293,12 +355,14 @@ def child(arguments: list[str]) -> None:
     parser.add_argument("--child-trivial", type=Path)
     parser.add_argument("--report", type=Path, required=True)
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--partitions", choices=PARTITIONS, default="dynamic")
+    parser.add_argument("--runs", type=int, default=1, help="runs per commune")
     options = parser.parse_args(arguments)
     runs: list[dict[str, Any]] = []
     profiler = cProfile.Profile() if options.profile else None
     record_runs(runs, profiler)
     if options.child_trivial:
-        status = run_trivial(options.child_trivial)
+        status = run_trivial(options.child_trivial, options.partitions, options.runs)
     else:
         from cle_pipeline import cli
 
@@ -308,22 +372,30 @@ def child(arguments: list[str]) -> None:
     options.report.write_text(json.dumps({"status": status, "peak_mib": peak_mib(), "runs": runs}))
 
 
-def run_trivial(shape_file: Path) -> int:
+def run_trivial(shape_file: Path, partitions: str = "dynamic", runs: int = 1) -> int:
     """The trivial job of the shape, for the commune(s) of CLE_COMMUNE, on the instance of
-    DAGSTER_HOME, one in-process run each as `make demo` does."""
+    DAGSTER_HOME, `runs` in-process runs each as `make demo` does; the commune a dynamic
+    partition (as in the project), a static one, or no partition at all (`partitions`)."""
     shape = json.loads(shape_file.read_text())
-    instance = dg.DagsterInstance.get()
-    definitions = trivial_definitions(shape, Path(instance.storage_directory()) / "trivial")
-    job = definitions.resolve_job_def(JOB)
     communes = os.environ.get("CLE_COMMUNE", DEFAULT_COMMUNE).split(",")
-    known = set(instance.get_dynamic_partitions("commune"))
-    instance.add_dynamic_partitions("commune", [code for code in communes if code not in known])
+    if partitions == "none":
+        shape = [node | {"partitioned": False} for node in shape]
+    instance = dg.DagsterInstance.get()
+    definitions = trivial_definitions(
+        shape,
+        Path(instance.storage_directory()) / "trivial",
+        static_communes=communes if partitions == "static" else None,
+    )
+    job = definitions.resolve_job_def(JOB)
+    if partitions == "dynamic":
+        known = set(instance.get_dynamic_partitions("commune"))
+        instance.add_dynamic_partitions("commune", [code for code in communes if code not in known])
     succeeded = True
-    for commune in communes:
+    for commune in communes * runs:
         result = job.execute_in_process(
             run_config=QUIET,
             instance=instance,
-            partition_key=commune,
+            partition_key=None if partitions == "none" else commune,
             tags={"commune": commune},
             raise_on_error=False,
         )
@@ -355,13 +427,19 @@ def measured_process(arguments: list[str], environment: dict[str, str]) -> dict[
 # -- the environment of a run ------------------------------------------------------------------
 
 
-def run_environment(home: Path, communes: list[str], extra: dict[str, str]) -> dict[str, str]:
-    """The environment of a measured process: its own instance (the project's dagster.yaml),
-    published files and cache in `home`, the communes, the checkout importable."""
+def run_environment(
+    home: Path, communes: list[str], extra: dict[str, str], settings: str = ""
+) -> dict[str, str]:
+    """The environment of a measured process: its own instance (the project's dagster.yaml,
+    plus `settings`), published files and cache in `home`, the communes, the checkout
+    importable."""
     home.mkdir(parents=True, exist_ok=True)
     instance = home / "dagster_home"
     instance.mkdir(exist_ok=True)
     shutil.copy(CHECKOUT / "dagster.yaml", instance / "dagster.yaml")
+    if settings:
+        with (instance / "dagster.yaml").open("a", encoding="utf-8") as stream:
+            stream.write("\n" + settings.replace("{home}", str(instance)))
     environment = {
         name: value
         for name, value in os.environ.items()
@@ -506,6 +584,69 @@ def many_communes(work: Path, count: int, real_cog: Path) -> dict[str, Any]:
     return figures
 
 
+PARTITIONS = ("dynamic", "static", "none")
+# Dagster's event log in one SQLite file rather than one file per run (Dagster's default).
+CONSOLIDATED = """event_log_storage:
+  module: dagster._core.storage.event_log
+  class: ConsolidatedSqliteEventLogStorage
+  config:
+    base_dir: {home}/history
+"""
+# What Dagster's floor for the shape is made of: the trivial job as the project runs it, then
+# with one instance or definition setting changed.
+VARIANTS = (
+    ("as the project: dynamic partition, SQLite event log per run", "dynamic", ""),
+    ("the commune a static partition", "static", ""),
+    ("no partition at all", "none", ""),
+    ("dynamic partition, consolidated SQLite event log", "dynamic", CONSOLIDATED),
+)
+
+
+def compare_variants(work: Path) -> list[dict[str, Any]]:
+    """The trivial job of the project's shape for 76165 under each of `VARIANTS`: one process
+    each, two runs, the second measured (the first creates the tables)."""
+    work.mkdir(parents=True, exist_ok=True)
+    shape_file = work / "shape.json"
+    shape_file.write_text(json.dumps(project_shape()))
+    measured = []
+    for number, (label, partitions, settings) in enumerate(VARIANTS):
+        environment = run_environment(work / f"variant-{number}", [DEFAULT_COMMUNE], {}, settings)
+        arguments = ["--child-trivial", str(shape_file), "--partitions", partitions, "--runs", "2"]
+        figures = measured_process(arguments, environment)
+        run = figures["runs"][-1]
+        measured.append(
+            {"label": label, "wall": run["wall"], "cpu": run["cpu"], "ok": run["success"]}
+        )
+        print(f"  {label:62} run {run['wall']:5.1f} s wall {run['cpu']:5.1f} s CPU", flush=True)
+    return measured
+
+
+def variants_lines(variants: list[dict[str, Any]], steps: int) -> list[str]:
+    """The trivial job's cost under each setting, as Markdown."""
+    base = variants[0]["cpu"]
+    lines = [
+        f"The trivial job of the project's shape ({steps} steps) for 76165, the second run of a "
+        "fresh process (the first creates the tables), under each setting:",
+        "",
+        "| trivial job | run wall | run CPU | CPU against the project's setting |",
+        "|---|---|---|---|",
+    ]
+    for variant in variants:
+        failed = "" if variant["ok"] else " (a step FAILED)"
+        lines.append(
+            f"| {variant['label']}{failed} | {variant['wall']:.1f} s | {variant['cpu']:.1f} s | "
+            f"{variant['cpu'] / base:.2f}× |"
+        )
+    lines += [
+        "",
+        f"Dagster's floor for one commune is {base:.1f} s of CPU, {1000 * base / steps:.0f} ms "
+        "per step: every event (step start, output, materialization, check evaluation, step "
+        "success) is a write to SQLite, and each output or input of a partitioned asset asks the "
+        "instance whether its dynamic partition exists.",
+    ]
+    return lines
+
+
 def profile_graph(work: Path, top: int = 14) -> list[str]:
     """The real graph and the trivial job for 76165, each once under cProfile (the run only,
     after a warm-up process): self time by package side by side, then the slowest calls of the
@@ -536,7 +677,31 @@ def profile_graph(work: Path, top: int = 14) -> list[str]:
     for (filename, line, name), (_, calls, _, cumulative, _) in shown[:top]:
         where = filename.split("site-packages/")[-1].replace(str(CHECKOUT) + "/", "")
         lines.append(f"  {cumulative:6.2f}s {calls:6d}x {where}:{line} {name}")
+    total = sum(real.values())
+    lines.append("shares of the profiled real run (cProfile slows Python calls: read the shares):")
+    for label, function in SHARES:
+        cumulative = sum(
+            entry[3]
+            for (filename, _, name), entry in stats["real"].items()
+            if name == function[1] and filename.endswith(function[0])
+        )
+        lines.append(f"  {label:62} {100 * cumulative / total:5.1f} %")
     return lines
+
+
+# Functions whose cumulative time says where the real graph's CPU goes.
+SHARES = (
+    ("events written to the SQLite event log", ("sqlite_event_log.py", "store_event")),
+    (
+        "connections opened to SQLite (within the writes and reads)",
+        ("sqlite_event_log.py", "_connect"),
+    ),
+    ("dynamic partition lookups", ("sql_event_log.py", "has_dynamic_partition")),
+    ("values pickled by the IO manager", ("partitions.py", "handle_output")),
+    ("values unpickled by the IO manager", ("partitions.py", "load_input")),
+    ("the datasets' checks (lib/checks.py)", ("checks.py", "_checks")),
+    ("the charts (lib/charts.py render)", ("charts.py", "render")),
+)
 
 
 def self_time_by_package(stats: dict) -> dict[str, float]:
@@ -663,7 +828,21 @@ def graph_lines(graph: dict[str, Any], repeat: int) -> list[str]:
         f"{real['process_cpu'] - real['run_cpu']:.1f} s (imports, definitions, COG lookup, "
         f"summary) against {trivial['process_cpu'] - trivial['run_cpu']:.1f} s for the trivial "
         "job's (Dagster imported alone).",
+        "",
+        f"Memory of the real process: {memory_note(achieved)}.",
     ]
+
+
+def memory_note(run: dict[str, Any]) -> str:
+    """Where a recorded run's memory went: what the process held before it, the steps in which
+    it peaked."""
+    steps = ", ".join(
+        f"`{step}` {peak} MiB (from {start})" for step, peak, start in run["memory_by_step"]
+    )
+    return (
+        f"resident memory {run['rss_before_mib']:.0f} MiB before the run (imports, definitions, "
+        f"earlier runs); the steps it grew most in: {steps}"
+    )
 
 
 def row(label: str, figures: dict[str, float]) -> str:
@@ -700,7 +879,8 @@ def communes_lines(figures: dict[str, Any], target: int) -> list[str]:
         f"{peak:.0f} MiB ({'within' if peak <= PEAK_LIMIT_MIB else 'OVER'} the "
         f"{PEAK_LIMIT_MIB} MiB limit); resident memory after the first commune "
         f"{runs[0]['rss_mib']:.0f} MiB, after the last {runs[-1]['rss_mib']:.0f} MiB "
-        f"({growth:+.0f} MiB over {count - 1} more communes)",
+        f"({growth:+.0f} MiB over {count - 1} more communes); in the first commune's run "
+        f"({runs[0]['commune']}), {memory_note(runs[0])}",
         f"- what succeeded: {sum(run['success'] for run in runs)}/{count} runs without a failed "
         f"step, {released}/{datasets} datasets released (every check passed), "
         f"{sum(run['checks_failed'] for run in runs)} failed checks, "
@@ -716,30 +896,36 @@ def communes_lines(figures: dict[str, Any], target: int) -> list[str]:
     return lines
 
 
-def section_text(
-    info: dict[str, Any],
-    load_after: tuple[float, ...],
-    parts: list[list[str]],
-) -> str:
-    """The `runs` section of the results file."""
+SECTION_HEADING = (
+    "## Whole runs (`devtools/benchmark_runs.py`, `make benchmark-runs`)\n\n"
+    "Each part is written by the run that measured it (a run with `--skip-graph`, say, leaves "
+    "the graph's part as it was), and says when, on which machine and under which load."
+)
+
+
+def measured_line(info: dict[str, Any], load_after: tuple[float, ...]) -> str:
+    """When, where and under which load a part was measured (a load above half the cores says
+    the machine was shared)."""
     shared = max(*info["load"], *load_after) > 0.5 * (info["cores"] or 1)
-    lines = [
-        "## Whole runs (`devtools/benchmark_runs.py`, `make benchmark-runs`)",
-        "",
-        f"{info['date']}, commit {info['commit']}: {info['cores']} cores ({info['cpu']}), "
-        f"{info['memory_gib']:.1f} GiB of memory, Python {info['python']}, Dagster "
-        f"{info['dagster']}. Load average (1, 5, 15 min) {fmt_load(info['load'])} at the start, "
-        f"{fmt_load(load_after)} at the end"
+    return (
+        f"Measured {info['date']}, commit {info['commit']}: {info['cores']} cores "
+        f"({info['cpu']}), {info['memory_gib']:.1f} GiB of memory, Python {info['python']}, "
+        f"Dagster {info['dagster']}. Load average (1, 5, 15 min) {fmt_load(info['load'])} at the "
+        f"start, {fmt_load(load_after)} at the end"
         + (
             ": the machine was SHARED with other processes during the measurement, so wall "
             "times are longer than on an idle machine (CPU times less affected)."
             if shared
             else "."
-        ),
-    ]
-    for part in parts:
-        lines += ["", *part]
-    return "\n".join(lines)
+        )
+    )
+
+
+def record_part(path: Path, part: str, title: str, info: dict[str, Any], lines: list[str]) -> None:
+    """Writes a part (`runs-<part>`) of the section `runs` of the results file."""
+    body = "\n".join([title, "", measured_line(info, os.getloadavg()), "", *lines])
+    write_section(path, SECTION, SECTION_HEADING, keep=True)
+    write_section(path, f"{SECTION}-{part}", body, within=SECTION)
 
 
 def fmt_load(load: Iterable[float]) -> str:
@@ -747,18 +933,32 @@ def fmt_load(load: Iterable[float]) -> str:
     return " / ".join(f"{value:.2f}" for value in load)
 
 
-def write_section(path: Path, name: str, body: str) -> None:
+def write_section(
+    path: Path, name: str, body: str, within: str | None = None, keep: bool = False
+) -> None:
     """Writes `body` between `<!-- name:start -->` and `<!-- name:end -->` in the Markdown file
-    `path`: replaces what was there, else appends it (creating the file with its title); every
-    other section is left as it is. A start without its end is an error, not a guess."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    `path`: replaces what was there (unless `keep`: then an existing section stays as it is),
+    else appends it at the end of the file or of the section `within` (creating the file with
+    its title); every other section is left as it is. A start without its end is an error, not
+    a guess."""
+    start, end = markers(name)
     block = f"{start}\n{body.strip()}\n{end}"
     text = path.read_text(encoding="utf-8") if path.exists() else RESULTS_TITLE
-    if (start in text) != (end in text) or text.find(start) > text.find(end):
-        raise ValueError(f"{path}: the markers {start} and {end} do not enclose a section")
+    enclosing = [name] if within is None else [name, within]
+    for each in enclosing:
+        opening, closing = markers(each)
+        if (opening in text) != (closing in text) or text.find(opening) > text.find(closing):
+            raise ValueError(
+                f"{path}: the markers {opening} and {closing} do not enclose a section"
+            )
     if start in text:
+        if keep:
+            return
         before, rest = text.split(start, 1)
         text = before + block + rest.split(end, 1)[1]
+    elif within is not None and markers(within)[1] in text:
+        before, after = text.split(markers(within)[1], 1)
+        text = before.rstrip("\n") + "\n\n" + block + "\n" + markers(within)[1] + after
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     partial = path.with_name(path.name + ".part")
@@ -766,45 +966,59 @@ def write_section(path: Path, name: str, body: str) -> None:
     partial.replace(path)
 
 
+def markers(name: str) -> tuple[str, str]:
+    """The start and end markers of the section `name`."""
+    return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+
+
 def main() -> None:
-    """`make benchmark-runs`: measures, prints, records the section `runs` of the results."""
+    """`make benchmark-runs`: measures, prints, records each part in the section `runs` of the
+    results file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="processes per kind (median)")
     parser.add_argument("--communes", type=int, default=100, help="communes of the long run")
     parser.add_argument("--cog", type=Path, default=REAL_COG, help="a real COG table of communes")
     parser.add_argument("--skip-graph", action="store_true", help="no graph/trivial comparison")
     parser.add_argument("--skip-communes", action="store_true", help="no many-communes run")
-    parser.add_argument("--profile", action="store_true", help="profile the real graph once")
+    parser.add_argument("--profile", action="store_true", help="profile both kinds once")
+    parser.add_argument(
+        "--variants", action="store_true", help="the trivial job under other instance settings"
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="the results file")
     parser.add_argument("--no-record", action="store_true", help="print only")
     arguments = parser.parse_args()
     info = machine()
-    parts: list[list[str]] = []
+
+    def record(part: str, title: str, lines: list[str]) -> None:
+        print("\n".join([title, "", *lines]), flush=True)
+        if not arguments.no_record:
+            record_part(arguments.results, part, title, info, lines)
+            print(f"recorded in {arguments.results} (section {SECTION}-{part})", flush=True)
+        info.update(machine())  # the next part's start
+
     with tempfile.TemporaryDirectory(prefix="cle-benchmark-runs-") as folder:
         work = Path(folder)
         if not arguments.skip_graph:
             print("the real graph and a trivial job of the same shape, for 76165:", flush=True)
             graph = compare_graph(work / "graph", arguments.repeat)
-            parts.append(["### The graph against a trivial job of the same shape", ""])
-            parts[-1] += graph_lines(graph, arguments.repeat)
-            print("\n".join(parts[-1]), flush=True)
-        if arguments.profile:
-            print("profiling the real graph for 76165 (cProfile):", flush=True)
-            lines = profile_graph(work / "graph")
-            parts.append(
-                ["### Where the real graph's CPU goes (cProfile)", "", "```", *lines, "```"]
+            title = "### The graph against a trivial job of the same shape"
+            record("graph", title, graph_lines(graph, arguments.repeat))
+        if arguments.variants:
+            print("the trivial job under other settings:", flush=True)
+            variants = compare_variants(work / "variants")
+            steps = shape_counts(project_shape())["steps"]
+            record(
+                "variants", "### What Dagster's floor is made of", variants_lines(variants, steps)
             )
-            print("\n".join(lines), flush=True)
+        if arguments.profile:
+            print("profiling the real graph and the trivial job for 76165 (cProfile):", flush=True)
+            lines = profile_graph(work / "profile")
+            record("profile", "### Where the CPU goes (cProfile)", ["```", *lines, "```"])
         if not arguments.skip_communes:
             print(f"one demo process for {arguments.communes} communes:", flush=True)
             figures = many_communes(work / "many", arguments.communes, arguments.cog)
             title = f"### A run for {arguments.communes} communes"
-            parts.append([title, "", *communes_lines(figures, 100)])
-            print("\n".join(parts[-1]), flush=True)
-    text = section_text(info, os.getloadavg(), parts)
-    if not arguments.no_record:
-        write_section(arguments.results, SECTION, text)
-        print(f"recorded in {arguments.results} (section {SECTION})")
+            record("communes", title, communes_lines(figures, 100))
 
 
 if __name__ == "__main__":

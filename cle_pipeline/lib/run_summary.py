@@ -32,13 +32,20 @@ class FailedCheck:
     check: str
     failing_rows: int | None
     first_values: str
+    # A warning (severity WARN, e.g. a source with no row for the commune) held nothing back.
+    warning: bool = False
+    # What the check said when it counts no rows (a source cut without the commune).
+    description: str = ""
 
     def line(self, link: str) -> str:
-        """`FAILED <dataset> check <check>: <n> failing rows (first: …); <run URL>`."""
+        """`FAILED <dataset> check <check>: <n> failing rows (first: …); <run URL>`, `WARNING`
+        for a warning."""
         rows = self.failing_rows
         counted = "" if rows is None else f"{rows} failing row{'s' if rows != 1 else ''}"
         values = f" (first: {self.first_values})" if self.first_values else ""
-        return f"FAILED {self.dataset} check {self.check}: {counted}{values}; {link}"
+        told = f"{counted}{values}" or self.description
+        verdict = "WARNING" if self.warning else "FAILED"
+        return f"{verdict} {self.dataset} check {self.check}: {told}; {link}"
 
 
 def first_values(metadata: dict[str, dg.MetadataValue]) -> str:
@@ -67,6 +74,8 @@ def failed_checks(events: Iterable[dg.DagsterEvent]) -> list[FailedCheck]:
                 evaluation.check_name,  # type: ignore[union-attr]
                 int(rows.value) if rows is not None else None,  # type: ignore[arg-type]
                 first_values(metadata),
+                evaluation.severity == dg.AssetCheckSeverity.WARN,  # type: ignore[union-attr]
+                evaluation.description or "",  # type: ignore[union-attr]
             )
         )
     return failed

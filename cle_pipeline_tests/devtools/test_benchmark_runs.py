@@ -9,12 +9,14 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import dagster as dg
 import pytest
 
 from devtools import benchmark_runs
 from devtools.benchmark_runs import (
+    MemorySampler,
     choose_communes,
     communes_lines,
     graph_shape,
@@ -194,7 +196,12 @@ def run(commune: str, rss: float, released: int) -> dict:
         "wall": 10.0,
         "cpu": 8.0,
         "peak_mib": 350.0,
+        "rss_before_mib": rss - 100,
         "rss_mib": rss,
+        "memory_by_step": [
+            ["site", int(rss) + 40, int(rss) - 20],
+            ["commune", int(rss) - 10, int(rss) - 30],
+        ],
         "success": True,
         "steps_failed": 0,
         "checks_passed": 60,
@@ -217,7 +224,11 @@ def test_a_run_of_fewer_communes_labels_its_extrapolation():
     lines = communes_lines(figures, 100)
     assert lines[2] == "- whole process: 30 s wall, 24 s CPU; per commune 15.0 s wall, 12.0 s CPU"
     assert "350 MiB (OVER the 300 MiB limit)" in lines[4]
-    assert "(+10 MiB over 1 more communes)" in lines[4]
+    assert lines[4].endswith(
+        "(+10 MiB over 1 more communes); in the first commune's run (76165), resident memory "
+        "200 MiB before the run (imports, definitions, earlier runs); the steps it grew most "
+        "in: `site` 340 MiB (from 280), `commune` 290 MiB (from 270)"
+    )
     assert lines[5] == (
         "- what succeeded: 2/2 runs without a failed step, 23/24 datasets released (every check "
         "passed), 1 failed checks, 0 failed steps"
@@ -253,3 +264,39 @@ def test_the_section_is_written_between_its_markers_and_nothing_else_changes(tmp
     with pytest.raises(ValueError, match="do not enclose a section"):
         write_section(results, "runs", "third")
     assert results.read_text() == "# Benchmark results\n\n<!-- runs:start -->\nno end\n"
+
+
+def test_a_part_goes_inside_its_section_and_replaces_only_itself(tmp_path):
+    results = tmp_path / "benchmark_results.md"
+    results.write_text("# Benchmark results\n\n<!-- national:start -->\nx\n<!-- national:end -->\n")
+    write_section(results, "runs", "## Whole runs", keep=True)
+    write_section(results, "runs-graph", "graph 1", within="runs")
+    write_section(results, "runs-communes", "communes 1", within="runs")
+    write_section(results, "runs", "## Another heading", keep=True)  # kept as it is
+    write_section(results, "runs-graph", "graph 2", within="runs")
+    assert results.read_text() == (
+        "# Benchmark results\n\n<!-- national:start -->\nx\n<!-- national:end -->\n\n"
+        "<!-- runs:start -->\n## Whole runs\n\n"
+        "<!-- runs-graph:start -->\ngraph 2\n<!-- runs-graph:end -->\n\n"
+        "<!-- runs-communes:start -->\ncommunes 1\n<!-- runs-communes:end -->\n"
+        "<!-- runs:end -->\n"
+    )
+
+
+def test_memory_is_told_by_the_steps_it_grew_in_from_their_start():
+    start, other = dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_OUTPUT
+    planned = dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+    entries = [
+        SimpleNamespace(step_key=step, dagster_event_type=kind, timestamp=moment)
+        for step, kind, moment in [
+            ("site", planned, 0.0),  # logged when the run starts, for every step
+            ("commune", start, 1.0),
+            ("commune", other, 2.0),
+            ("site", start, 3.0),
+            ("site", other, 5.0),
+            (None, other, 6.0),
+        ]
+    ]
+    sampler = MemorySampler()
+    sampler.samples = [(0.5, 100.0), (1.5, 120.0), (2.5, 121.0), (4.0, 300.0), (5.5, 290.0)]
+    assert sampler.peaks_by_step(entries) == [["site", 300, 121], ["commune", 120, 100]]

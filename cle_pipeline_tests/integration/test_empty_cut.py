@@ -1,8 +1,11 @@
 """Issue 13, item 1: an empty cut must neither replace the last good file nor be published
-unless a person accepts the drop (CLE_ACCEPT_DROP)."""
+unless a person accepts the drop (CLE_ACCEPT_DROP). Issue 11: the source itself says it found
+no row of the commune (`commune_found`), a warning or an error that stops its datasets."""
 
 import io
 import zipfile
+
+import dagster as dg
 
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.release import read_release
@@ -11,6 +14,7 @@ from cle_pipeline_tests.conftest import check_outcomes
 SNAPSHOTS = PROJECT_ROOT / "data" / "sources"
 IRVE = SNAPSHOTS / "irve" / "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
 RNA = SNAPSHOTS / "rna_waldec" / "rna_waldec_20221101.zip"
+POPULATIONS = SNAPSHOTS / "insee_populations_legales" / "ensemble.zip"
 
 
 def header_only_irve(tmp_path):
@@ -32,6 +36,75 @@ def rna_with_header_only_department(tmp_path):
     path = tmp_path / "rna_waldec_20221201.zip"
     path.write_bytes(out.getvalue())
     return path
+
+
+def populations_without_the_commune(tmp_path, code="76165"):
+    """The INSEE legal populations zip with the row of the commune `code` taken out of its
+    communes' member."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(POPULATIONS) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "donnees_communes.csv":
+                lines = content.split(b"\n")
+                content = b"\n".join(line for line in lines if f";{code};".encode() not in line)
+            target.writestr(info, content)
+    path = tmp_path / "ensemble.zip"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def check_of(result, key):
+    [evaluation] = [
+        e for e in result.get_asset_check_evaluations() if e.asset_check_key.to_user_string() == key
+    ]
+    return evaluation
+
+
+def materialization_of(result, asset):
+    [event] = [
+        e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)
+    ]
+    return event.materialization
+
+
+def test_a_source_without_the_commune_warns_when_the_commune_may_have_none(materialize, tmp_path):
+    result = materialize(
+        "bornes_recharge", raise_on_error=False, overrides={"irve": str(header_only_irve(tmp_path))}
+    )
+    found = check_of(result, "irve:commune_found")
+    assert (found.passed, found.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert found.metadata["rows_for_commune"].value == 0
+    cut = materialization_of(result, "irve")
+    assert (cut.metadata["dagster/row_count"].value, cut.metadata["rows_for_commune"].value) == (
+        0,
+        0,
+    )
+    assert len(cut.metadata["dagster/column_schema"].schema.columns) == 52
+    # A warning holds nothing back: the dataset is built, and its own checks judge it.
+    assert materialization_of(result, "bornes_recharge").metadata["dagster/row_count"].value == 0
+
+
+def test_a_required_source_without_the_commune_stops_its_dataset(materialize, tmp_path):
+    materialize("elus")
+    folder = tmp_path / "published" / "76165"
+    good = (folder / "elus.csv").read_bytes()
+    result = materialize(
+        "elus",
+        raise_on_error=False,
+        overrides={"insee_populations_legales": str(populations_without_the_commune(tmp_path))},
+    )
+    assert not result.success
+    found = check_of(result, "insee_populations_legales:commune_found")
+    assert (found.passed, found.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert found.description.startswith("Aucune ligne pour la commune : chaque commune a une")
+    # The cut is recorded (0 rows, on the graph), the dataset and its checks never run.
+    cut = materialization_of(result, "insee_populations_legales")
+    assert cut.metadata["dagster/row_count"].value == 0
+    built = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "elus" not in built
+    assert not [e for e in result.get_asset_check_evaluations() if e.asset_key.path == ["elus"]]
+    assert (folder / "elus.csv").read_bytes() == good
 
 
 def test_a_header_only_irve_file_keeps_the_last_release(materialize, tmp_path):

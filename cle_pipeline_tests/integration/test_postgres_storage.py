@@ -100,8 +100,12 @@ def test_runs_and_event_log_go_to_postgres_and_a_second_instance_reads_them(
             ).records
         ]
         stored = {f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed for e in evaluations}
-        assert stored == check_outcomes(result)
+        assert stored == check_outcomes(result, sources=True)
         assert stored == {
+            "cog_communes:commune_found": True,
+            "commune_contours:commune_found": True,
+            "insee_deces:commune_found": True,
+            "insee_naissances:commune_found": True,
             "naissances_deces:schema": True,
             "naissances_deces:rows_belong_to_commune": True,
             "naissances_deces:every_year_present_once": True,

@@ -83,6 +83,7 @@ ASSET_NODES = """{
           executionForLatestMaterialization {
             status
             evaluation {
+              severity
               metadataEntries {
                 label
                 ... on IntMetadataEntry { intValue }
@@ -243,11 +244,7 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
     published = [name for name, node in nodes.items() if node["groupName"] == "published"]
     assert len(published) >= 11
     # Every check blocks its dataset but the warnings a dataset declares non-blocking.
-    blocking = {
-        f"{spec.asset_key.to_user_string()}:{spec.name}": spec.blocking
-        for checks in definitions.asset_checks or []
-        for spec in checks.check_specs
-    }
+    blocking = {key.to_user_string(): graph.get(key).blocking for key in graph.asset_check_keys}
     statuses = {}
     for name, node in nodes.items():
         assert node["groupName"] == graph.get(dg.AssetKey.from_user_string(name)).group_name
@@ -267,7 +264,11 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
         for key in graph.asset_check_keys
         if graph.get(key.asset_key).group_name in BUILT_GROUPS
     }
-    assert statuses == {**expected, "subventions:amount_above_zero": "FAILED"}
+    assert statuses == {
+        **expected,
+        "subventions:amount_above_zero": "FAILED",
+        "irve:commune_found": "FAILED",  # a warning: see below
+    }
 
     for name in published:
         node = nodes[name]
@@ -287,9 +288,32 @@ def test_graphql_shows_every_asset_with_its_description_group_and_checks(webserv
         assert shown["dagster/column_schema"]["schema"]["columns"], name
         assert shown["preview"]["mdStr"].startswith("|"), name
 
-    # irve, cut last from a national file without the commune: no row, and it says so.
+    # Every source cut: its owners, its rows and (a frame's) columns.
+    for name, node in nodes.items():
+        if node["groupName"] not in ("commune_reference", "sources") or name == "commune":
+            continue
+        assert node["owners"] == [{"team": "donnees-ouvertes"}], name
+        [materialization] = node["assetMaterializations"]
+        shown = metadata(materialization["metadataEntries"])
+        assert shown["dagster/row_count"]["intValue"] == shown["rows_for_commune"]["intValue"] or (
+            name == "education_annuaire"  # its department's schools too, to place the commune's
+        ), name
+        if name != "commune_contours":  # polygons, not a table
+            assert shown["dagster/column_schema"]["schema"]["columns"], name
+
+    # irve, cut last from a national file without the commune: no row, and it says so, in its
+    # metadata and in its check commune_found, a warning (a commune may have no charging point).
     [cut] = nodes["irve"]["assetMaterializations"]
     assert metadata(cut["metadataEntries"])["rows_for_commune"]["intValue"] == 0
+    assert metadata(cut["metadataEntries"])["dagster/row_count"]["intValue"] == 0
+    [found] = nodes["irve"]["assetChecksOrError"]["checks"]
+    evaluation = found["executionForLatestMaterialization"]["evaluation"]
+    assert (found["name"], found["blocking"], evaluation["severity"]) == (
+        "commune_found",
+        False,
+        "WARN",
+    )
+    assert metadata(evaluation["metadataEntries"])["rows_for_commune"]["intValue"] == 0
 
     [failed] = [
         check
@@ -454,11 +478,18 @@ def test_a_failed_check_shows_its_failing_rows_in_the_browser(webserver, browser
     assert "Failed" in body and "failing_rows" in body
 
 
+def body_text(driver) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
 def test_a_source_without_a_row_for_the_commune_says_so_in_the_browser(
     webserver, browser, tmp_path
 ):
     """The page of `irve`: its French description ending with its next refresh, the link that
-    opens its code, and its last cut, from a file without a row of the commune: 0 rows."""
+    opens its code, and its last cut, from a file without a row of the commune: 0 rows, and its
+    check `commune_found` failed as a warning."""
     from selenium.webdriver.common.by import By
 
     browser.get(f"{webserver.url}/assets/irve")
@@ -480,6 +511,27 @@ def test_a_source_without_a_row_for_the_commune_says_so_in_the_browser(
     except Exception:
         (tmp_path / "source_without_rows.txt").write_text(body.text)
         raise
+
+    # Its check says, on the Checks tab, that the commune was not found: a warning (its icon),
+    # with why, for which commune, and the count.
+    browser.get(f"{webserver.url}/assets/irve?view=checks")
+    shot = tmp_path / "source_without_rows_check.png"
+    try:
+        wait_until(browser, lambda d: "Evaluation result" in body_text(d))
+    finally:
+        browser.save_screenshot(str(shot))
+    text = body_text(browser)
+    for shown in (
+        "commune_found\nFailed",
+        "This is a non-blocking asset check.",
+        "Aucune ligne pour la commune : beaucoup de communes n'ont aucun point de recharge",
+        "Evaluation result\nFailed",
+        "Partition\n76165",
+        "rows_for_commune 0",
+    ):
+        assert shown in text, f"{shown!r}, see {shot}"
+    # Dagster's icon of a failed check of severity WARN (an error's is `cancel`).
+    assert browser.find_elements(By.CSS_SELECTOR, "[aria-label='warning_outline']"), f"see {shot}"
 
 
 CHART_SHOTS = PROJECT_ROOT / "test-artefacts" / "ui"

@@ -52,6 +52,26 @@ def test_one_line_per_failure_with_its_first_values_and_the_run(tmp_path):
     assert "BadZipFile" in text  # the cause is kept in the file, not in the line
 
 
+@dg.asset(check_specs=[dg.AssetCheckSpec("commune_found", asset="irve")])
+def irve():
+    return dg.MaterializeResult(
+        check_results=[
+            dg.AssetCheckResult(
+                passed=False,
+                severity=dg.AssetCheckSeverity.WARN,
+                description="Aucune ligne pour la commune",
+            )
+        ]
+    )
+
+
+def test_a_warning_is_told_as_a_warning_with_what_the_check_said():
+    result = dg.materialize([irve])
+    assert failure_lines(result.all_events, LINK) == [
+        "WARNING irve check commune_found: Aucune ligne pour la commune; " + LINK
+    ]
+
+
 def test_a_run_without_failure_has_no_line_and_no_log(tmp_path):
     result = dg.materialize([bornes_recharge])
     assert failure_lines(result.all_events, LINK) == []

@@ -39,7 +39,9 @@ from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.http import mask_credentials
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import duckdb_connection
 
 # The directory's host since October 2025, when service-public moved to service-public.gouv.fr
@@ -268,23 +270,33 @@ def _is_api_page(path: Path) -> bool:
     return isinstance(first, dict) and "results" in first
 
 
+# An error: every commune has a town hall, which the directory lists.
+CUT = SourceCut(
+    "annuaire_service_public",
+    required=True,
+    why="toute commune a une mairie, que l'annuaire de l'administration recense ; sans elle, "
+    "`horaires_services` n'a pas de mairie à publier.",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"json", "duckdb"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
+    check_specs=CUT.check_specs(),
 )
-def annuaire_service_public(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def annuaire_service_public(commune: Commune, sources: SourceFetcher):
     """Les services publics de la commune dans l'annuaire de l'administration (DILA) : mairie,
     CCAS, police municipale, services de l'État et sociaux…, tels que l'API les sert : une ligne
     par service, champs imbriqués en texte JSON."""
     read = read_records(sources, sources.location_of(SOURCE, commune.code), commune.code)
     offices = cut_commune(read.records, commune.code, read.location)
-    return dg.Output(
+    return CUT.result(
         offices,
-        metadata={
+        {
             **read.metadata(),
-            "rows_for_commune": len(offices),
             "records_of_other_communes": len(read.records) - len(offices),
         },
     )

@@ -8,8 +8,10 @@ import dagster as dg
 
 from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.settings import CommuneError
+from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
 SOURCE = Source(
@@ -66,13 +68,37 @@ def cog_table(sources: SourceFetcher) -> tuple[Path, str]:
     return sources.extract(archive, MEMBER), archive.location
 
 
+# An error: the partition must be a current commune (the asset already fails, with its message, when
+# it is not).
+CUT = SourceCut(
+    "cog_communes",
+    required=True,
+    why="la commune de la partition doit être une commune actuelle du COG (l'asset échoue "
+    "d'ailleurs avant, avec un message, quand elle n'y est pas).",
+    descriptions={
+        "code": "Code INSEE de la commune",
+        "name": "Nom de la commune",
+        "department": "Code du département",
+        "region": "Code de la région",
+    },
+    columns=[
+        ("code", "string"),
+        ("name", "string"),
+        ("department", "string"),
+        ("region", "string"),
+    ],
+)
+
+
 @dg.asset(
     group_name="commune_reference",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
-    metadata=SOURCE.definition_metadata(),
+    owners=OWNERS,
+    metadata={**SOURCE.definition_metadata(), **CUT.definition_metadata()},
+    check_specs=CUT.check_specs(),
 )
-def cog_communes(context, sources: SourceFetcher) -> dg.Output[dict[str, str]]:
+def cog_communes(context, sources: SourceFetcher):
     """La ligne de la commune de la partition dans le Code officiel géographique (COG) de
     l'INSEE : nom, département et région.
 
@@ -81,4 +107,4 @@ def cog_communes(context, sources: SourceFetcher) -> dg.Output[dict[str, str]]:
     code = commune_of(context)
     archive = sources.fetch(SOURCE, code)
     record = find_commune(sources.extract(archive, MEMBER), code, archive.location)
-    return dg.Output(record, metadata={**archive.metadata(), **record})
+    return CUT.result(record, {**archive.metadata(), **record})

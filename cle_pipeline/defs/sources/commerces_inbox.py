@@ -30,9 +30,11 @@ from cle_pipeline.lib.inbox import (
     newest_file,
     read_table,
 )
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.normalise import name_key, siret_text
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.source_cut import SourceCut
 
 FILE_PATTERN = r"commerces.*"
 SUFFIXES = (".csv", ".xlsx")
@@ -97,41 +99,56 @@ def no_shop_hours() -> pd.DataFrame:
     return pd.DataFrame(columns=COLUMNS, index=pd.Index([], name=LINE), dtype=object)
 
 
+# A warning: the commune's file is optional.
+CUT = SourceCut(
+    "commerces_inbox",
+    required=False,
+    why="le fichier des horaires est facultatif : sans lui, les horaires des commerces viennent "
+    "d'OpenStreetMap seul.",
+    descriptions={
+        "siret": "SIRET du commerce, tel que la commune l'a écrit",
+        "horaires": "Horaires d'ouverture (syntaxe OpenStreetMap `opening_hours`)",
+    },
+    columns=[("siret", "string"), ("horaires", "string")],
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"csv", "excel"},
+    owners=OWNERS,
     metadata={
+        **CUT.definition_metadata(),
         "source_id": "commerces_inbox",
         "publisher": "la commune",
         "official_location": "data/inbox/<commune>/commerces*.csv|xlsx (optional)",
         "override": "CLE_INBOX_DIR",
     },
+    check_specs=CUT.check_specs(),
 )
-def commerces_inbox(context, settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
+def commerces_inbox(context, settings: CommuneSettings):
     """Les horaires des commerces fournis par la commune : le plus récent `commerces*.csv|xlsx`
     de son dépôt (inbox), SIRET et horaires (syntaxe OpenStreetMap) en texte, index = la ligne
     de chaque rangée dans le fichier de la commune (`ligne_source`). Le fichier est facultatif
     (pas de fichier : aucune ligne) et n'est jamais modifié."""
     folder = settings.inbox_folder(commune_of(context))
     if not SHOP_FILE.sent_in(folder):
-        return dg.Output(
+        return CUT.result(
             no_shop_hours(),
-            metadata={
+            {
                 "file_name": "none",
                 "note": f"no commerces*.csv|xlsx in {folder}: shop hours come from "
                 "OpenStreetMap only (the commune's file is optional)",
-                "rows_for_commune": 0,
             },
         )
     chosen = newest_file(folder, FILE_PATTERN, SUFFIXES)
     rows, table = read_shop_hours(chosen.path, str(chosen.path))
-    return dg.Output(
+    return CUT.result(
         rows,
-        metadata={
+        {
             **chosen.metadata(),
             **table.metadata(),
-            "rows_for_commune": len(rows),
             "rows_with_hours": int(rows["horaires"].notna().sum()),
         },
     )

@@ -7,8 +7,10 @@ import dagster as dg
 from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
-from cle_pipeline.lib.geo import PolygonRings, read_outline
+from cle_pipeline.lib.geo import read_outline
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.source_cut import SourceCut
 
 SOURCE = Source(
     id="commune_contours",
@@ -21,13 +23,24 @@ SOURCE = Source(
 )
 
 
+# An error: without an outline no position can be checked inside the commune.
+CUT = SourceCut(
+    "commune_contours",
+    required=True,
+    why="sans contour (un polygone au moins), aucune position ne peut être contrôlée dans la "
+    "commune.",
+)
+
+
 @dg.asset(
     group_name="commune_reference",
     partitions_def=COMMUNES,
     kinds={"json"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
+    check_specs=CUT.check_specs(),
 )
-def commune_contours(context, sources: SourceFetcher) -> dg.Output[list[PolygonRings]]:
+def commune_contours(context, sources: SourceFetcher):
     """Le contour de la commune en polygones GeoJSON (lon/lat) : les coordonnées des bornes de
     recharge, des défibrillateurs et des services sont contrôlées par rapport à lui, et non à
     un rectangle englobant, car ceux des communes voisines se chevauchent."""
@@ -38,4 +51,4 @@ def commune_contours(context, sources: SourceFetcher) -> dg.Output[list[PolygonR
     except ValueError as error:
         raise SourceFormatError(str(error)) from error
     vertices = sum(len(ring) for rings in polygons for ring in rings)
-    return dg.Output(polygons, metadata={**fetched.metadata(), "vertices": vertices})
+    return CUT.result(polygons, {**fetched.metadata(), "vertices": vertices})

@@ -38,9 +38,11 @@ from cle_pipeline.lib.inbox import (
     newest_file,
     read_table,
 )
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.normalise import name_key
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.source_cut import SourceCut
 
 FILE_PATTERN = r"defibrillateurs.*"
 SUFFIXES = (".csv", ".xlsx")
@@ -177,18 +179,29 @@ def no_completion() -> pd.DataFrame:
     return pd.DataFrame(columns=COLUMNS, index=pd.Index([], name=LINE), dtype=object)
 
 
+# A warning: the commune's file is optional.
+CUT = SourceCut(
+    "defibrillateurs_inbox",
+    required=False,
+    why="le fichier est facultatif : sans lui, les six champs que Géo'DAE ne diffuse pas restent "
+    "vides.",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"csv", "excel"},
+    owners=OWNERS,
     metadata={
         "source_id": "defibrillateurs_inbox",
         "publisher": "la commune",
         "official_location": "data/inbox/<commune>/defibrillateurs*.csv|xlsx (optional)",
         "override": "CLE_INBOX_DIR",
     },
+    check_specs=CUT.check_specs(),
 )
-def defibrillateurs_inbox(context, settings: CommuneSettings) -> dg.Output[pd.DataFrame]:
+def defibrillateurs_inbox(context, settings: CommuneSettings):
     """Les champs que Géo'DAE ne diffuse pas (téléphone sur site, fabricant, modèle, numéro de
     série, téléphone et courriel de l'exploitant), fournis par la commune exploitante : le plus
     récent `defibrillateurs*.csv|xlsx` de son dépôt (inbox), une ligne par appareil désigné par
@@ -197,24 +210,22 @@ def defibrillateurs_inbox(context, settings: CommuneSettings) -> dg.Output[pd.Da
     modifié."""
     folder = settings.inbox_folder(commune_of(context))
     if not COMPLETION_FILE.sent_in(folder):
-        return dg.Output(
+        return CUT.result(
             no_completion(),
-            metadata={
+            {
                 "file_name": "none",
                 "note": f"no defibrillateurs*.csv|xlsx in {folder}: the six fields Géo'DAE "
                 "withholds stay empty (the commune's file is optional)",
-                "rows_for_commune": 0,
             },
         )
     chosen = newest_file(folder, FILE_PATTERN, SUFFIXES)
     rows, table = read_completion(chosen.path, str(chosen.path))
     ignored = [header for header in table.frame.columns if field_of(header) is None]
-    return dg.Output(
+    return CUT.result(
         rows,
-        metadata={
+        {
             **chosen.metadata(),
             **table.metadata(),
-            "rows_for_commune": len(rows),
             "columns_ignored": ", ".join(ignored) or "none",
         },
     )

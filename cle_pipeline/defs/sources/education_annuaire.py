@@ -32,7 +32,9 @@ import pandas as pd
 from cle_pipeline.lib.cadence import DAILY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
 SOURCE = Source(
@@ -164,24 +166,34 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
     return rows
 
 
+# A warning: many small communes have no school of their own.
+CUT = SourceCut(
+    "education_annuaire",
+    required=False,
+    why="beaucoup de petites communes n'ont pas d'école (regroupements pédagogiques) ; les jeux "
+    "d'effectifs scolaires sont alors vides.",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
+    check_specs=CUT.check_specs(),
 )
-def education_annuaire(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def education_annuaire(commune: Commune, sources: SourceFetcher):
     """Les lignes de l'annuaire de l'éducation qui placent les écoles de la commune : ses
     établissements (colonne `dans_la_commune` vraie) et tous ceux numérotés dans son
     département, pour distinguer un UAI inconnu de l'annuaire d'un UAI qu'il place ailleurs."""
     fetched = sources.fetch(SOURCE, commune.code)
     rows = cut_commune(fetched.path, commune, fetched.location)
     own = rows[rows["dans_la_commune"]]
-    return dg.Output(
+    return CUT.result(
         rows,
-        metadata={
+        {
             **fetched.metadata(),
-            "rows_for_commune": len(own),
             "schools_in_commune": int(
                 own.loc[own["type_etablissement"] == "Ecole", "identifiant_de_l_etablissement"]
                 .drop_duplicates()
@@ -189,4 +201,5 @@ def education_annuaire(commune: Commune, sources: SourceFetcher) -> dg.Output[pd
             ),
             "rows_in_department": len(rows),
         },
+        rows_for_commune=len(own),
     )

@@ -34,8 +34,10 @@ from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.normalise import place_name_key
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
 SOURCE = Source(
@@ -161,15 +163,26 @@ def cut_commune(table: Path, directory: pd.DataFrame, commune: Commune, label: s
     return kept.reset_index(drop=True)
 
 
+# A warning: a commune without a public primary school has no enrolments.
+CUT = SourceCut(
+    "education_effectifs_ecoles",
+    required=False,
+    why="une commune sans école du premier degré n'a pas d'effectifs ; les jeux d'effectifs "
+    "scolaires sont alors vides.",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
+    check_specs=CUT.check_specs(),
 )
 def education_effectifs_ecoles(
     commune: Commune, education_annuaire: pd.DataFrame, sources: SourceFetcher
-) -> dg.Output[pd.DataFrame]:
+):
     """Les effectifs des écoles du premier degré de la commune, pour chaque rentrée du fichier,
     tels que publiés (toutes les colonnes en texte) : écoles placées par leur UAI dans
     l'annuaire de l'éducation, jamais par le code postal du fichier ; les écoles fermées,
@@ -178,11 +191,10 @@ def education_effectifs_ecoles(
     fetched = sources.fetch(SOURCE, commune.code)
     rows = cut_commune(fetched.path, education_annuaire, commune, fetched.location)
     by_name = rows[rows["place_par"] == "nom_commune"]
-    return dg.Output(
+    return CUT.result(
         rows,
-        metadata={
+        {
             **fetched.metadata(),
-            "rows_for_commune": len(rows),
             "schools": int(rows["numero_ecole"].nunique()),
             "school_years": ", ".join(sorted(rows["rentree_scolaire"].dropna().unique())),
             "rows_placed_by_name": len(by_name),

@@ -329,10 +329,10 @@ def read_results_cut(cuts: CommuneCuts, code: str) -> pd.DataFrame:
 
 
 def results_metadata(rows: pd.DataFrame) -> dict[str, Any]:
-    """What a results source asset shows in the UI: rows, polling stations, candidates."""
+    """What a results source asset shows in the UI beside its rows (`lib/source_cut.py`):
+    polling stations, candidates."""
     per_station = rows.groupby("Code du b.vote").size() if not rows.empty else pd.Series()
     return {
-        "rows_for_commune": len(rows),
         "polling_stations": int(rows["Code du b.vote"].nunique()),
         "candidates_per_station": ", ".join(str(n) for n in sorted(set(per_station.tolist())))
         or "none",

@@ -26,8 +26,10 @@ from cle_pipeline.lib.cadence import DAILY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune, rows_in_commune
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
 SOURCE = Source(
@@ -113,13 +115,24 @@ def cut_commune(table: Path, commune: Commune, label: str) -> pd.DataFrame:
     return rows_in_commune(candidates, commune, "c_com_insee", point_of)
 
 
+# A warning: a commune may have declared no defibrillator yet.
+CUT = SourceCut(
+    "geodae",
+    required=False,
+    why="une commune peut n'avoir déclaré aucun défibrillateur dans Géo'DAE ; le jeu "
+    "`defibrillateurs` est alors vide.",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
+    check_specs=CUT.check_specs(),
 )
-def geodae(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def geodae(commune: Commune, sources: SourceFetcher):
     """Les défibrillateurs de la commune dans Géo'DAE, quel que soit leur état (en
     fonctionnement ou non, validés ou non, mobiles, signalés comme doublons) : par
     `c_com_insee`, ou par leurs coordonnées dans le contour de la commune quand le code est
@@ -127,11 +140,10 @@ def geodae(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
     fetched = sources.fetch(SOURCE, commune.code)
     devices = cut_commune(fetched.path, commune, fetched.location)
     by_coordinates = int((devices["c_com_insee"].fillna("").str.strip() == "").sum())
-    return dg.Output(
+    return CUT.result(
         devices,
-        metadata={
+        {
             **fetched.metadata(),
-            "rows_for_commune": len(devices),
             "rows_placed_by_coordinates": by_coordinates,
         },
     )

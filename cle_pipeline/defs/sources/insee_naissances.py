@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-import pandas as pd
 
 from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
@@ -22,6 +21,7 @@ from cle_pipeline.lib.insee import (
     counts_from_cuts,
     cut_every_commune_counts,
 )
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.national import (
     CommuneCuts,
     PassDone,
@@ -30,6 +30,7 @@ from cle_pipeline.lib.national import (
     national_input,
 )
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 
 SOURCE = Source(
     id="insee_naissances",
@@ -56,16 +57,33 @@ def cut_every_commune(
 national_insee_naissances = national_file_asset(SOURCE, cut_every_commune, {"duckdb", "csv"})
 
 
+# An error: INSEE publishes every commune, every year.
+CUT = SourceCut(
+    "insee_naissances",
+    required=True,
+    why="l'INSEE publie chaque commune pour chaque année ; une commune absente est une commune "
+    "créée depuis, ou un autre fichier.",
+    descriptions={
+        "annee": "Année de l'événement",
+        "valeur": (
+            "Nombre de naissances vivantes domiciliées dans la commune (vide : valeur manquante "
+            "selon l'INSEE)"
+        ),
+    },
+    columns=[("annee", "int"), ("valeur", "int")],
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
-    metadata=SOURCE.definition_metadata(),
+    owners=OWNERS,
+    metadata={**SOURCE.definition_metadata(), **CUT.definition_metadata()},
     ins=national_input(SOURCE),
+    check_specs=CUT.check_specs(),
 )
-def insee_naissances(
-    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
-) -> dg.Output[pd.DataFrame]:
+def insee_naissances(commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None):
     """Les naissances vivantes par année de la commune (`annee`, `valeur` ; vide quand l'INSEE
     déclare la valeur manquante), d'après ses lignes `COM` des séries d'état civil de
     l'INSEE."""
@@ -79,4 +97,4 @@ def insee_naissances(
             sources.extract(archive, MEMBER), commune.code, BIRTHS, archive.location
         ),
     )
-    return dg.Output(counts, metadata={**archive.metadata(), "rows_for_commune": len(counts)})
+    return CUT.result(counts, archive.metadata())

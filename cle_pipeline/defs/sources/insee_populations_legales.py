@@ -33,7 +33,9 @@ from cle_pipeline.lib.cadence import YEARLY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
 SOURCE = Source(
@@ -119,25 +121,49 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     ).sort_values("code_insee", ignore_index=True)
 
 
+# An error: every commune has a legal population.
+CUT = SourceCut(
+    "insee_populations_legales",
+    required=True,
+    why="chaque commune a une population légale ; `elus` contrôle la taille du conseil municipal "
+    "avec elle.",
+    descriptions={
+        "code_insee": "Code INSEE de la commune (ou de l'arrondissement)",
+        "nom_commune": "Nom de la commune",
+        "PMUN": "Population municipale",
+        "PCAP": "Population comptée à part",
+        "PTOT": "Population totale",
+    },
+    columns=[
+        ("code_insee", "string"),
+        ("nom_commune", "string"),
+        ("PMUN", "string"),
+        ("PCAP", "string"),
+        ("PTOT", "string"),
+    ],
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
-    metadata=SOURCE.definition_metadata(),
+    owners=OWNERS,
+    metadata={**SOURCE.definition_metadata(), **CUT.definition_metadata()},
+    check_specs=CUT.check_specs(),
 )
-def insee_populations_legales(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def insee_populations_legales(commune: Commune, sources: SourceFetcher):
     """Les lignes de population légale de la commune (celles de ses arrondissements pour Paris,
     Lyon et Marseille), telles que publiées : population municipale `PMUN`, comptée à part
     `PCAP`, totale `PTOT`."""
     archive = sources.fetch(SOURCE, commune.code)
     member = sources.extract(archive, MEMBER)
     rows = cut_commune(member, commune.code, f"{archive.location}!{member.name}")
-    return dg.Output(
+    return CUT.result(
         rows,
-        metadata={
+        {
             **archive.metadata(),
             "member": member.name.split("-", 1)[-1],
             "header": header_generation(member, archive.location).name,
-            "rows_for_commune": len(rows),
         },
     )

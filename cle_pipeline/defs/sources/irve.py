@@ -16,6 +16,7 @@ import pandas as pd
 from cle_pipeline.lib.cadence import DAILY
 from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, parse_lon_lat, rows_in_commune
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.national import (
     COMMUNE,
     CommuneCuts,
@@ -27,6 +28,7 @@ from cle_pipeline.lib.national import (
 )
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
 SOURCE = Source(
@@ -127,16 +129,32 @@ def cut_from_pass(cuts: CommuneCuts, commune: Commune) -> pd.DataFrame:
 national_irve = national_file_asset(SOURCE, cut_every_commune, {"duckdb", "csv"})
 
 
+# A warning, not an error: most communes have no charging point open to the public.
+CUT = SourceCut(
+    "irve",
+    required=False,
+    why="beaucoup de communes n'ont aucun point de recharge ouvert au public ; le jeu "
+    "`bornes_recharge` est alors vide.",
+    descriptions={
+        "id_pdc_itinerance": "Identifiant du point de recharge (clé du jeu publié)",
+        "code_insee_commune": "Code INSEE de la commune, facultatif depuis le schéma 2.1.0",
+        "coordonneesXY": "Coordonnées `[longitude, latitude]` données par l'aménageur",
+        "consolidated_longitude": "Longitude recalculée par la consolidation",
+        "consolidated_latitude": "Latitude recalculée par la consolidation",
+    },
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
     ins=national_input(SOURCE),
+    check_specs=CUT.check_specs(),
 )
-def irve(
-    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
-) -> dg.Output[pd.DataFrame]:
+def irve(commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None):
     """Les points de recharge de la commune dans la consolidation nationale IRVE, tels que
     publiés (toutes les colonnes en texte, doublons compris) : par `code_insee_commune`, ou par
     leurs coordonnées dans le contour de la commune quand l'aménageur a laissé le code vide."""
@@ -149,11 +167,4 @@ def irve(
         lambda fetched: cut_commune(fetched.path, commune, fetched.location),
     )
     by_coordinates = int((points["code_insee_commune"].fillna("").str.strip() == "").sum())
-    return dg.Output(
-        points,
-        metadata={
-            **fetched.metadata(),
-            "rows_for_commune": len(points),
-            "rows_placed_by_coordinates": by_coordinates,
-        },
-    )
+    return CUT.result(points, {**fetched.metadata(), "rows_placed_by_coordinates": by_coordinates})

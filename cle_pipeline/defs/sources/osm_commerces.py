@@ -30,7 +30,9 @@ from cle_pipeline.lib.cadence import MONTHLY
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 
 OVERPASS_INTERPRETER = "https://overpass-api.de/api/interpreter"
 # `{commune}` is the INSEE code; the fetcher fills it in. Amenities are those that are shops
@@ -129,13 +131,23 @@ def elements_frame(document: dict[str, Any], label: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+# A warning: a small commune may have no shop mapped in OpenStreetMap.
+CUT = SourceCut(
+    "osm_commerces",
+    required=False,
+    why="une petite commune peut n'avoir aucun commerce cartographié dans OpenStreetMap.",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"json"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
+    check_specs=CUT.check_specs(),
 )
-def osm_commerces(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def osm_commerces(commune: Commune, sources: SourceFetcher):
     """Les commerces, cafés, restaurants et artisans nommés cartographiés dans OpenStreetMap
     dans les limites de la commune, avec leurs `opening_hours` quand les contributeurs les ont
     renseignés (ODbL)."""
@@ -146,13 +158,12 @@ def osm_commerces(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.Data
         raise SourceFormatError(f"{fetched.location}: not UTF-8 ({error})") from error
     document = read_answer(text, fetched.location)
     elements = elements_frame(document, fetched.location)
-    return dg.Output(
+    return CUT.result(
         elements,
-        metadata={
+        {
             **fetched.metadata(),
             "licence": LICENCE,
             "osm_timestamp": str((document.get("osm3s") or {}).get("timestamp_osm_base", "")),
-            "rows_for_commune": len(elements),
             "with_opening_hours": int(elements["opening_hours"].notna().sum()),
         },
     )

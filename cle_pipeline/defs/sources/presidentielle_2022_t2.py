@@ -23,6 +23,7 @@ from cle_pipeline.defs.sources.election_results import (
 from cle_pipeline.lib.cadence import NEVER
 from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.national import (
     CommuneCuts,
     PassDone,
@@ -31,6 +32,7 @@ from cle_pipeline.lib.national import (
     national_input,
 )
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 
 SOURCE = Source(
     id="presidentielle_2022_t2",
@@ -61,16 +63,27 @@ def cut_every_commune(
 national_presidentielle_2022_t2 = national_file_asset(SOURCE, cut_every_commune, {"python", "csv"})
 
 
+# An error: every commune voted in both rounds.
+CUT = SourceCut(
+    "presidentielle_2022_t2",
+    required=True,
+    why="toute commune a voté au 2d tour de la présidentielle 2022 ; une commune absente est une "
+    "commune créée depuis, ou un autre fichier.",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"python", "csv"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
     ins=national_input(SOURCE),
+    check_specs=CUT.check_specs(),
 )
 def presidentielle_2022_t2(
     commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
-) -> dg.Output[pd.DataFrame]:
+):
     """Les résultats du 2d tour de la présidentielle 2022 dans la commune, une ligne par bureau
     de vote × candidat : les champs du bureau (totaux et pourcentages) et le bloc du candidat,
     en texte."""
@@ -82,4 +95,4 @@ def presidentielle_2022_t2(
         lambda cuts: read_results_cut(cuts, commune.code),
         lambda fetched: cut_commune(fetched.path, commune.code, fetched.location),
     )
-    return dg.Output(rows, metadata={**fetched.metadata(), **results_metadata(rows)})
+    return CUT.result(rows, {**fetched.metadata(), **results_metadata(rows)})

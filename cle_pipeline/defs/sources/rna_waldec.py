@@ -23,6 +23,7 @@ from cle_pipeline.lib.fetch import (
     department_of,
 )
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.national import (
     CommuneCuts,
     PassDone,
@@ -32,6 +33,7 @@ from cle_pipeline.lib.national import (
     national_input,
 )
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
 SOURCE = Source(
@@ -122,16 +124,25 @@ def cut_from_pass(cuts: CommuneCuts, commune: Commune) -> tuple[pd.DataFrame, st
 national_rna_waldec = national_file_asset(SOURCE, cut_every_commune, {"duckdb", "csv"})
 
 
+# A warning: a small commune may be the seat of no association.
+CUT = SourceCut(
+    "rna_waldec",
+    required=False,
+    why="une petite commune peut n'être le siège d'aucune association ; le jeu `associations` est "
+    "alors vide.",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
     ins=national_input(SOURCE),
+    check_specs=CUT.check_specs(),
 )
-def rna_waldec(
-    commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
-) -> dg.Output[pd.DataFrame]:
+def rna_waldec(commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None):
     """Les associations dont le siège est dans la commune, toutes positions (active, dissoute,
     supprimée), lues dans le seul fichier du département de l'archive RNA ; l'adresse privée
     du gestionnaire (`adrg_*`) reste dans le fichier."""
@@ -143,12 +154,11 @@ def rna_waldec(
         lambda cuts: cut_from_pass(cuts, commune),
         lambda archive: cut_member(sources, archive, commune),
     )
-    return dg.Output(
+    return CUT.result(
         associations,
-        metadata={
+        {
             **archive.metadata(),
             "member": member.split("-", 1)[-1],
-            "rows_for_commune": len(associations),
             "active_rows": int((associations["position"] == "A").sum()),
         },
     )

@@ -41,6 +41,7 @@ from cle_pipeline.lib.cadence import QUARTERLY
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.national import (
     CommuneCuts,
     PassDone,
@@ -51,6 +52,7 @@ from cle_pipeline.lib.national import (
 )
 from cle_pipeline.lib.normalise import blank_to_none, undo_double_encoding
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import (
     CsvFormat,
     RaggedLine,
@@ -269,16 +271,28 @@ national_rne_conseillers_municipaux = national_file_asset(
 )
 
 
+# An error: every commune has a council (the asset already fails, with its message, when the RNE has
+# none).
+CUT = SourceCut(
+    "rne_conseillers_municipaux",
+    required=True,
+    why="toute commune a un conseil municipal (l'asset échoue d'ailleurs avant, avec un message, "
+    "quand le RNE n'en a aucun élu).",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
     ins=national_input(SOURCE),
+    check_specs=CUT.check_specs(),
 )
 def rne_conseillers_municipaux(
     commune: Commune, sources: SourceFetcher, national: CommuneCuts | None = None
-) -> dg.Output[pd.DataFrame]:
+):
     """Les conseillers municipaux de la commune dans le RNE, une ligne par élu et par fonction,
     tels que publiés (texte), sans date de naissance, catégorie socio-professionnelle ni
     nationalité, qui restent dans le fichier national."""
@@ -298,11 +312,10 @@ def rne_conseillers_municipaux(
             "municipal councillors'?"
         )
     skipped = read.ragged_lines_skipped
-    return dg.Output(
+    return CUT.result(
         councillors,
-        metadata={
+        {
             **fetched.metadata(),
-            "rows_for_commune": len(councillors),
             "rows_with_function": int(councillors["Libellé de la fonction"].notna().sum()),
             "double_encoded_values_repaired": read.values_repaired,
             "ragged_lines_skipped": ", ".join(line.describe() for line in skipped) or "none",

@@ -31,8 +31,10 @@ from cle_pipeline.lib.cadence import MONTHLY
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
 from cle_pipeline.lib.lambert import lambert93_to_lon_lat
+from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.normalise import blank_to_none
 from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, sql_name
 
 SOURCE = Source(
@@ -99,24 +101,34 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     )
 
 
+# An error: the commune itself (its town hall) is an active establishment of Sirene.
+CUT = SourceCut(
+    "sirene_etablissements",
+    required=True,
+    why="la commune elle-même (sa mairie) est un établissement actif de Sirene ; une commune "
+    "absente est une commune créée depuis, ou un autre fichier.",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
+    owners=OWNERS,
     metadata=SOURCE.definition_metadata(),
+    check_specs=CUT.check_specs(),
 )
-def sirene_etablissements(commune: Commune, sources: SourceFetcher) -> dg.Output[pd.DataFrame]:
+def sirene_etablissements(commune: Commune, sources: SourceFetcher):
     """Les établissements actifs de la commune dans le stock Sirene (toute activité), avec leur
     statut de diffusion ; les établissements fermés et les colonnes inutiles restent dans le
     fichier."""
     archive = sources.fetch(SOURCE, commune.code)
     member = sources.extract(archive, MEMBER, max_bytes=MAX_EXTRACTED_BYTES)
     establishments = cut_commune(member, commune.code, f"{archive.location}!{member.name}")
-    return dg.Output(
+    return CUT.result(
         establishments,
-        metadata={
+        {
             **archive.metadata(),
-            "rows_for_commune": len(establishments),
             "partial_diffusion_rows": int(
                 (establishments["statutDiffusionEtablissement"] != "O").sum()
             ),

@@ -35,10 +35,11 @@ from cle_pipeline.lib.inbox import (
     newest_file,
     read_table,
 )
-from cle_pipeline.lib.metadata import markdown_table
+from cle_pipeline.lib.metadata import OWNERS, markdown_table
 from cle_pipeline.lib.normalise import name_key, siret_key_valid
 from cle_pipeline.lib.partitions import COMMUNES, commune_of
 from cle_pipeline.lib.settings import CommuneSettings
+from cle_pipeline.lib.source_cut import SourceCut
 
 FILE_PATTERN = r"subventions.*"
 SUFFIXES = (".csv", ".xlsx")
@@ -185,20 +186,29 @@ def read_subsidies(path: Path, label: str) -> tuple[pd.DataFrame, InboxTable, di
     return rows, table, mapping
 
 
+# A warning: a commune that granted no subsidy sends a table without rows.
+CUT = SourceCut(
+    "subventions_inbox",
+    required=False,
+    why="une commune qui n'a attribué aucune subvention envoie un tableau sans ligne ; le jeu "
+    "`subventions` est alors vide.",
+)
+
+
 @dg.asset(
     group_name="sources",
     partitions_def=COMMUNES,
     kinds={"csv", "excel"},
+    owners=OWNERS,
     metadata={
         "source_id": "subventions_inbox",
         "publisher": "la commune",
         "official_location": "data/inbox/<commune>/subventions*.csv|xlsx, and commune.json",
         "override": "CLE_INBOX_DIR",
     },
+    check_specs=CUT.check_specs(),
 )
-def subventions_inbox(
-    context, commune: Commune, settings: CommuneSettings
-) -> dg.Output[pd.DataFrame]:
+def subventions_inbox(context, commune: Commune, settings: CommuneSettings):
     """Le tableau des subventions fourni par la commune : le plus récent
     `subventions*.csv|xlsx` de son dépôt (inbox), toutes les valeurs en texte, colonnes
     renommées d'après les champs de scdl/subventions, index = la ligne de chaque rangée dans le
@@ -212,12 +222,11 @@ def subventions_inbox(
     columns = pd.DataFrame({"colonne de la commune": list(table.frame.columns)}).assign(
         champ=lambda frame: frame["colonne de la commune"].map(mapping).fillna("(ignorée)")
     )
-    return dg.Output(
+    return CUT.result(
         rows,
-        metadata={
+        {
             **chosen.metadata(),
             **table.metadata(),
-            "rows_for_commune": len(rows),
             "columns": dg.MetadataValue.md(markdown_table(columns, limit=40)),
             "columns_ignored": ", ".join(h for h in table.frame.columns if h not in mapping)
             or "none",

@@ -74,11 +74,11 @@ def test_the_file_as_a_spreadsheet_saves_it(tmp_path):
         [2, "50432187800028", "Tu-Sa 09:00-12:00; Mo 14:00-18:00"],
         [3, "48812367000017", None],
     ]
-    assert output.metadata["encoding"].value == "windows-1252"
-    assert output.metadata["blank_lines_skipped"].value == "4"
+    assert output.metadata["encoding"] == "windows-1252"
+    assert output.metadata["blank_lines_skipped"] == "4"
     assert (
-        output.metadata["rows_for_commune"].value,
-        output.metadata["rows_with_hours"].value,
+        output.metadata["rows_for_commune"],
+        output.metadata["rows_with_hours"],
     ) == (2, 1)
 
 
@@ -95,7 +95,7 @@ def test_a_workbook_is_read_too(tmp_path):
     assert output.value.reset_index().values.tolist() == [
         [4, "50432187800028", "Tu-Sa 09:00-12:00,14:00-18:30"]
     ]
-    assert output.metadata["file_name"].value == "commerces_2024.xlsx"
+    assert output.metadata["file_name"] == "commerces_2024.xlsx"
 
 
 def test_no_file_is_no_rows_with_a_note(tmp_path):
@@ -107,8 +107,8 @@ def test_no_file_is_no_rows_with_a_note(tmp_path):
         assert output.value.empty
         assert list(output.value.columns) == ["siret", "horaires"]
         assert output.value.index.name == "ligne_source"
-        assert output.metadata["file_name"].value == "none"
-        assert "shop hours come from OpenStreetMap only" in output.metadata["note"].value
+        assert output.metadata["file_name"] == "none"
+        assert "shop hours come from OpenStreetMap only" in output.metadata["note"]
 
 
 def test_a_shop_file_in_another_format_is_refused_not_ignored(tmp_path):
@@ -149,7 +149,7 @@ def test_the_commune_file_is_never_modified(tmp_path):
     path = tmp_path / "76165" / "commerces.csv"
     os.utime(path, (1_600_000_000, 1_600_000_000))
     output = commerces_inbox(context=caudebec(), settings=settings)
-    assert output.metadata["sha256"].value == checksum_of(path, "sha256")
+    assert output.metadata["sha256"] == checksum_of(path, "sha256")
     assert path.read_bytes() == content
     assert path.stat().st_mtime == 1_600_000_000
     assert sorted(p.name for p in path.parent.iterdir()) == ["commerces.csv"]

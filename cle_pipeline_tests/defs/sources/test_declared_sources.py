@@ -1,14 +1,28 @@
 """Every source module declares its `SOURCE`, named like the module, found without a list."""
 
+import importlib
 from pathlib import Path
+
+import dagster as dg
+import pytest
 
 from cle_pipeline.defs import sources
 from cle_pipeline.defs.automation.inbox import INBOX_FILES
 from cle_pipeline.defs.sources import declared_sources
+from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.inbox import InboxSource
+from cle_pipeline.lib.source_cut import COMMUNE_FOUND
+from cle_pipeline_tests.conftest import check_outcomes
 
 # Modules of defs/sources/ that are no source: a format several sources share.
 SHARED = {"election_results"}
+IRVE = (
+    PROJECT_ROOT
+    / "data"
+    / "sources"
+    / "irve"
+    / "consolidation-etalab-schema-irve-statique-v-2.3.1-20221101.csv"
+)
 
 
 def test_each_source_module_declares_its_source_under_its_name():
@@ -27,3 +41,79 @@ def test_the_inbox_watches_what_the_inbox_sources_declare():
         (r"subventions.*", (".csv", ".xlsx"), ("subventions_inbox",)),
         (r"commune", (".json",), ("subventions_inbox",)),
     ]
+
+
+# Where the commune must be in the source (an error that blocks the datasets downstream) or
+# may be missing (a warning); each module's `CUT` says why.
+REQUIRED = {
+    "annuaire_service_public": True,
+    "cog_communes": True,
+    "commerces_inbox": False,
+    "commune_contours": True,
+    "defibrillateurs_inbox": False,
+    "education_annuaire": False,
+    "education_effectifs_ecoles": False,
+    "geodae": False,
+    "insee_deces": True,
+    "insee_naissances": True,
+    "insee_populations_legales": True,
+    "irve": False,
+    "legislatives_2022_t1": True,
+    "legislatives_2022_t2": False,
+    "osm_commerces": False,
+    "presidentielle_2022_t1": True,
+    "presidentielle_2022_t2": True,
+    "rna_waldec": False,
+    "rne_conseillers_municipaux": True,
+    "sirene_etablissements": True,
+    "subventions_inbox": False,
+}
+
+
+def test_every_source_has_owners_and_its_commune_found_check(definitions):
+    graph = definitions.resolve_asset_graph()
+    blocking = {}
+    for source_id in declared_sources():
+        node = graph.get(dg.AssetKey(source_id))
+        assert node.owners == ["team:donnees-ouvertes"], source_id
+        [check] = [key for key in graph.asset_check_keys if key.asset_key == node.key]
+        assert check.name == COMMUNE_FOUND
+        blocking[source_id] = graph.get(check).blocking
+    assert blocking == REQUIRED
+
+
+def test_a_cut_shows_its_rows_and_the_columns_of_the_national_file(materialize):
+    result = materialize("irve")
+    [cut] = [
+        event.materialization
+        for event in result.get_asset_materialization_events()
+        if event.asset_key == dg.AssetKey("irve")
+    ]
+    header = IRVE.read_text(encoding="utf-8").splitlines()[0].split(",")
+    schema = cut.metadata["dagster/column_schema"].schema
+    assert len(header) == 52
+    assert [column.name for column in schema.columns] == header
+    assert {column.type for column in schema.columns} == {"string"}
+    assert [column.description for column in schema.columns[15:16]] == [
+        "Identifiant du point de recharge (clé du jeu publié)"
+    ]
+    assert (cut.metadata["dagster/row_count"].value, cut.metadata["rows_for_commune"].value) == (
+        7,
+        7,
+    )
+    assert check_outcomes(result, sources=True)["irve:commune_found"] is True
+
+
+@pytest.mark.parametrize(
+    "source_id",
+    ["cog_communes", "commerces_inbox", "insee_naissances", "insee_populations_legales"],
+)
+def test_fixed_columns_are_shown_before_any_run_as_the_cut_has_them(materialize, source_id):
+    cut = importlib.import_module(f"{sources.__name__}.{source_id}").CUT
+    declared = cut.definition_metadata()["dagster/column_schema"]
+    [materialization] = [
+        event.materialization
+        for event in materialize(source_id).get_asset_materialization_events()
+        if event.asset_key == dg.AssetKey(source_id)
+    ]
+    assert materialization.metadata["dagster/column_schema"].schema == declared

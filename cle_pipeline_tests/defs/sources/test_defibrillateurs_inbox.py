@@ -93,8 +93,8 @@ def test_a_workbook_with_some_of_the_fields(tmp_path):
     assert output.value.reset_index().values.tolist() == [
         [3, "30412", None, None, None, None, None, "EX19-000412", "261910000", None]
     ]
-    assert output.metadata["file_name"].value == "defibrillateurs_2024.xlsx"
-    assert output.metadata["columns_ignored"].value == "Remarque"
+    assert output.metadata["file_name"] == "defibrillateurs_2024.xlsx"
+    assert output.metadata["columns_ignored"] == "Remarque"
 
 
 def test_no_file_is_no_rows_with_a_note(tmp_path):
@@ -108,7 +108,7 @@ def test_no_file_is_no_rows_with_a_note(tmp_path):
         assert output.value.empty
         assert list(output.value.columns) == COLUMNS
         assert output.value.index.name == "ligne_source"
-        assert "the six fields Géo'DAE withholds stay empty" in output.metadata["note"].value
+        assert "the six fields Géo'DAE withholds stay empty" in output.metadata["note"]
 
 
 @pytest.mark.parametrize(
