@@ -43,11 +43,14 @@ from cle_pipeline.lib.errors import step_failures as failures_of
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.partitions import (
     COMMUNE_TAG,
+    COMMUNES,
     OVERRIDDEN_SOURCES_TAG,
     SOURCE_MODE_TAG,
     register_communes,
     requested_communes,
 )
+from cle_pipeline.lib.partitions import PARTITION_RANGE_END_TAG as RANGE_END_TAG
+from cle_pipeline.lib.partitions import PARTITION_RANGE_START_TAG as RANGE_START_TAG
 from cle_pipeline.lib.release import released_datasets
 from cle_pipeline.lib.run_summary import failure_lines, write_traces
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
@@ -67,12 +70,22 @@ def run_log_path(instance: dg.DagsterInstance, run_id: str) -> Path:
     return Path(instance.root_directory) / "logs" / f"{run_id}.log"
 
 
-def released_files(result: dg.ExecuteInProcessResult) -> dict[str, str]:
-    """Dataset id → the file its release asset wrote in the run (`(unchanged)` after it when
-    the content is the last release's)."""
+def materializations_of(
+    result: dg.ExecuteInProcessResult, commune: str
+) -> list[dg.AssetMaterialization]:
+    """The materializations of the run for `commune` (a run may cover several communes)."""
+    return [
+        event.materialization
+        for event in result.get_asset_materialization_events()
+        if event.materialization.partition == commune
+    ]
+
+
+def released_files(result: dg.ExecuteInProcessResult, commune: str) -> dict[str, str]:
+    """Dataset id → the file its release asset wrote in the run for `commune` (`(unchanged)`
+    after it when the content is the last release's)."""
     files: dict[str, str] = {}
-    for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
+    for materialization in materializations_of(result, commune):
         key, metadata = materialization.asset_key, materialization.metadata
         if len(key.path) == 2 and key.path[0] == "release" and "published_file" in metadata:
             unchanged = metadata.get("unchanged")
@@ -81,21 +94,23 @@ def released_files(result: dg.ExecuteInProcessResult) -> dict[str, str]:
     return files
 
 
-def summarize(result: dg.ExecuteInProcessResult, definitions: dg.Definitions) -> list[str]:
-    """One line per published dataset: rows, checks passed/failed, the file its release wrote."""
+def summarize(
+    result: dg.ExecuteInProcessResult, definitions: dg.Definitions, commune: str
+) -> list[str]:
+    """One line per published dataset of `commune`: rows, checks passed/failed, the file its
+    release wrote."""
     rows: dict[str, object] = {}
-    for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
+    for materialization in materializations_of(result, commune):
         count = materialization.metadata.get("dagster/row_count")
         rows[materialization.asset_key.to_user_string()] = count.value if count else "?"
     checks: dict[str, list[str]] = defaultdict(list)
-    for evaluation in result.get_asset_check_evaluations():
+    for evaluation in evaluations_of(result, commune):
         dataset = evaluation.asset_key.to_user_string()
         # A warning that did not pass held nothing back: told apart from a failure.
         warned = evaluation.severity == dg.AssetCheckSeverity.WARN
         verdict = "ok" if evaluation.passed else "WARNING" if warned else "FAILED"
         checks[dataset].append(f"{evaluation.check_name} {verdict}")
-    files = released_files(result)
+    files = released_files(result, commune)
     graph = definitions.resolve_asset_graph()
     published = sorted(
         key.to_user_string()
@@ -155,10 +170,20 @@ def run_tags(communes: list[str], sources: SourceFetcher) -> dict[str, str]:
     }
 
 
-def site_line(result: dg.ExecuteInProcessResult) -> str:
+def evaluations_of(
+    result: dg.ExecuteInProcessResult, commune: str
+) -> list[dg.AssetCheckEvaluation]:
+    """The check evaluations of the run for `commune`."""
+    return [
+        evaluation
+        for evaluation in result.get_asset_check_evaluations()
+        if evaluation.partition == commune
+    ]
+
+
+def site_line(result: dg.ExecuteInProcessResult, commune: str) -> str:
     """Where the commune's site was written, or why it was not."""
-    for event in result.get_asset_materialization_events():
-        materialization = event.materialization
+    for materialization in materializations_of(result, commune):
         if materialization.asset_key == dg.AssetKey("site"):
             return f"Site: {materialization.metadata['index'].value}"
     return "Site: not built (a dataset it shows was not released: see above)"
@@ -194,20 +219,15 @@ def demo() -> int:
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     if len(communes) > 1:
         print(cut_national_files(definitions, instance, quiet, run_tags(communes, sources)))
+    runs = runs_of_communes(job, instance, communes, quiet, sources)
     succeeded = True
     for commune in communes:
-        result = job.execute_in_process(
-            run_config=quiet,
-            instance=instance,
-            partition_key=commune,
-            tags={**process_tags(), **run_tags([commune], sources)},
-            raise_on_error=False,
-        )
+        result = runs[commune]
         print(f"\n== commune {commune}")
-        print("\n".join(summarize(result, definitions)))
+        print("\n".join(summarize(result, definitions, commune)))
         print()
-        print(site_line(result))
-        failures = failure_lines(result.all_events, alerts.run_url(result.run_id))
+        print(site_line(result, commune))
+        failures = failure_lines(result.all_events, alerts.run_url(result.run_id), commune)
         if failures:
             print()
             print("\n".join(failures))
@@ -217,9 +237,59 @@ def demo() -> int:
         # A warning (a commune that sent no optional file) is told, and fails nothing.
         succeeded &= result.success and all(
             evaluation.passed or evaluation.severity == dg.AssetCheckSeverity.WARN
-            for evaluation in result.get_asset_check_evaluations()
+            for evaluation in evaluations_of(result, commune)
         )
     return 0 if succeeded else 1
+
+
+def commune_ranges(communes: list[str], registered: list[str]) -> list[list[str]]:
+    """The communes as groups of consecutive partitions: a run covers a range of the dynamic
+    partitions, in the order they were added, so communes added together build together."""
+    position = {code: index for index, code in enumerate(registered)}
+    ranges: list[list[str]] = []
+    for code in sorted(communes, key=position.__getitem__):
+        if ranges and position[ranges[-1][-1]] + 1 == position[code]:
+            ranges[-1].append(code)
+        else:
+            ranges.append([code])
+    return ranges
+
+
+def runs_of_communes(
+    job: dg.JobDefinition,
+    instance: dg.DagsterInstance,
+    communes: list[str],
+    run_config: dict[str, Any],
+    sources: SourceFetcher,
+) -> dict[str, dg.ExecuteInProcessResult]:
+    """Builds the communes, each range of consecutive partitions in one run whose steps take
+    every commune of the range (`lib/commune_steps.py`); returns the run of each commune.
+
+    A run that fails is run again in two halves, and so on: the communes that build fine are
+    not held back by one that fails, which ends alone in a run of its own, whose summary and
+    errors are those of a run for one commune."""
+
+    def build(codes: list[str]) -> dict[str, dg.ExecuteInProcessResult]:
+        tags = {**process_tags(), **run_tags(codes, sources)}
+        if len(codes) > 1:
+            tags |= {RANGE_START_TAG: codes[0], RANGE_END_TAG: codes[-1]}
+        result = job.execute_in_process(
+            run_config=run_config,
+            instance=instance,
+            partition_key=codes[0] if len(codes) == 1 else None,
+            tags=tags,
+            raise_on_error=False,
+        )
+        if result.success or len(codes) == 1:
+            return dict.fromkeys(codes, result)
+        half = len(codes) // 2
+        return {**build(codes[:half]), **build(codes[half:])}
+
+    registered = instance.get_dynamic_partitions(COMMUNES.name)  # type: ignore[arg-type]
+    runs: dict[str, dg.ExecuteInProcessResult] = {}
+    for codes in commune_ranges(communes, registered):
+        runs |= build(codes)
+    return runs
 
 
 def cut_national_files(

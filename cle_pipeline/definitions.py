@@ -32,6 +32,13 @@ def repository_url() -> str | None:
     return None
 
 
+def has_code_reference(entry: object) -> bool:
+    """Whether an asset definition already says where its code is."""
+    return isinstance(entry, dg.AssetsDefinition) and any(
+        "dagster/code_references" in spec.metadata for spec in entry.specs
+    )
+
+
 def with_code_references(defs: dg.Definitions, repository: str | None) -> dg.Definitions:
     """Every asset with a reference to the file and line of its function: a local path (the
     UI's "Open in editor" opens it) or, when `repository` is a GitHub or GitLab URL, a link to
@@ -40,7 +47,12 @@ def with_code_references(defs: dg.Definitions, repository: str | None) -> dg.Def
     # Code references are marked beta in Dagster 1.13; a change would show in their tests.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", dg.BetaWarning)
-        assets = dg.with_source_code_references(list(defs.assets or []))
+        # The commune-level assets carry their own reference (`lib/commune_steps.py`): their
+        # function is wrapped, and Dagster's would name the wrapper's module.
+        assets = [
+            entry if has_code_reference(entry) else dg.with_source_code_references([entry])[0]
+            for entry in defs.assets or []
+        ]
         if repository:
             assets = dg.link_code_references_to_git(
                 assets,

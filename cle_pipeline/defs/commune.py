@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.geo import Commune, PolygonRings
-from cle_pipeline.lib.partitions import COMMUNES
 
 
-@dg.asset(group_name="commune_reference", partitions_def=COMMUNES, kinds={"python"})
+@commune_asset(group_name="commune_reference", kinds={"python"})
 def commune(
     cog_communes: dict[str, str], commune_contours: list[PolygonRings]
 ) -> dg.Output[Commune]:

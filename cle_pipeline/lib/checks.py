@@ -25,6 +25,7 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
+from cle_pipeline.lib.commune_steps import for_each_commune
 from cle_pipeline.lib.geo import Commune, arrondissement_codes, outside_commune
 from cle_pipeline.lib.inbox import SPREADSHEET_ROWS
 from cle_pipeline.lib.metadata import markdown_table, table_of_rows
@@ -334,6 +335,7 @@ def dataset_checks(
         f"bloquants passent, release/{dataset_id} écrit {dataset_id}.csv dans le dossier des "
         "fichiers publiés.",
     )
+    @for_each_commune
     def _checks(
         context: dg.AssetCheckExecutionContext,
         settings: CommuneSettings,

@@ -41,6 +41,9 @@ SOURCE_MODE_TAG = "source_mode"
 OVERRIDDEN_SOURCES_TAG = "overridden_sources"
 # Dagster's own tag for a run of one partition: the UI shows it on the run and the timeline.
 PARTITION_TAG = "dagster/partition"
+# And for a run over a range of communes (its steps take every commune of the range).
+PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 def requested_communes(value: str, every_commune: list[str] | None = None) -> list[str]:
@@ -106,8 +109,12 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         """Pickles the value under its commune's folder (one value per commune of the run)."""
         paths = self._paths(context)
-        # A run over several communes returns one value per commune, keyed by its code.
-        values = [obj] if len(paths) == 1 else [obj[path.parent.name] for path in paths]
+        # A step over several communes returns one value per commune (`PerCommune`), or
+        # nothing (None) for an asset that only writes files.
+        if len(paths) == 1 or obj is None:
+            values = [obj] * len(paths)
+        else:
+            values = [obj[code] for code in context.asset_partition_keys]
         for path, value in zip(paths, values, strict=True):
             write_atomically(path, pickle.dumps(value))
 
@@ -126,4 +133,12 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
                 )
         if len(paths) == 1:
             return pickle.loads(paths[0].read_bytes())
-        return {path.parent.name: pickle.loads(path.read_bytes()) for path in paths}
+        # Imported here: `commune_steps` declares assets with this module's partitions.
+        from cle_pipeline.lib.commune_steps import PerCommune
+
+        return PerCommune(
+            {
+                code: pickle.loads(path.read_bytes())
+                for code, path in zip(context.asset_partition_keys, paths, strict=True)
+            }
+        )

@@ -26,10 +26,11 @@ import pandas as pd
 import pandera.pandas as pa
 from dagster._core.event_api import PartitionKeyFilter
 
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, column_dictionary
-from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.partitions import commune_of
 from cle_pipeline.lib.quality import CheckVerdict
 from cle_pipeline.lib.release import ReleaseError, previous_sha256, write_release
 from cle_pipeline.lib.release_companions import write_companions
@@ -179,10 +180,9 @@ def dataset_release(
     dataset_key = dg.AssetKey(dataset_id)
     specs = {spec.name: spec for spec in checks.check_specs if spec.asset_key == dataset_key}
 
-    @dg.asset(
+    @commune_asset(
         key=release_key(dataset_id),
         group_name=RELEASES_GROUP,
-        partitions_def=COMMUNES,
         ins={"frame": dg.AssetIn(key=dataset_key), "commune": dg.AssetIn(key="commune")},
         owners=OWNERS,
         kinds={"csv"},

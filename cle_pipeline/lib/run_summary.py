@@ -57,14 +57,19 @@ def first_values(metadata: dict[str, dg.MetadataValue]) -> str:
     return text if len(text) <= MAX_VALUES_CHARS else text[: MAX_VALUES_CHARS - 1] + "…"
 
 
-def failed_checks(events: Iterable[dg.DagsterEvent]) -> list[FailedCheck]:
-    """Every check evaluation of the run that did not pass, in order."""
+def failed_checks(
+    events: Iterable[dg.DagsterEvent], commune: str | None = None
+) -> list[FailedCheck]:
+    """Every check evaluation of the run that did not pass, in order; only those of `commune`
+    when given (a run may cover several communes)."""
     failed = []
     for event in events:
         if event.event_type != dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             continue
         evaluation = event.event_specific_data
         if evaluation.passed:  # type: ignore[union-attr]
+            continue
+        if commune is not None and evaluation.partition != commune:  # type: ignore[union-attr]
             continue
         metadata = dict(evaluation.metadata)  # type: ignore[union-attr]
         rows = metadata.get("failing_rows")
@@ -81,10 +86,13 @@ def failed_checks(events: Iterable[dg.DagsterEvent]) -> list[FailedCheck]:
     return failed
 
 
-def failure_lines(events: Iterable[dg.DagsterEvent], link: str) -> list[str]:
-    """One line per failed check and per step that failed for another reason."""
+def failure_lines(
+    events: Iterable[dg.DagsterEvent], link: str, commune: str | None = None
+) -> list[str]:
+    """One line per failed check (of `commune` when given) and per step that failed for
+    another reason."""
     events = list(events)
-    lines = [check.line(link) for check in failed_checks(events)]
+    lines = [check.line(link) for check in failed_checks(events, commune)]
     lines += [
         f"FAILED {failure.step_key}: {failure.first_line}; {link}"
         for failure in step_failures(events)

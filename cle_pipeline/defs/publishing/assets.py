@@ -13,9 +13,10 @@ from collections.abc import Iterator
 import dagster as dg
 
 from cle_pipeline.defs.publishing.sheets import dataset_ids, load_sheet
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.metadata import OWNERS
-from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.partitions import commune_of
 from cle_pipeline.lib.release import Release, ReleaseError, read_release
 from cle_pipeline.lib.release_asset import latest_materialization, release_key
 from cle_pipeline.lib.settings import CommuneSettings
@@ -78,10 +79,9 @@ def publication_asset(dataset_id: str) -> dg.AssetsDefinition:
         "envoyé sans rien envoyer."
     )
 
-    @dg.asset(
+    @commune_asset(
         key=key,
         group_name=GROUP,
-        partitions_def=COMMUNES,
         deps=[release_key(dataset_id)],
         owners=OWNERS,
         kinds={"csv"},

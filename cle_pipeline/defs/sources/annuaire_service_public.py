@@ -35,12 +35,12 @@ import duckdb
 import pandas as pd
 
 from cle_pipeline.lib.cadence import DAILY
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.http import mask_credentials
 from cle_pipeline.lib.metadata import OWNERS
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import duckdb_connection
 
@@ -279,9 +279,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"json", "duckdb"},
     owners=OWNERS,
     metadata=SOURCE.definition_metadata(),

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dagster as dg
-
 from cle_pipeline.lib.cadence import YEARLY
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.metadata import OWNERS
-from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.partitions import commune_of
 from cle_pipeline.lib.settings import CommuneError
 from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
@@ -90,9 +89,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="commune_reference",
-    partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     owners=OWNERS,
     metadata={**SOURCE.definition_metadata(), **CUT.definition_metadata()},

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.inbox import (
     LINE,
@@ -32,7 +32,7 @@ from cle_pipeline.lib.inbox import (
 )
 from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.normalise import name_key, siret_text
-from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.partitions import commune_of
 from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline.lib.source_cut import SourceCut
 
@@ -113,9 +113,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"csv", "excel"},
     owners=OWNERS,
     metadata={

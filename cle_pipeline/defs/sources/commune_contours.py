@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dagster as dg
-
 from cle_pipeline.lib.cadence import YEARLY
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import read_outline
 from cle_pipeline.lib.metadata import OWNERS
-from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.partitions import commune_of
 from cle_pipeline.lib.source_cut import SourceCut
 
 SOURCE = Source(
@@ -32,9 +31,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="commune_reference",
-    partitions_def=COMMUNES,
     kinds={"json"},
     owners=OWNERS,
     metadata=SOURCE.definition_metadata(),

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.inbox import (
     LINE,
@@ -40,7 +40,7 @@ from cle_pipeline.lib.inbox import (
 )
 from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.normalise import name_key
-from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.partitions import commune_of
 from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline.lib.source_cut import SourceCut
 
@@ -188,9 +188,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"csv", "excel"},
     owners=OWNERS,
     metadata={

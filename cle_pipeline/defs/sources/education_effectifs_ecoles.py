@@ -26,17 +26,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dagster as dg
 import pandas as pd
 
 from cle_pipeline.defs.sources.education_annuaire import uai_prefix
 from cle_pipeline.lib.cadence import YEARLY
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.normalise import place_name_key
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
@@ -172,9 +171,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     owners=OWNERS,
     metadata=SOURCE.definition_metadata(),

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dagster as dg
-
 from cle_pipeline.lib.cadence import YEARLY
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.insee import (
@@ -29,7 +28,6 @@ from cle_pipeline.lib.national import (
     national_file_asset,
     national_input,
 )
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.source_cut import SourceCut
 
 SOURCE = Source(
@@ -73,9 +71,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     owners=OWNERS,
     metadata={**SOURCE.definition_metadata(), **CUT.definition_metadata()},

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.cadence import DAILY
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, parse_lon_lat, rows_in_commune
 from cle_pipeline.lib.metadata import OWNERS
@@ -27,7 +27,6 @@ from cle_pipeline.lib.national import (
     national_input,
 )
 from cle_pipeline.lib.normalise import blank_to_none
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv
 
@@ -145,9 +144,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     owners=OWNERS,
     metadata=SOURCE.definition_metadata(),

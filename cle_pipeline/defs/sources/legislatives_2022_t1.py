@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dagster as dg
 import pandas as pd
 
 from cle_pipeline.defs.sources.election_results import (
@@ -22,6 +21,7 @@ from cle_pipeline.defs.sources.election_results import (
     results_metadata,
 )
 from cle_pipeline.lib.cadence import NEVER
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS
@@ -32,7 +32,6 @@ from cle_pipeline.lib.national import (
     national_file_asset,
     national_input,
 )
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.source_cut import SourceCut
 
 SOURCE = Source(
@@ -73,9 +72,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"python", "csv"},
     owners=OWNERS,
     metadata=SOURCE.definition_metadata(),

@@ -23,15 +23,14 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.cadence import MONTHLY
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.source_cut import SourceCut
 
 OVERPASS_INTERPRETER = "https://overpass-api.de/api/interpreter"
@@ -139,9 +138,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"json"},
     owners=OWNERS,
     metadata=SOURCE.definition_metadata(),

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.cadence import MONTHLY
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.errors import SourceFormatError
 from cle_pipeline.lib.fetch import (
     FetchedFile,
@@ -32,7 +32,6 @@ from cle_pipeline.lib.national import (
     national_file_asset,
     national_input,
 )
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
 
@@ -133,9 +132,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     owners=OWNERS,
     metadata=SOURCE.definition_metadata(),

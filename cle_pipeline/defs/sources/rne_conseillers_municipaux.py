@@ -34,10 +34,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.cadence import QUARTERLY
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher, datagouv_latest_resource
 from cle_pipeline.lib.geo import Commune
@@ -51,7 +51,6 @@ from cle_pipeline.lib.national import (
     national_input,
 )
 from cle_pipeline.lib.normalise import blank_to_none, undo_double_encoding
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import (
     CsvFormat,
@@ -281,9 +280,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     owners=OWNERS,
     metadata=SOURCE.definition_metadata(),

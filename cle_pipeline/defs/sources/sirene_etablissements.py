@@ -24,16 +24,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import dagster as dg
 import pandas as pd
 
 from cle_pipeline.lib.cadence import MONTHLY
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune, arrondissement_codes
 from cle_pipeline.lib.lambert import lambert93_to_lon_lat
 from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.normalise import blank_to_none
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.source_cut import SourceCut
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, sql_name
 
@@ -110,9 +109,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"duckdb", "csv"},
     owners=OWNERS,
     metadata=SOURCE.definition_metadata(),

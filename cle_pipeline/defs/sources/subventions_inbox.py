@@ -26,6 +26,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.errors import SourceError, SourceFormatError
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.inbox import (
@@ -37,7 +38,7 @@ from cle_pipeline.lib.inbox import (
 )
 from cle_pipeline.lib.metadata import OWNERS, markdown_table
 from cle_pipeline.lib.normalise import name_key, siret_key_valid
-from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.partitions import commune_of
 from cle_pipeline.lib.settings import CommuneSettings
 from cle_pipeline.lib.source_cut import SourceCut
 
@@ -195,9 +196,8 @@ CUT = SourceCut(
 )
 
 
-@dg.asset(
+@commune_asset(
     group_name="sources",
-    partitions_def=COMMUNES,
     kinds={"csv", "excel"},
     owners=OWNERS,
     metadata={

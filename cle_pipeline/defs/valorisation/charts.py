@@ -25,8 +25,9 @@ import pandas as pd
 from cle_pipeline.defs.publishing.sheets import load_sheet
 from cle_pipeline.lib.changelog import read_published_csv
 from cle_pipeline.lib.charts import Chart, field, render
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.metadata import OWNERS
-from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.partitions import commune_of
 from cle_pipeline.lib.release import read_release
 from cle_pipeline.lib.release_asset import release_key
 from cle_pipeline.lib.settings import CommuneSettings
@@ -315,10 +316,9 @@ def chart_asset(
     """The asset drawing `family`'s charts from the released CSV of `dataset_ids` (passed to
     `build` in that order)."""
 
-    @dg.asset(
+    @commune_asset(
         key=dg.AssetKey([CHARTS_FOLDER, family]),
         group_name=GROUP,
-        partitions_def=COMMUNES,
         deps=[release_key(dataset_id) for dataset_id in dataset_ids],
         owners=OWNERS,
         kinds={"vegalite", "svg"},

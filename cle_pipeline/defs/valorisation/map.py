@@ -15,10 +15,11 @@ from pathlib import Path
 import dagster as dg
 
 from cle_pipeline.defs.publishing.sheets import load_sheet
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS
-from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.partitions import commune_of
 from cle_pipeline.lib.release import read_release
 from cle_pipeline.lib.release_asset import release_key
 from cle_pipeline.lib.release_companions import geojson_path
@@ -110,10 +111,9 @@ def map_layers(folder: Path) -> list[MapLayer]:
     return layers
 
 
-@dg.asset(
+@commune_asset(
     key="carte",
     group_name=GROUP,
-    partitions_def=COMMUNES,
     deps=[release_key(dataset_id) for dataset_id in LAYERS],
     owners=OWNERS,
     kinds={"leaflet", "geojson"},

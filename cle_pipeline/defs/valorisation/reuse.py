@@ -11,17 +11,17 @@ import dagster as dg
 
 from cle_pipeline.defs.publishing.assets import publication_key
 from cle_pipeline.defs.publishing.sheets import dataset_ids
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.metadata import OWNERS
-from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.partitions import commune_of
 from cle_pipeline.lib.release import read_release
 from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
 
 
-@dg.asset(
+@commune_asset(
     key=dg.AssetKey(["datagouv", "site"]),
     group_name="publication",
-    partitions_def=COMMUNES,
     deps=["site", *[publication_key(dataset_id) for dataset_id in dataset_ids()]],
     owners=OWNERS,
     kinds={"html"},

@@ -28,10 +28,11 @@ from cle_pipeline.defs.sources import declared_sources
 from cle_pipeline.defs.valorisation.charts import CHARTS_FOLDER, chart_families
 from cle_pipeline.defs.valorisation.map import MAP_PAGE, SITE_FOLDER, UMAP_FILE
 from cle_pipeline.lib.changelog import read_published_csv
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.files import write_atomically
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS
-from cle_pipeline.lib.partitions import COMMUNES, commune_of
+from cle_pipeline.lib.partitions import commune_of
 from cle_pipeline.lib.release import Release, read_release
 from cle_pipeline.lib.release_asset import release_key
 from cle_pipeline.lib.release_companions import (
@@ -242,10 +243,9 @@ def methodology_page(commune: Commune, releases: list[Release], sources: pd.Data
     return page(f"Méthodologie — {commune.name}", body, current="methodologie.html")
 
 
-@dg.asset(
+@commune_asset(
     key="site",
     group_name=GROUP,
-    partitions_def=COMMUNES,
     deps=[
         *[release_key(dataset_id) for dataset_id in dataset_ids()],
         *[dg.AssetKey([CHARTS_FOLDER, family]) for family, _, _ in chart_families()],

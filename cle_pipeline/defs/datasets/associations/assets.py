@@ -8,10 +8,10 @@ import pandas as pd
 from cle_pipeline.defs.datasets.associations.schema import LABELS, Associations
 from cle_pipeline.defs.datasets.associations.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
@@ -64,9 +64,8 @@ def outside_commune(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 
 
 @SHEET.describes
-@dg.asset(
+@commune_asset(
     group_name="published",
-    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},

@@ -10,6 +10,7 @@ import pandas as pd
 from cle_pipeline.defs.datasets.bornes_recharge.schema import BornesRecharge
 from cle_pipeline.defs.datasets.bornes_recharge.sheet import SHEET
 from cle_pipeline.lib.checks import coordinates_inside_commune, dataset_checks, one_row_per
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.geo import Commune, parse_lon_lat
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import (
@@ -19,7 +20,6 @@ from cle_pipeline.lib.normalise import (
     number_text,
     schema_boolean,
 )
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.tabular import require_frame_columns
 from cle_pipeline.lib.volume import VolumeLimit
@@ -75,9 +75,8 @@ def to_schema(points: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 
 
 @SHEET.describes
-@dg.asset(
+@commune_asset(
     group_name="published",
-    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "etalab-schema-irve-statique"},

@@ -26,12 +26,12 @@ from cle_pipeline.defs.sources.sirene_etablissements import (
     sirene_names,
 )
 from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks, one_row_per
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.inbox import LINE
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, siret_key_valid
 from cle_pipeline.lib.opening_hours import osm_syntax_error
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
@@ -158,9 +158,8 @@ def commune_file_rows_not_published(
 
 
 @SHEET.describes
-@dg.asset(
+@commune_asset(
     group_name="published",
-    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "licence": SHEET.licence},

@@ -21,6 +21,7 @@ from cle_pipeline.defs.datasets.defibrillateurs.sheet import SHEET
 from cle_pipeline.defs.sources.defibrillateurs_inbox import POSITION_TOLERANCE_METRES, coordinate
 from cle_pipeline.defs.sources.geodae import point_of
 from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks, one_row_per
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, markdown_table, published_metadata
 from cle_pipeline.lib.normalise import (
@@ -34,7 +35,6 @@ from cle_pipeline.lib.normalise import (
     oui_non,
     postgres_array,
 )
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
@@ -354,9 +354,8 @@ def completion_not_finished(
 
 
 @SHEET.describes
-@dg.asset(
+@commune_asset(
     group_name="published",
-    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "atlasante-schema-dae"},

@@ -11,9 +11,9 @@ from cle_pipeline.defs.datasets.elections_legislatives_2022.schema import (
 )
 from cle_pipeline.defs.datasets.elections_legislatives_2022.sheet import SHEET
 from cle_pipeline.lib.checks import dataset_checks
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
@@ -29,9 +29,8 @@ def legislative_results(
 
 
 @SHEET.describes
-@dg.asset(
+@commune_asset(
     group_name="published",
-    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},

@@ -22,10 +22,10 @@ import pandas as pd
 from cle_pipeline.defs.datasets.elus.schema import Elus
 from cle_pipeline.defs.datasets.elus.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, iso_date
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
@@ -261,9 +261,8 @@ def council_size_off(
 
 
 @SHEET.describes
-@dg.asset(
+@commune_asset(
     group_name="published",
-    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},

@@ -20,6 +20,7 @@ import pandas as pd
 from cle_pipeline.defs.datasets.horaires_services.schema import HorairesServices
 from cle_pipeline.defs.datasets.horaires_services.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, coordinates_inside_commune, dataset_checks, one_row_per
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
 from cle_pipeline.lib.normalise import blank_to_none, international_phone, number_text
@@ -29,7 +30,6 @@ from cle_pipeline.lib.opening_hours import (
     osm_opening_hours,
     osm_syntax_error,
 )
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
@@ -241,9 +241,8 @@ def missing_mairie(frame: pd.DataFrame, commune: Commune) -> pd.DataFrame:
 
 
 @SHEET.describes
-@dg.asset(
+@commune_asset(
     group_name="published",
-    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "scdl-equipements"},

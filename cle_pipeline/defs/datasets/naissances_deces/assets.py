@@ -8,9 +8,9 @@ import pandas as pd
 from cle_pipeline.defs.datasets.naissances_deces.schema import NaissancesDeces
 from cle_pipeline.defs.datasets.naissances_deces.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS, published_metadata
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
@@ -61,9 +61,8 @@ def missing_years(
 
 
 @SHEET.describes
-@dg.asset(
+@commune_asset(
     group_name="published",
-    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id},

@@ -19,6 +19,7 @@ import pandas as pd
 from cle_pipeline.defs.datasets.subventions.schema import ONE_OF_REQUIRED, Subventions
 from cle_pipeline.defs.datasets.subventions.sheet import SHEET
 from cle_pipeline.lib.checks import Rule, dataset_checks, one_row_per
+from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.metadata import OWNERS, markdown_table, published_metadata
 from cle_pipeline.lib.normalise import (
     blank_to_none,
@@ -32,7 +33,6 @@ from cle_pipeline.lib.normalise import (
     single_line,
     siret_text,
 )
-from cle_pipeline.lib.partitions import COMMUNES
 from cle_pipeline.lib.release_asset import dataset_release
 from cle_pipeline.lib.volume import VolumeLimit
 
@@ -139,9 +139,8 @@ def amounts_not_positive(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @SHEET.describes
-@dg.asset(
+@commune_asset(
     group_name="published",
-    partitions_def=COMMUNES,
     owners=OWNERS,
     kinds={"pandas", "csv"},
     tags={"dataset": SHEET.dataset_id, "schema": "scdl-subventions"},

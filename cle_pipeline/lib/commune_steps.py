@@ -1,0 +1,280 @@
+"""One step for many communes: how a run of several communes costs little more than a run of one.
+
+Dagster costs about 0.2 s of CPU per step on its SQLite instance, whatever the step does: a
+run per commune pays the whole graph's steps again for each commune. Every commune-level
+asset is therefore declared with `commune_asset` (and every check with `for_each_commune`):
+
+- its backfill policy is `single_run`, so a run over a range of communes (a backfill from the
+  UI, `cle-pipeline demo` with a list) is one run whose each step gets every commune of the
+  range (`context.partition_keys`);
+- its function is still written for one commune. In a step of one commune it is called as is;
+  in a step of several, it is called once per commune, with that commune's inputs (the IO
+  manager hands a `PerCommune` mapping of each input) and a context whose `partition_key` is
+  that commune. What it returns is gathered into one `PerCommune` value, and its metadata
+  goes to that commune's own materialization (`add_asset_metadata(partition_key=…)`): the UI
+  shows each commune's row count, not the range's.
+- a check result is logged as that commune's evaluation (`AssetCheckEvaluation` with its
+  partition), since Dagster's `AssetCheckResult` has no partition of its own. When a blocking
+  check fails for a commune, the step fails once every commune was evaluated, so nothing
+  downstream runs for the range (as Dagster's blocking checks do for one commune); `cle-pipeline
+  demo` then runs that range's communes one by one, so one commune's failure holds no other
+  back.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import typing
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster._core.execution.context.compute import current_execution_context
+
+from cle_pipeline.lib.partitions import COMMUNES
+
+SINGLE_RUN = dg.BackfillPolicy.single_run()
+
+
+class PerCommune(dict):
+    """The values of one asset for each commune of a multi-commune step, by INSEE code."""
+
+
+class CommunesFailed(Exception):
+    """Some communes of a multi-commune step failed (an error, or a blocking check)."""
+
+
+class CommuneContext:
+    """The step's context seen by the function of one commune: `partition_key` is that
+    commune, and metadata it adds goes to that commune's materialization."""
+
+    def __init__(self, context: Any, code: str) -> None:
+        self._context = context
+        self._code = code
+
+    @property
+    def partition_key(self) -> str:
+        """The commune the function runs for."""
+        return self._code
+
+    @property
+    def partition_keys(self) -> list[str]:
+        """Only that commune."""
+        return [self._code]
+
+    def add_output_metadata(self, metadata: Mapping[str, Any], **_: Any) -> None:
+        """Metadata of this commune's materialization only."""
+        self._context.add_asset_metadata(metadata, partition_key=self._code)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+
+def commune_asset(**asset_arguments: Any) -> Callable[[Callable[..., Any]], dg.AssetsDefinition]:
+    """`dg.asset` for a commune-level asset: partitioned by commune, one run for a range of
+    communes, its function called per commune (`for_each_commune`)."""
+
+    def decorate(body: Callable[..., Any]) -> dg.AssetsDefinition:
+        arguments = dict(asset_arguments)
+        metadata = {**arguments.pop("metadata", {}), **code_reference(body)}
+        return dg.asset(
+            partitions_def=COMMUNES, backfill_policy=SINGLE_RUN, metadata=metadata, **arguments
+        )(for_each_commune(body))
+
+    return decorate
+
+
+def code_reference(body: Callable[..., Any]) -> dict[str, Any]:
+    """The UI's link to the function itself, not to the wrapper (Dagster's own reference
+    would name this module)."""
+    # Code references are marked beta in Dagster 1.13 (as in `definitions.py`).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        reference = dg.LocalFileCodeReference(
+            file_path=os.path.abspath(inspect.getsourcefile(body) or ""),
+            line_number=inspect.getsourcelines(body)[1],
+        )
+        return {
+            "dagster/code_references": dg.CodeReferencesMetadataValue(code_references=[reference])
+        }
+
+
+def for_each_commune(body: Callable[..., Any]) -> Callable[..., Any]:
+    """`body`, written for one commune, called once per commune of the step (see the module's
+    docstring). Dagster reads the wrapper's `__signature__`: the same inputs and resources as
+    `body`, their annotations resolved in `body`'s module."""
+    takes_context = next(iter(inspect.signature(body).parameters), None) == "context"
+
+    def run(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        context = args[0] if takes_context else current_execution_context.get()
+        codes = list(context.partition_keys)
+        if len(codes) == 1:
+            return body(*args, **kwargs)
+        return _for_each(context, body, takes_context, codes, kwargs)
+
+    # Dagster tells a generator from a function by the wrapper's own code: keep `body`'s kind.
+    if inspect.isgeneratorfunction(body):
+
+        @functools.wraps(body)
+        def step(*args: Any, **kwargs: Any) -> Any:
+            yield from run(args, kwargs)
+
+    else:
+
+        @functools.wraps(body)
+        def step(*args: Any, **kwargs: Any) -> Any:
+            return run(args, kwargs)
+
+    step.__signature__ = wrapper_signature(body)  # type: ignore[attr-defined]
+    return step
+
+
+def wrapper_signature(body: Callable[..., Any]) -> inspect.Signature:
+    """`body`'s signature for Dagster: the annotations of its resources and context resolved
+    (Dagster finds the resources by them), none on its inputs and no return type unless it
+    returns a `MaterializeResult` (no value: nothing stored), since a multi-commune step takes
+    and returns one value per commune (`PerCommune`), not the types `body` has for one."""
+    hints = typing.get_type_hints(body)
+    signature = inspect.signature(body)
+    returned = hints.get("return", inspect.Signature.empty)
+    return signature.replace(
+        parameters=[
+            parameter.replace(annotation=kept_annotation(parameter.name, hints))
+            for parameter in signature.parameters.values()
+        ],
+        return_annotation=returned if returned is dg.MaterializeResult else inspect.Signature.empty,
+    )
+
+
+def kept_annotation(name: str, hints: Mapping[str, Any]) -> Any:
+    """The annotation Dagster needs: the context's, a resource's; none for an input."""
+    hint = hints.get(name, inspect.Parameter.empty)
+    if name == "context" or (isinstance(hint, type) and issubclass(hint, dg.ConfigurableResource)):
+        return hint
+    return inspect.Parameter.empty
+
+
+def _for_each(
+    context: Any,
+    body: Callable[..., Any],
+    takes_context: bool,
+    codes: list[str],
+    inputs: Mapping[str, Any],
+) -> Iterator[Any]:
+    step = StepOfCommunes(context)
+    for code in codes:
+        mine = {
+            name: value[code] if isinstance(value, PerCommune) else value
+            for name, value in inputs.items()
+        }
+        try:
+            result = body(CommuneContext(context, code), **mine) if takes_context else body(**mine)
+            step.record(code, list(_events(result)))
+        # Told per commune, and raised below for the step.
+        except Exception as error:
+            step.errors[code] = f"{type(error).__name__}: {error}"
+    if step.errors:
+        step.log_files_written()
+        raise step.failure()
+    yield from step.outputs()
+
+
+class StepOfCommunes:
+    """What the communes of one step returned: values, checks failed, errors."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.assets_def: dg.AssetsDefinition = context.op_execution_context.assets_def
+        self.values: dict[str, Any] = {}
+        self.metadata: dict[str, Mapping[str, Any]] = {}
+        self.errors: dict[str, str] = {}
+
+    def record(self, code: str, events: list[Any]) -> None:
+        """One commune's events: check results logged as its evaluations, its value kept and
+        its metadata given to its own materialization."""
+        failed = [
+            event.check_name or ""
+            for event in events
+            if isinstance(event, dg.AssetCheckResult)
+            and not _log_evaluation(self.context, self.assets_def, event, code)
+        ]
+        for event in events:
+            if isinstance(event, dg.Output | dg.MaterializeResult):
+                self.values[code], self.metadata[code] = event.value, dict(event.metadata or {})
+            elif not isinstance(event, dg.AssetCheckResult):
+                self.values[code], self.metadata[code] = event, {}
+        if failed:
+            self.errors[code] = f"blocking checks failed: {', '.join(failed)}"
+        elif self.metadata.get(code):
+            self.context.add_asset_metadata(self.metadata[code], partition_key=code)
+
+    def outputs(self) -> Iterator[Any]:
+        """The step's outputs: every commune's value, then each check's (its evaluations were
+        logged per commune)."""
+        if self.assets_def.keys:
+            has_value = any(value is not None for value in self.values.values())
+            yield dg.Output(PerCommune(self.values)) if has_value else dg.MaterializeResult()
+        for output_name in self.assets_def.check_specs_by_output_name:
+            yield dg.Output(None, output_name=output_name)
+
+    def log_files_written(self) -> None:
+        """When some communes failed, the others of an asset that only writes files (a
+        release, a chart, the site) did write theirs: their materializations say so, so that
+        the UI and the publication sensor see them. A value passed to later steps is not
+        stored, so an asset with one gets no materialization (its next run builds it)."""
+        done = [code for code in self.values if code not in self.errors]
+        if not self.assets_def.keys or any(self.values[code] is not None for code in done):
+            return
+        for code in done:
+            self.context.op_execution_context.log_event(
+                dg.AssetMaterialization(
+                    asset_key=self.assets_def.key, partition=code, metadata=self.metadata[code]
+                )
+            )
+
+    def failure(self) -> CommunesFailed:
+        """The error naming each commune that failed, and why."""
+        said = "\n".join(f"- {code}: {error}" for code, error in self.errors.items())
+        done = len(self.values) - len([code for code in self.values if code in self.errors])
+        return CommunesFailed(
+            f"{len(self.errors)} commune(s) of this step failed ({done} done):\n{said}\n"
+            "Nothing downstream runs for the communes of this run; `cle-pipeline demo` runs "
+            "them again in smaller groups, so that the failing ones are alone."
+        )
+
+
+def _events(result: Any) -> Iterable[Any]:
+    """What one commune's call returned or yielded, check results of a `MaterializeResult`
+    included."""
+    events = list(result) if inspect.isgenerator(result) else [result]
+    for event in events:
+        if isinstance(event, dg.MaterializeResult):
+            yield from event.check_results or []
+        yield event
+
+
+def _log_evaluation(
+    context: Any, assets_def: dg.AssetsDefinition, result: dg.AssetCheckResult, code: str
+) -> bool:
+    """Logs `result` as the commune's evaluation; False when it is a blocking failure."""
+    asset_key = result.asset_key or next(
+        spec.asset_key for spec in assets_def.check_specs if spec.name == result.check_name
+    )
+    check_key = dg.AssetCheckKey(asset_key, result.check_name or "")
+    spec = next(spec for spec in assets_def.check_specs if spec.key == check_key)
+    context.op_execution_context.log_event(
+        dg.AssetCheckEvaluation(
+            asset_key=asset_key,
+            check_name=check_key.name,
+            passed=result.passed,
+            metadata=result.metadata,
+            severity=result.severity,
+            description=result.description,
+            blocking=spec.blocking,
+            partition=code,
+        )
+    )
+    return result.passed or not spec.blocking or result.severity == dg.AssetCheckSeverity.WARN
