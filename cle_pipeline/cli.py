@@ -27,8 +27,9 @@ import os
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import dagster as dg
 
@@ -255,6 +256,26 @@ def commune_ranges(communes: list[str], registered: list[str]) -> list[list[str]
     return ranges
 
 
+R = TypeVar("R")
+
+
+def bisected_runs(
+    run: Callable[[list[str]], R], codes: list[str], succeeded: Callable[[R], bool]
+) -> dict[str, R]:
+    """`run` over every commune of `codes` at once; a run that fails is run again in two
+    halves, and so on: the communes that build fine are not held back by one that fails, which
+    ends alone in a run of its own (its summary and errors are those of a run for one
+    commune). Returns the run that stands for each commune."""
+    result = run(codes)
+    if succeeded(result) or len(codes) == 1:
+        return dict.fromkeys(codes, result)
+    half = len(codes) // 2
+    return {
+        **bisected_runs(run, codes[:half], succeeded),
+        **bisected_runs(run, codes[half:], succeeded),
+    }
+
+
 def runs_of_communes(
     job: dg.JobDefinition,
     instance: dg.DagsterInstance,
@@ -263,32 +284,25 @@ def runs_of_communes(
     sources: SourceFetcher,
 ) -> dict[str, dg.ExecuteInProcessResult]:
     """Builds the communes, each range of consecutive partitions in one run whose steps take
-    every commune of the range (`lib/commune_steps.py`); returns the run of each commune.
+    every commune of the range (`lib/commune_steps.py`), failed runs split in halves
+    (`bisected_runs`); returns the run of each commune."""
 
-    A run that fails is run again in two halves, and so on: the communes that build fine are
-    not held back by one that fails, which ends alone in a run of its own, whose summary and
-    errors are those of a run for one commune."""
-
-    def build(codes: list[str]) -> dict[str, dg.ExecuteInProcessResult]:
+    def run(codes: list[str]) -> dg.ExecuteInProcessResult:
         tags = {**process_tags(), **run_tags(codes, sources)}
         if len(codes) > 1:
             tags |= {RANGE_START_TAG: codes[0], RANGE_END_TAG: codes[-1]}
-        result = job.execute_in_process(
+        return job.execute_in_process(
             run_config=run_config,
             instance=instance,
             partition_key=codes[0] if len(codes) == 1 else None,
             tags=tags,
             raise_on_error=False,
         )
-        if result.success or len(codes) == 1:
-            return dict.fromkeys(codes, result)
-        half = len(codes) // 2
-        return {**build(codes[:half]), **build(codes[half:])}
 
     registered = instance.get_dynamic_partitions(COMMUNES.name)  # type: ignore[arg-type]
     runs: dict[str, dg.ExecuteInProcessResult] = {}
     for codes in commune_ranges(communes, registered):
-        runs |= build(codes)
+        runs |= bisected_runs(run, codes, lambda result: result.success)
     return runs
 
 

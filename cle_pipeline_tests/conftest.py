@@ -15,6 +15,8 @@ from cle_pipeline.lib.datagouv import DataGouvPublisher
 from cle_pipeline.lib.errors import step_failures
 from cle_pipeline.lib.fetch import SourceFetcher
 from cle_pipeline.lib.files import PROJECT_ROOT
+from cle_pipeline.lib.partitions import PARTITION_RANGE_END_TAG as RANGE_END_TAG
+from cle_pipeline.lib.partitions import PARTITION_RANGE_START_TAG as RANGE_START_TAG
 from cle_pipeline.lib.partitions import PartitionedPickleIOManager, register_communes
 from cle_pipeline.lib.release_asset import release_key
 from cle_pipeline.lib.settings import CommuneSettings, SiteSettings
@@ -44,9 +46,11 @@ def materialize_into(
     accept_drop: str = "",
     overrides: dict[str, str] | None = None,
     site: SiteSettings | None = None,
+    communes: list[str] | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Runs `selection` and its checks in-process for the partition `commune` (registered in the
-    instance first), publishing under `root/published`.
+    instance first), publishing under `root/published`; or, given `communes` (registered in that
+    order), one run over their range, whose steps take every commune of it.
 
     Every resource is given here, whatever the environment: sources from the snapshots, or
     `sources`, or the snapshots with `overrides` (source id → path, as `CLE_SOURCE_<ID>`).
@@ -54,7 +58,8 @@ def materialize_into(
     the map has no background tiles unless `site` says where they are.
     """
     instance = instance or dg.DagsterInstance.ephemeral()
-    register_communes(instance, [commune])
+    register_communes(instance, communes or [commune])
+    in_range = {RANGE_START_TAG: communes[0], RANGE_END_TAG: communes[-1]} if communes else {}
     return dg.materialize(
         [*definitions.assets, *definitions.asset_checks],  # type: ignore[list-item]
         selection=selection,
@@ -71,7 +76,8 @@ def materialize_into(
             "io_manager": PartitionedPickleIOManager(),
             "site": site or SiteSettings(map_tiles="off"),
         },
-        partition_key=commune,
+        partition_key=None if communes else commune,
+        tags=in_range,
         raise_on_error=raise_on_error,
         instance=instance,
     )

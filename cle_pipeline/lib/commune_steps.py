@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import dagster as dg
+from dagster._core.definitions.utils import NoValueSentinel
 from dagster._core.execution.context.compute import current_execution_context
 
 from cle_pipeline.lib.partitions import COMMUNES
@@ -176,8 +177,10 @@ def _for_each(
         # Told per commune, and raised below for the step.
         except Exception as error:
             step.errors[code] = f"{type(error).__name__}: {error}"
+    # Yielded rather than logged: Dagster drops events logged by a step that then fails.
+    yield from step.evaluations
     if step.errors:
-        step.log_files_written()
+        yield from step.files_written()
         raise step.failure()
     yield from step.outputs()
 
@@ -191,19 +194,20 @@ class StepOfCommunes:
         self.values: dict[str, Any] = {}
         self.metadata: dict[str, Mapping[str, Any]] = {}
         self.errors: dict[str, str] = {}
+        self.evaluations: list[dg.AssetCheckEvaluation] = []
 
     def record(self, code: str, events: list[Any]) -> None:
-        """One commune's events: check results logged as its evaluations, its value kept and
+        """One commune's events: check results kept as its evaluations, its value kept and
         its metadata given to its own materialization."""
         failed = [
             event.check_name or ""
             for event in events
-            if isinstance(event, dg.AssetCheckResult)
-            and not _log_evaluation(self.context, self.assets_def, event, code)
+            if isinstance(event, dg.AssetCheckResult) and not self.evaluated(event, code)
         ]
         for event in events:
             if isinstance(event, dg.Output | dg.MaterializeResult):
-                self.values[code], self.metadata[code] = event.value, dict(event.metadata or {})
+                value = None if event.value is NoValueSentinel else event.value
+                self.values[code], self.metadata[code] = value, dict(event.metadata or {})
             elif not isinstance(event, dg.AssetCheckResult):
                 self.values[code], self.metadata[code] = event, {}
         if failed:
@@ -220,7 +224,29 @@ class StepOfCommunes:
         for output_name in self.assets_def.check_specs_by_output_name:
             yield dg.Output(None, output_name=output_name)
 
-    def log_files_written(self) -> None:
+    def evaluated(self, result: dg.AssetCheckResult, code: str) -> bool:
+        """Keeps `result` as the commune's evaluation; False when it is a blocking failure."""
+        asset_key = result.asset_key or next(
+            spec.asset_key for spec in self.assets_def.check_specs if spec.name == result.check_name
+        )
+        check_key = dg.AssetCheckKey(asset_key, result.check_name or "")
+        spec = next(spec for spec in self.assets_def.check_specs if spec.key == check_key)
+        self.evaluations.append(
+            dg.AssetCheckEvaluation(
+                asset_key=asset_key,
+                check_name=check_key.name,
+                passed=result.passed,
+                metadata=result.metadata,
+                severity=result.severity,
+                description=result.description,
+                blocking=spec.blocking,
+                partition=code,
+            )
+        )
+        warning = result.severity == dg.AssetCheckSeverity.WARN
+        return result.passed or not spec.blocking or warning
+
+    def files_written(self) -> Iterator[dg.AssetMaterialization]:
         """When some communes failed, the others of an asset that only writes files (a
         release, a chart, the site) did write theirs: their materializations say so, so that
         the UI and the publication sensor see them. A value passed to later steps is not
@@ -229,10 +255,8 @@ class StepOfCommunes:
         if not self.assets_def.keys or any(self.values[code] is not None for code in done):
             return
         for code in done:
-            self.context.op_execution_context.log_event(
-                dg.AssetMaterialization(
-                    asset_key=self.assets_def.key, partition=code, metadata=self.metadata[code]
-                )
+            yield dg.AssetMaterialization(
+                asset_key=self.assets_def.key, partition=code, metadata=self.metadata[code]
             )
 
     def failure(self) -> CommunesFailed:
@@ -254,27 +278,3 @@ def _events(result: Any) -> Iterable[Any]:
         if isinstance(event, dg.MaterializeResult):
             yield from event.check_results or []
         yield event
-
-
-def _log_evaluation(
-    context: Any, assets_def: dg.AssetsDefinition, result: dg.AssetCheckResult, code: str
-) -> bool:
-    """Logs `result` as the commune's evaluation; False when it is a blocking failure."""
-    asset_key = result.asset_key or next(
-        spec.asset_key for spec in assets_def.check_specs if spec.name == result.check_name
-    )
-    check_key = dg.AssetCheckKey(asset_key, result.check_name or "")
-    spec = next(spec for spec in assets_def.check_specs if spec.key == check_key)
-    context.op_execution_context.log_event(
-        dg.AssetCheckEvaluation(
-            asset_key=asset_key,
-            check_name=check_key.name,
-            passed=result.passed,
-            metadata=result.metadata,
-            severity=result.severity,
-            description=result.description,
-            blocking=spec.blocking,
-            partition=code,
-        )
-    )
-    return result.passed or not spec.blocking or result.severity == dg.AssetCheckSeverity.WARN
