@@ -18,8 +18,12 @@ Not a test (timings depend on the machine). Two measurements, each in fresh proc
   time, CPU (user + system of the process and its children) and peak RSS of the
   whole process, and the same inside the run alone (`execute_in_process`, imports and
   definitions excluded). The target: the run's CPU within 1.5× of the trivial job's.
+- **Two communes in one run against one** (`--skip-two` to leave it out): `cle-pipeline demo`
+  for 76165, then for 76165 and 76231, which a list builds in one run whose steps take both
+  communes. The target: the build run's CPU within 1.3× of one commune's.
 - **A run for many communes** (`--communes`, 100 by default): `CLE_COMMUNE=<list>` through
-  `cle-pipeline demo`, one process, as a user would. The communes are real INSEE codes: those of
+  `cle-pipeline demo`, one process, as a user would (the national passes, then one run over the
+  range of communes, split in halves where a run fails). The communes are real INSEE codes: those of
   the COG snapshot (76165 and 76231 first), then real codes of Seine-Maritime and beyond from
   a verbatim copy of INSEE's COG (`--cog`, default `../shared/real/v_commune_2024.csv`). The
   snapshots hold rows for a handful of communes only: the others' datasets are mostly empty,
@@ -75,6 +79,8 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 # Targets of issue 8.
 GRAPH_RATIO_TARGET = 1.5
 PEAK_LIMIT_MIB = 300
+# Issue 8: a run for two communes costs at most 1.3× a run for one.
+TWO_COMMUNES_TARGET = 1.3
 REAL_COG = CHECKOUT.parent / "shared" / "real" / "v_commune_2024.csv"
 SNAPSHOT_COG = DATA / "sources" / "cog_communes" / "cog_ensemble_2025_csv.zip"
 SNAPSHOT_CONTOURS = DATA / "sources" / "commune_contours"
@@ -226,9 +232,11 @@ def trivial_definitions(
 def summary_of(result: Any) -> dict[str, Any]:
     """What a run achieved: steps failed, checks passed/failed, datasets released (every check
     of the asset passed)."""
-    verdicts: dict[str, list[bool]] = {}
+    # By dataset and commune: a run may build several communes.
+    verdicts: dict[tuple[str, str | None], list[bool]] = {}
     for evaluation in result.get_asset_check_evaluations():
-        verdicts.setdefault(evaluation.asset_key.to_user_string(), []).append(evaluation.passed)
+        dataset = (evaluation.asset_key.to_user_string(), evaluation.partition)
+        verdicts.setdefault(dataset, []).append(evaluation.passed)
     return {
         "success": result.success,
         "steps_failed": len(result.get_step_failure_events()),
@@ -236,6 +244,7 @@ def summary_of(result: Any) -> dict[str, Any]:
         "checks_failed": sum(len(each) - sum(each) for each in verdicts.values()),
         "datasets": len(verdicts),
         "datasets_released": sum(1 for each in verdicts.values() if all(each)),
+        "communes_in_run": len({commune for _, commune in verdicts}),
     }
 
 
@@ -324,6 +333,7 @@ def record_runs(
         instance = kwargs.get("instance")
         runs.append(
             {
+                "job": self.name,
                 "commune": kwargs.get("partition_key"),
                 "wall": wall,
                 "cpu": cpu,
@@ -569,6 +579,89 @@ def compare_graph(work: Path, repeat: int) -> dict[str, Any]:
         "trivial": median_figures(measured["trivial"]),
         "achieved": measured["real"][-1]["runs"][0],
     }
+
+
+def build_run(figures: dict[str, Any]) -> dict[str, Any]:
+    """The run of `build_commune` among a demo process's runs (a list also runs the national
+    passes first)."""
+    return next(run for run in figures["runs"] if run["job"] == JOB)
+
+
+def compare_one_and_two(work: Path, repeat: int) -> dict[str, Any]:
+    """`cle-pipeline demo` for 76165, then for 76165 and 76231 (one run over both), `repeat`
+    times each after a warm-up, taking turns: the medians of each kind."""
+    kinds = {
+        "one": run_environment(work / "one", [DEFAULT_COMMUNE], {}),
+        "two": run_environment(work / "two", [DEFAULT_COMMUNE, "76231"], {}),
+    }
+    measured: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+    for turn in range(repeat + 1):
+        for kind, environment in kinds.items():
+            figures = measured_process(["--child-real"], environment)
+            run = build_run(figures)
+            if turn:
+                measured[kind].append(figures)
+            print(
+                f"  {kind:4} {'warm-up' if not turn else f'run {turn}':8} build run "
+                f"{run['wall']:5.1f} s wall {run['cpu']:5.1f} s CPU, "
+                f"{run['communes_in_run']} commune(s); process {figures['process_cpu']:5.1f} s "
+                f"CPU {figures['peak_mib']:4.0f} MiB",
+                flush=True,
+            )
+    return {kind: one_or_two_figures(measured[kind]) for kind in kinds}
+
+
+def one_or_two_figures(figures: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians of the demo processes of one kind: the build run, the national passes (a list
+    only), the whole process."""
+    runs = [build_run(each) for each in figures]
+    passes = [sum(run["cpu"] for run in each["runs"] if run["job"] != JOB) for each in figures]
+    return {
+        "run_wall": statistics.median(run["wall"] for run in runs),
+        "run_cpu": statistics.median(run["cpu"] for run in runs),
+        "passes_cpu": statistics.median(passes),
+        "process_wall": statistics.median(each["process_wall"] for each in figures),
+        "process_cpu": statistics.median(each["process_cpu"] for each in figures),
+        "peak_mib": statistics.median(each["peak_mib"] for each in figures),
+        "released": runs[-1]["datasets_released"],
+        "datasets": runs[-1]["datasets"],
+        "runs": len(figures[-1]["runs"]),
+    }
+
+
+def one_and_two_lines(figures: dict[str, Any], repeat: int) -> list[str]:
+    """Two communes in one run against one, as Markdown."""
+    one, two = figures["one"], figures["two"]
+    ratio = two["run_cpu"] / one["run_cpu"]
+    verdict = (
+        "target met"
+        if ratio <= TWO_COMMUNES_TARGET
+        else f"MISSED by {ratio - TWO_COMMUNES_TARGET:.2f} over the ratio"
+    )
+    return [
+        f"`CLE_COMMUNE={DEFAULT_COMMUNE}` against `CLE_COMMUNE={DEFAULT_COMMUNE},76231` through "
+        f"`cle-pipeline demo`: the list is one run of `{JOB}` whose steps take both communes "
+        "(`lib/commune_steps.py`), after the national passes (`cut_national_files`) that a list "
+        f"runs first. Medians of {repeat} fresh processes each, after one warm-up per kind; "
+        f"released: {one['released']}/{one['datasets']} datasets for one commune, "
+        f"{two['released']}/{two['datasets']} for two.",
+        "",
+        "| | build run wall | build run CPU | national passes CPU | process wall | process CPU "
+        "| peak RSS |",
+        "|---|---|---|---|---|---|---|",
+        *(
+            f"| {label} | {each['run_wall']:.1f} s | {each['run_cpu']:.1f} s | "
+            f"{each['passes_cpu']:.1f} s | {each['process_wall']:.1f} s | "
+            f"{each['process_cpu']:.1f} s | {each['peak_mib']:.0f} MiB |"
+            for label, each in (("one commune", one), ("two communes, one run", two))
+        ),
+        "",
+        f"Build run CPU, two communes against one: {ratio:.2f}× (target ≤ "
+        f"{TWO_COMMUNES_TARGET}×): {verdict}. With the national passes: "
+        f"{(two['run_cpu'] + two['passes_cpu']) / one['run_cpu']:.2f}×; whole process: "
+        f"{two['process_cpu'] / one['process_cpu']:.2f}×. (Before this, a list was one run per "
+        "commune: two communes cost about 2× one.)",
+    ]
 
 
 def many_communes(work: Path, count: int, real_cog: Path) -> dict[str, Any]:
@@ -858,11 +951,9 @@ def communes_lines(figures: dict[str, Any], target: int) -> list[str]:
     """The many-communes run, as Markdown (with the extrapolation to `target` communes when
     fewer were run, labelled as such)."""
     runs, count = figures["runs"], len(figures["communes"])
-    walls, cpus = [run["wall"] for run in runs], [run["cpu"] for run in runs]
-    released = sum(run["datasets_released"] for run in runs)
-    datasets = sum(run["datasets"] for run in runs)
-    growth = runs[-1]["rss_mib"] - runs[0]["rss_mib"] if len(runs) > 1 else 0.0
+    builds = [run for run in runs if run["job"] == JOB]
     peak = figures["peak_mib"]
+    per_commune = figures["process_cpu"] / count
     lines = [
         f"`CLE_COMMUNE=<{count} codes>` through `cle-pipeline demo`, one process "
         f"({figures['from_snapshot_cog']} communes of the COG snapshot, "
@@ -870,27 +961,29 @@ def communes_lines(figures: dict[str, Any], target: int) -> list[str]:
         f"{', '.join(figures['communes'][:8])}, …), started {figures['started']}.",
         "",
         f"- whole process: {figures['process_wall']:.0f} s wall, {figures['process_cpu']:.0f} s "
-        f"CPU; per commune {figures['process_wall'] / count:.1f} s wall, "
-        f"{figures['process_cpu'] / count:.1f} s CPU",
-        f"- each commune's run: median {statistics.median(walls):.1f} s wall "
-        f"(min {min(walls):.1f}, max {max(walls):.1f}), median {statistics.median(cpus):.1f} s "
-        f"CPU (min {min(cpus):.1f}, max {max(cpus):.1f})",
-        f"- peak RSS of the process (every cut runs in it: the demo's runs are in-process): "
-        f"{peak:.0f} MiB ({'within' if peak <= PEAK_LIMIT_MIB else 'OVER'} the "
-        f"{PEAK_LIMIT_MIB} MiB limit); resident memory after the first commune "
-        f"{runs[0]['rss_mib']:.0f} MiB, after the last {runs[-1]['rss_mib']:.0f} MiB "
-        f"({growth:+.0f} MiB over {count - 1} more communes); in the first commune's run "
-        f"({runs[0]['commune']}), {memory_note(runs[0])}",
-        f"- what succeeded: {sum(run['success'] for run in runs)}/{count} runs without a failed "
-        f"step, {released}/{datasets} datasets released (every check passed), "
-        f"{sum(run['checks_failed'] for run in runs)} failed checks, "
-        f"{sum(run['steps_failed'] for run in runs)} failed steps",
+        f"CPU; per commune {figures['process_wall'] / count:.1f} s wall, {per_commune:.1f} s CPU",
+        "- its runs: "
+        + "; ".join(
+            f"`{run['job']}` for {run['commune'] or str(run['communes_in_run']) + ' communes'} "
+            f"{run['wall']:.1f} s wall, {run['cpu']:.1f} s CPU"
+            + ("" if run["success"] else " (failed: run again in halves)")
+            for run in runs
+        ),
+        f"- peak RSS of the process (every run is in-process): {peak:.0f} MiB "
+        f"({'within' if peak <= PEAK_LIMIT_MIB else 'OVER'} the {PEAK_LIMIT_MIB} MiB limit); "
+        f"in the first build run, {memory_note(builds[0])}",
+        f"- what succeeded: {sum(run['success'] for run in builds)}/{len(builds)} build runs "
+        f"without a failed step, {sum(run['datasets_released'] for run in builds)}/"
+        f"{sum(run['datasets'] for run in builds)} datasets released (every check passed; the "
+        f"snapshots hold rows for a few communes only), "
+        f"{sum(run['checks_failed'] for run in builds)} failed checks, "
+        f"{sum(run['steps_failed'] for run in builds)} failed steps",
     ]
     if count < target:
         lines.append(
             f"- EXTRAPOLATED, not measured: {target} communes would take about "
-            f"{statistics.median(walls) * target / 60:.0f} min of wall time and "
-            f"{statistics.median(cpus) * target / 60:.0f} min of CPU at the median per commune "
+            f"{figures['process_wall'] / count * target / 60:.0f} min of wall time and "
+            f"{per_commune * target / 60:.0f} min of CPU at this run's cost per commune "
             f"(only {count} were run on this shared machine)"
         )
     return lines
@@ -981,6 +1074,7 @@ def main() -> None:
     parser.add_argument("--skip-graph", action="store_true", help="no graph/trivial comparison")
     parser.add_argument("--skip-communes", action="store_true", help="no many-communes run")
     parser.add_argument("--profile", action="store_true", help="profile both kinds once")
+    parser.add_argument("--skip-two", action="store_true", help="no one/two communes comparison")
     parser.add_argument(
         "--variants", action="store_true", help="the trivial job under other instance settings"
     )
@@ -1003,6 +1097,11 @@ def main() -> None:
             graph = compare_graph(work / "graph", arguments.repeat)
             title = "### The graph against a trivial job of the same shape"
             record("graph", title, graph_lines(graph, arguments.repeat))
+        if not arguments.skip_two:
+            print("one commune, then two in one run:", flush=True)
+            figures = compare_one_and_two(work / "two", arguments.repeat)
+            title = "### Two communes in one run against one"
+            record("two", title, one_and_two_lines(figures, arguments.repeat))
         if arguments.variants:
             print("the trivial job under other settings:", flush=True)
             variants = compare_variants(work / "variants")

@@ -111,8 +111,10 @@ def for_each_commune(body: Callable[..., Any]) -> Callable[..., Any]:
 
     def run(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         context = args[0] if takes_context else current_execution_context.get()
-        codes = list(context.partition_keys)
-        if len(codes) == 1:
+        # A step of one commune (or a direct call in a test) has no range.
+        ranged = context is not None and context.has_partition_key_range
+        codes = list(context.partition_keys) if ranged else []
+        if len(codes) <= 1:
             return body(*args, **kwargs)
         return _for_each(context, body, takes_context, codes, kwargs)
 

@@ -20,6 +20,7 @@ from devtools.benchmark_runs import (
     choose_communes,
     communes_lines,
     graph_shape,
+    one_and_two_lines,
     project_shape,
     shape_counts,
     trivial_definitions,
@@ -189,31 +190,30 @@ def test_the_communes_are_the_snapshots_then_real_codes_of_seine_maritime_first(
     assert sample["properties"]["nom"] == "Elbeuf"
 
 
-def run(commune: str, rss: float, released: int) -> dict:
+def run(job: str, commune: str | None, communes: int, released: int) -> dict:
     """A recorded run of the many-communes process."""
     return {
+        "job": job,
         "commune": commune,
         "wall": 10.0,
         "cpu": 8.0,
         "peak_mib": 350.0,
-        "rss_before_mib": rss - 100,
-        "rss_mib": rss,
-        "memory_by_step": [
-            ["site", int(rss) + 40, int(rss) - 20],
-            ["commune", int(rss) - 10, int(rss) - 30],
-        ],
+        "rss_before_mib": 200.0,
+        "rss_mib": 300.0,
+        "memory_by_step": [["site", 340, 280], ["commune", 290, 270]],
         "success": True,
         "steps_failed": 0,
         "checks_passed": 60,
-        "checks_failed": 12 - released,
-        "datasets": 12,
+        "checks_failed": 12 * communes - released,
+        "datasets": 12 * communes,
         "datasets_released": released,
+        "communes_in_run": communes,
     }
 
 
 def test_a_run_of_fewer_communes_labels_its_extrapolation():
     figures = {
-        "runs": [run("76165", 300.0, 12), run("76231", 310.0, 11)],
+        "runs": [run("cut_national_files", None, 0, 0), run("build_commune", None, 2, 23)],
         "communes": ["76165", "76231"],
         "from_snapshot_cog": 2,
         "started": "2026-12-03T12:00:00+00:00",
@@ -223,21 +223,46 @@ def test_a_run_of_fewer_communes_labels_its_extrapolation():
     }
     lines = communes_lines(figures, 100)
     assert lines[2] == "- whole process: 30 s wall, 24 s CPU; per commune 15.0 s wall, 12.0 s CPU"
-    assert "350 MiB (OVER the 300 MiB limit)" in lines[4]
-    assert lines[4].endswith(
-        "(+10 MiB over 1 more communes); in the first commune's run (76165), resident memory "
-        "200 MiB before the run (imports, definitions, earlier runs); the steps it grew most "
-        "in: `site` 340 MiB (from 280), `commune` 290 MiB (from 270)"
+    assert lines[3] == (
+        "- its runs: `cut_national_files` for 0 communes 10.0 s wall, 8.0 s CPU; "
+        "`build_commune` for 2 communes 10.0 s wall, 8.0 s CPU"
+    )
+    assert lines[4] == (
+        "- peak RSS of the process (every run is in-process): 350 MiB (OVER the 300 MiB limit); "
+        "in the first build run, resident memory 200 MiB before the run (imports, definitions, "
+        "earlier runs); the steps it grew most in: `site` 340 MiB (from 280), `commune` 290 MiB "
+        "(from 270)"
     )
     assert lines[5] == (
-        "- what succeeded: 2/2 runs without a failed step, 23/24 datasets released (every check "
-        "passed), 1 failed checks, 0 failed steps"
+        "- what succeeded: 1/1 build runs without a failed step, 23/24 datasets released (every "
+        "check passed; the snapshots hold rows for a few communes only), 1 failed checks, 0 "
+        "failed steps"
     )
     assert lines[6] == (
-        "- EXTRAPOLATED, not measured: 100 communes would take about 17 min of wall time and "
-        "13 min of CPU at the median per commune (only 2 were run on this shared machine)"
+        "- EXTRAPOLATED, not measured: 100 communes would take about 25 min of wall time and "
+        "20 min of CPU at this run's cost per commune (only 2 were run on this shared machine)"
     )
     assert not any("EXTRAPOLATED" in line for line in communes_lines(figures, 2))
+
+
+def test_two_communes_in_one_run_are_compared_with_one_against_the_target():
+    kinds = {
+        "one": {"run_wall": 20.0, "run_cpu": 10.0, "passes_cpu": 0.0, "process_wall": 30.0,
+                "process_cpu": 16.0, "peak_mib": 280.0, "released": 12, "datasets": 12},
+        "two": {"run_wall": 26.0, "run_cpu": 12.5, "passes_cpu": 2.0, "process_wall": 40.0,
+                "process_cpu": 24.0, "peak_mib": 290.0, "released": 23, "datasets": 24},
+    }  # fmt: skip
+    lines = one_and_two_lines(kinds, 3)
+    assert lines[4:6] == [
+        "| one commune | 20.0 s | 10.0 s | 0.0 s | 30.0 s | 16.0 s | 280 MiB |",
+        "| two communes, one run | 26.0 s | 12.5 s | 2.0 s | 40.0 s | 24.0 s | 290 MiB |",
+    ]
+    assert lines[7].startswith(
+        "Build run CPU, two communes against one: 1.25× (target ≤ 1.3×): target met. With the "
+        "national passes: 1.45×; whole process: 1.50×."
+    )
+    kinds["two"]["run_cpu"] = 14.0
+    assert "1.40× (target ≤ 1.3×): MISSED by 0.10 over the ratio" in one_and_two_lines(kinds, 3)[7]
 
 
 def test_the_section_is_written_between_its_markers_and_nothing_else_changes(tmp_path):
