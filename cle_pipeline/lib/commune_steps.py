@@ -9,7 +9,8 @@ asset is therefore declared with `commune_asset` (and every check with `for_each
   range (`context.partition_keys`);
 - its function is still written for one commune. In a step of one commune it is called as is;
   in a step of several, it is called once per commune, with that commune's inputs (the IO
-  manager hands a `PerCommune` mapping of each input) and a context whose `partition_key` is
+  manager hands a `PerCommune` mapping of each input, which reads a commune's value from its
+  file when asked: a step over every commune of France holds one commune's values at a time) and a context whose `partition_key` is
   that commune. What it returns is gathered into one `PerCommune` value, and its metadata
   goes to that commune's own materialization (`add_asset_metadata(partition_key=…)`): the UI
   shows each commune's row count, not the range's.
@@ -26,22 +27,21 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import pickle
+import tempfile
 import typing
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster._core.definitions.utils import NoValueSentinel
 from dagster._core.execution.context.compute import current_execution_context
 
-from cle_pipeline.lib.partitions import COMMUNES
+from cle_pipeline.lib.partitions import COMMUNES, PerCommune
 
 SINGLE_RUN = dg.BackfillPolicy.single_run()
-
-
-class PerCommune(dict):
-    """The values of one asset for each commune of a multi-commune step, by INSEE code."""
 
 
 class CommunesFailed(Exception):
@@ -167,7 +167,21 @@ def _for_each(
     codes: list[str],
     inputs: Mapping[str, Any],
 ) -> Iterator[Any]:
-    step = StepOfCommunes(context)
+    # Each commune's value goes to a file as soon as it is made: a step over every commune
+    # of France never holds them all.
+    with tempfile.TemporaryDirectory(prefix="cle-communes-") as folder:
+        yield from _each_commune(context, body, takes_context, codes, inputs, Path(folder))
+
+
+def _each_commune(
+    context: Any,
+    body: Callable[..., Any],
+    takes_context: bool,
+    codes: list[str],
+    inputs: Mapping[str, Any],
+    folder: Path,
+) -> Iterator[Any]:
+    step = StepOfCommunes(context, folder)
     for code in codes:
         mine = {
             name: value[code] if isinstance(value, PerCommune) else value
@@ -190,10 +204,12 @@ def _for_each(
 class StepOfCommunes:
     """What the communes of one step returned: values, checks failed, errors."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, folder: Path) -> None:
         self.context = context
+        self.folder = folder
+        self.has_value = False
         self.assets_def: dg.AssetsDefinition = context.op_execution_context.assets_def
-        self.values: dict[str, Any] = {}
+        self.files: dict[str, Path] = {}
         self.metadata: dict[str, Mapping[str, Any]] = {}
         self.errors: dict[str, str] = {}
         self.evaluations: list[dg.AssetCheckEvaluation] = []
@@ -209,20 +225,27 @@ class StepOfCommunes:
         for event in events:
             if isinstance(event, dg.Output | dg.MaterializeResult):
                 value = None if event.value is NoValueSentinel else event.value
-                self.values[code], self.metadata[code] = value, dict(event.metadata or {})
+                self.keep(code, value, dict(event.metadata or {}))
             elif not isinstance(event, dg.AssetCheckResult):
-                self.values[code], self.metadata[code] = event, {}
+                self.keep(code, event, {})
         if failed:
             self.errors[code] = f"blocking checks failed: {', '.join(failed)}"
         elif self.metadata.get(code):
             self.context.add_asset_metadata(self.metadata[code], partition_key=code)
 
+    def keep(self, code: str, value: Any, metadata: dict[str, Any]) -> None:
+        """The commune's value, pickled to a file of the step's folder."""
+        self.files[code] = self.folder / f"{code}.pickle"
+        self.files[code].write_bytes(pickle.dumps(value))
+        self.metadata[code] = metadata
+        self.has_value |= value is not None
+
     def outputs(self) -> Iterator[Any]:
         """The step's outputs: every commune's value, then each check's (its evaluations were
         logged per commune)."""
         if self.assets_def.keys:
-            has_value = any(value is not None for value in self.values.values())
-            yield dg.Output(PerCommune(self.values)) if has_value else dg.MaterializeResult()
+            produced = dg.Output(PerCommune(self.files)) if self.has_value else None
+            yield produced or dg.MaterializeResult()
         for output_name in self.assets_def.check_specs_by_output_name:
             yield dg.Output(None, output_name=output_name)
 
@@ -253,8 +276,8 @@ class StepOfCommunes:
         release, a chart, the site) did write theirs: their materializations say so, so that
         the UI and the publication sensor see them. A value passed to later steps is not
         stored, so an asset with one gets no materialization (its next run builds it)."""
-        done = [code for code in self.values if code not in self.errors]
-        if not self.assets_def.keys or any(self.values[code] is not None for code in done):
+        done = [code for code in self.files if code not in self.errors]
+        if not self.assets_def.keys or self.has_value:
             return
         for code in done:
             yield dg.AssetMaterialization(
@@ -264,7 +287,7 @@ class StepOfCommunes:
     def failure(self) -> CommunesFailed:
         """The error naming each commune that failed, and why."""
         said = "\n".join(f"- {code}: {error}" for code, error in self.errors.items())
-        done = len(self.values) - len([code for code in self.values if code in self.errors])
+        done = len(self.files) - len([code for code in self.files if code in self.errors])
         return CommunesFailed(
             f"{len(self.errors)} commune(s) of this step failed ({done} done):\n{said}\n"
             "Nothing downstream runs for the communes of this run; `cle-pipeline demo` runs "

@@ -21,6 +21,7 @@ What runs for a partition reads values of that partition only: the IO manager
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -109,19 +110,20 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         """Pickles the value under its commune's folder (one value per commune of the run)."""
         paths = self._paths(context)
-        # A step over several communes returns one value per commune (`PerCommune`), or
-        # nothing (None) for an asset that only writes files.
-        if len(paths) == 1 or obj is None:
-            values = [obj] * len(paths)
-        else:
-            values = [obj[code] for code in context.asset_partition_keys]
-        for path, value in zip(paths, values, strict=True):
-            write_atomically(path, pickle.dumps(value))
+        if isinstance(obj, PerCommune):
+            # A step over several communes: each commune's value, already pickled by it.
+            for code, path in zip(context.asset_partition_keys, paths, strict=True):
+                write_atomically(path, obj.pickled(code))
+            return
+        # One commune, or nothing (None) from an asset that only writes files.
+        for path in paths:
+            write_atomically(path, pickle.dumps(obj))
 
     def load_input(self, context: dg.InputContext) -> Any:
-        """The value of the run's commune; a clear error when it was never built for it, or
-        None for an input declared optional (`metadata={"optional": True}`: the national pass
-        of a source, which a commune's run can do without)."""
+        """The value of the run's commune (for a step over several communes, a `PerCommune`
+        that reads each commune's value when asked); a clear error when it was never built for
+        it, or None for an input declared optional (`metadata={"optional": True}`: the national
+        pass of a source, which a commune's run can do without)."""
         paths = self._paths(context)
         for path in paths:
             if not path.is_file() and (context.definition_metadata or {}).get("optional"):
@@ -133,12 +135,26 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
                 )
         if len(paths) == 1:
             return pickle.loads(paths[0].read_bytes())
-        # Imported here: `commune_steps` declares assets with this module's partitions.
-        from cle_pipeline.lib.commune_steps import PerCommune
+        return PerCommune(dict(zip(context.asset_partition_keys, paths, strict=True)))
 
-        return PerCommune(
-            {
-                code: pickle.loads(path.read_bytes())
-                for code, path in zip(context.asset_partition_keys, paths, strict=True)
-            }
-        )
+
+class PerCommune(Mapping[str, Any]):
+    """The values of one asset for each commune of a step over several communes
+    (`lib/commune_steps.py`), by INSEE code: pickles in files, each read when asked and not
+    kept, so that a step over every commune of France holds one commune's values at a time."""
+
+    def __init__(self, files: Mapping[str, Path]) -> None:
+        self.files = dict(files)
+
+    def __getitem__(self, code: str) -> Any:
+        return pickle.loads(self.pickled(code))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def pickled(self, code: str) -> bytes:
+        """The commune's value as pickled bytes."""
+        return self.files[code].read_bytes()

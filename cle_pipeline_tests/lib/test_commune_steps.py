@@ -1,6 +1,7 @@
 """One step for many communes (`lib/commune_steps.py`): a run over a range of communes runs each
 step once, and gives each commune what a run of its own would have given it."""
 
+import pickle
 import zipfile
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import dagster as dg
 
 from cle_pipeline.cli import bisected_runs, commune_ranges
 from cle_pipeline.lib.commune_steps import commune_asset
-from cle_pipeline.lib.partitions import COMMUNES, PartitionedPickleIOManager
+from cle_pipeline.lib.partitions import COMMUNES, PartitionedPickleIOManager, PerCommune
 from cle_pipeline.lib.partitions import PARTITION_RANGE_END_TAG as RANGE_END_TAG
 from cle_pipeline.lib.partitions import PARTITION_RANGE_START_TAG as RANGE_START_TAG
 from cle_pipeline.lib.release_asset import release_key
@@ -253,3 +254,34 @@ def test_a_step_of_one_commune_runs_the_function_as_written(tmp_path):
         if event.materialization.asset_key == dg.AssetKey("tiny")
     ]
     assert (materialization.partition, materialization.metadata["value"].value) == ("76165", 1)
+
+
+def test_the_values_of_several_communes_are_read_one_at_a_time_from_their_files(tmp_path):
+    # What a step over every commune of France gets: files, each read when asked, never all.
+    for code, value in (("76165", [1, 2]), ("76231", [3])):
+        (tmp_path / f"{code}.pickle").write_bytes(pickle.dumps(value))
+    values = PerCommune({code: tmp_path / f"{code}.pickle" for code in ("76165", "76231")})
+    (tmp_path / "76231.pickle").write_bytes(pickle.dumps([4]))
+
+    assert list(values) == ["76165", "76231"] and len(values) == 2
+    assert (values["76165"], values["76231"]) == ([1, 2], [4])
+    assert values.pickled("76165") == pickle.dumps([1, 2])
+
+
+def test_a_step_over_two_communes_stores_each_value_under_its_commune(tmp_path, monkeypatch):
+    monkeypatch.setitem(VALUES, "76231", 5)
+
+    result = run_tiny(["76165", "76231"], tmp_path)
+
+    assert result.success
+    stored = {
+        code: pickle.loads((tmp_path / code / name).read_bytes())
+        for code in ("76165", "76231")
+        for name in ("doubled.pickle",)
+    }
+    assert stored == {"76165": 2, "76231": 10}
+    assert {
+        event.materialization.partition: event.materialization.metadata["value"].value
+        for event in result.get_asset_materialization_events()
+        if event.materialization.asset_key == dg.AssetKey("tiny")
+    } == {"76165": 1, "76231": 5}
