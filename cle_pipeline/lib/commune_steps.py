@@ -5,21 +5,24 @@ run per commune pays the whole graph's steps again for each commune. Every commu
 asset is therefore declared with `commune_asset` (and every check with `for_each_commune`):
 
 - its backfill policy is `single_run`, so a run over a range of communes (a backfill from the
-  UI, `cle-pipeline demo` with a list) is one run whose each step gets every commune of the
+  UI, `cle-pipeline demo` with a list) is one run whose every step gets every commune of the
   range (`context.partition_keys`);
 - its function is still written for one commune. In a step of one commune it is called as is;
-  in a step of several, it is called once per commune, with that commune's inputs (the IO
-  manager hands a `PerCommune` mapping of each input, which reads a commune's value from its
-  file when asked: a step over every commune of France holds one commune's values at a time) and a context whose `partition_key` is
-  that commune. What it returns is gathered into one `PerCommune` value, and its metadata
-  goes to that commune's own materialization (`add_asset_metadata(partition_key=…)`): the UI
-  shows each commune's row count, not the range's.
-- a check result is logged as that commune's evaluation (`AssetCheckEvaluation` with its
-  partition), since Dagster's `AssetCheckResult` has no partition of its own. When a blocking
-  check fails for a commune, the step fails once every commune was evaluated, so nothing
-  downstream runs for the range (as Dagster's blocking checks do for one commune); `cle-pipeline
-  demo` then runs that range's communes one by one, so one commune's failure holds no other
-  back.
+  in a step of several, it is called once per commune, with that commune's inputs and a
+  context whose `partition_key` is that commune. The IO manager hands each input as a
+  `PerCommune` mapping that reads a commune's value from its file when asked, and the values
+  the function returns go to files as they are made: a step over every commune of France
+  holds one commune's values at a time. Its metadata goes to that commune's own
+  materialization (`add_asset_metadata(partition_key=…)`): the UI shows each commune's row
+  count, not the range's;
+- a check result becomes that commune's evaluation (`AssetCheckEvaluation` with its
+  partition), since Dagster's `AssetCheckResult` has no partition of its own.
+
+A commune whose function raises, or fails a blocking check, fails the step once every commune
+was done, naming each failing commune and why: nothing downstream runs for the range (as
+Dagster's blocking checks do for one commune), and the files a release wrote for the others
+are recorded as their materializations. `cle-pipeline demo` then runs the range again in
+halves, so that one commune's failure holds no other back.
 """
 
 from __future__ import annotations
