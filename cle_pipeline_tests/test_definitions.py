@@ -199,7 +199,7 @@ def test_a_known_repository_turns_references_into_links_to_its_main_branch():
     linked = with_code_references(loaded, "https://github.com/example/cle-pipeline")
     irve = Path(importlib.import_module("cle_pipeline.defs.sources.irve").__file__)
     # The decorator of `def irve(`, written over several lines.
-    line = line_of(irve, "@dg.asset(")
+    line = line_of(irve, "@commune_asset(")
     following = irve.read_text().splitlines()[line:]
     assert next(text for text in following if text.startswith("def ")).startswith("def irve(")
     (reference,) = code_references(linked, "irve")

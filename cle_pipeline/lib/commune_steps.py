@@ -13,7 +13,7 @@ asset is therefore declared with `commune_asset` (and every check with `for_each
   `PerCommune` mapping that reads a commune's value from its file when asked, and the values
   the function returns go to files as they are made: a step over every commune of France
   holds one commune's values at a time. Its metadata goes to that commune's own
-  materialization (`add_asset_metadata(partition_key=…)`): the UI shows each commune's row
+  materialization (`commune_metadata`): the UI shows each commune's row
   count, not the range's;
 - a check result becomes that commune's evaluation (`AssetCheckEvaluation` with its
   partition), since Dagster's `AssetCheckResult` has no partition of its own.
@@ -71,10 +71,24 @@ class CommuneContext:
 
     def add_output_metadata(self, metadata: Mapping[str, Any], **_: Any) -> None:
         """Metadata of this commune's materialization only."""
-        self._context.add_asset_metadata(metadata, partition_key=self._code)
+        commune_metadata(self._context, self._code, metadata)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._context, name)
+
+
+def commune_metadata(context: Any, code: str, metadata: Mapping[str, Any]) -> None:
+    """Metadata for the commune's own materialization of the step's asset: what
+    `context.add_asset_metadata(metadata, partition_key=code)` does, without its check that
+    the commune is in the step's range, which reads every dynamic partition from the instance
+    at each call (a query per commune and step: the dearest part of a run over many communes,
+    measured)."""
+    step_context = context.op_execution_context._step_execution_context
+    step_context._metadata_accumulator = (
+        step_context._metadata_accumulator.with_additional_asset_metadata(
+            asset_key=context.assets_def.key, metadata=metadata, partition_key=code
+        )
+    )
 
 
 def commune_asset(**asset_arguments: Any) -> Callable[[Callable[..., Any]], dg.AssetsDefinition]:
@@ -234,7 +248,7 @@ class StepOfCommunes:
         if failed:
             self.errors[code] = f"blocking checks failed: {', '.join(failed)}"
         elif self.metadata.get(code):
-            self.context.add_asset_metadata(self.metadata[code], partition_key=code)
+            commune_metadata(self.context, code, self.metadata[code])
 
     def keep(self, code: str, value: Any, metadata: dict[str, Any]) -> None:
         """The commune's value, pickled to a file of the step's folder."""

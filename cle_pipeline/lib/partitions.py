@@ -100,23 +100,25 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
         # for an ephemeral instance.
         return Path(context.step_context.instance.storage_directory())
 
-    def _paths(self, context: dg.OutputContext | dg.InputContext) -> list[Path]:
+    def _paths(self, context: dg.OutputContext | dg.InputContext) -> dict[str, Path]:
+        """Commune → its file (`_national` → the file of an unpartitioned asset)."""
         assert context.has_asset_key, "every value of this project is an asset"
         root, name = self._root(context), "/".join(context.asset_key.path) + ".pickle"
         if not context.has_asset_partitions:
-            return [root / NATIONAL_FOLDER / name]
-        return [root / key / name for key in context.asset_partition_keys]
+            return {NATIONAL_FOLDER: root / NATIONAL_FOLDER / name}
+        # Asked once: on SQLite, each call reads the dynamic partitions again.
+        return {key: root / key / name for key in context.asset_partition_keys}
 
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         """Pickles the value under its commune's folder (one value per commune of the run)."""
         paths = self._paths(context)
         if isinstance(obj, PerCommune):
             # A step over several communes: each commune's value, already pickled by it.
-            for code, path in zip(context.asset_partition_keys, paths, strict=True):
+            for code, path in paths.items():
                 write_atomically(path, obj.pickled(code))
             return
         # One commune, or nothing (None) from an asset that only writes files.
-        for path in paths:
+        for path in paths.values():
             write_atomically(path, pickle.dumps(obj))
 
     def load_input(self, context: dg.InputContext) -> Any:
@@ -125,7 +127,7 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
         it, or None for an input declared optional (`metadata={"optional": True}`: the national
         pass of a source, which a commune's run can do without)."""
         paths = self._paths(context)
-        for path in paths:
+        for path in paths.values():
             if not path.is_file() and (context.definition_metadata or {}).get("optional"):
                 return None
             if not path.is_file():
@@ -134,8 +136,8 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
                     "for this commune first)"
                 )
         if len(paths) == 1:
-            return pickle.loads(paths[0].read_bytes())
-        return PerCommune(dict(zip(context.asset_partition_keys, paths, strict=True)))
+            return pickle.loads(next(iter(paths.values())).read_bytes())
+        return PerCommune(paths)
 
 
 class PerCommune(Mapping[str, Any]):
