@@ -643,8 +643,9 @@ def one_and_two_lines(figures: dict[str, Any], repeat: int) -> list[str]:
         f"`cle-pipeline demo`: the list is one run of `{JOB}` whose steps take both communes "
         "(`lib/commune_steps.py`), after the national passes (`cut_national_files`) that a list "
         f"runs first. Medians of {repeat} fresh processes each, after one warm-up per kind; "
-        f"released: {one['released']}/{one['datasets']} datasets for one commune, "
-        f"{two['released']}/{two['datasets']} for two.",
+        f"assets (sources and datasets) with every check passed: {one['released']}/"
+        f"{one['datasets']} for one commune, {two['released']}/{two['datasets']} for two "
+        "(76231 sent no optional file: warnings).",
         "",
         "| | build run wall | build run CPU | national passes CPU | process wall | process CPU "
         "| peak RSS |",
@@ -974,7 +975,7 @@ def communes_lines(figures: dict[str, Any], target: int) -> list[str]:
         f"in the first build run, {memory_note(builds[0])}",
         f"- what succeeded: {sum(run['success'] for run in builds)}/{len(builds)} build runs "
         f"without a failed step, {sum(run['datasets_released'] for run in builds)}/"
-        f"{sum(run['datasets'] for run in builds)} datasets released (every check passed; the "
+        f"{sum(run['datasets'] for run in builds)} assets with every check passed (the "
         f"snapshots hold rows for a few communes only), "
         f"{sum(run['checks_failed'] for run in builds)} failed checks, "
         f"{sum(run['steps_failed'] for run in builds)} failed steps",

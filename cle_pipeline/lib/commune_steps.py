@@ -210,6 +210,7 @@ def _each_commune(
         # Told per commune, and raised below for the step.
         except Exception as error:
             step.errors[code] = f"{type(error).__name__}: {error}"
+    step.communes = codes
     # Yielded rather than logged: Dagster drops events logged by a step that then fails.
     yield from step.evaluations
     if step.errors:
@@ -225,6 +226,7 @@ class StepOfCommunes:
         self.context = context
         self.folder = folder
         self.has_value = False
+        self.communes: list[str] = []
         self.assets_def: dg.AssetsDefinition = context.op_execution_context.assets_def
         self.files: dict[str, Path] = {}
         self.metadata: dict[str, Mapping[str, Any]] = {}
@@ -304,7 +306,7 @@ class StepOfCommunes:
     def failure(self) -> CommunesFailed:
         """The error naming each commune that failed, and why."""
         said = "\n".join(f"- {code}: {error}" for code, error in self.errors.items())
-        done = len(self.files) - len([code for code in self.files if code in self.errors])
+        done = len(self.communes) - len(self.errors)
         return CommunesFailed(
             f"{len(self.errors)} commune(s) of this step failed ({done} done):\n{said}\n"
             "Nothing downstream runs for the communes of this run; `cle-pipeline demo` runs "

@@ -234,9 +234,9 @@ def test_a_run_of_fewer_communes_labels_its_extrapolation():
         "(from 270)"
     )
     assert lines[5] == (
-        "- what succeeded: 1/1 build runs without a failed step, 23/24 datasets released (every "
-        "check passed; the snapshots hold rows for a few communes only), 1 failed checks, 0 "
-        "failed steps"
+        "- what succeeded: 1/1 build runs without a failed step, 23/24 assets with every check "
+        "passed (the snapshots hold rows for a few communes only), 1 failed checks, 0 failed "
+        "steps"
     )
     assert lines[6] == (
         "- EXTRAPOLATED, not measured: 100 communes would take about 25 min of wall time and "

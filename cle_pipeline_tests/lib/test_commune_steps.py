@@ -232,8 +232,9 @@ def test_a_blocking_check_failed_by_one_commune_fails_the_step_once_all_were_eva
     result = run_tiny(["76165", "76231"], tmp_path)
 
     assert not result.success
-    assert failure_messages(result)["tiny"].splitlines()[1:2] == [
-        "- 76231: blocking checks failed: positive"
+    assert failure_messages(result)["tiny"].splitlines()[:2] == [
+        "cle_pipeline.lib.commune_steps.CommunesFailed: 1 commune(s) of this step failed (1 done):",
+        "- 76231: blocking checks failed: positive",
     ]
     assert {
         evaluation.partition: evaluation.passed
