@@ -211,19 +211,23 @@ def cut_csvs_in_one_pass(
     """`cut_csv_in_one_pass` over several CSV files of one national file (the members of an
     archive) in ONE DuckDB query, one file after the other; `key` may use `filename`, the file
     a row comes from, and `select(header)` gives the columns kept. Only the files in the
-    encoding and header of the first are read (returned): another is left to its communes'
-    own cuts. A query that fails (a byte DuckDB refuses, a ragged line) is done again one file
-    at a time, as a commune's cut reads its file, to read it or name the error."""
-    if not tables:
-        return []
-    encoding = encoding_of(tables[0], csv_format.encoding)
-    header = read_header(tables[0], csv_format, label(tables[0]))
-    alike = [
-        table
+    encoding and header most of them share are read (returned): another is left to its
+    communes' own cuts. A query that fails (a byte DuckDB refuses, a ragged line) is done
+    again one file at a time, as a commune's cut reads its file, to read it or name the
+    error."""
+    formats = {
+        table: (
+            encoding_of(table, csv_format.encoding),
+            read_header(table, csv_format, label(table)),
+        )
         for table in tables
-        if encoding_of(table, csv_format.encoding) == encoding
-        and read_header(table, csv_format, label(table)) == header
-    ]
+    }
+    if not formats:
+        return []
+    # The format most files share (the first one's among equals).
+    shared = max(formats.values(), key=list(formats.values()).count)
+    alike = [table for table in tables if formats[table] == shared]
+    encoding, header = shared
     csv_format = CsvFormat(csv_format.separator, encoding)
     names = require_columns(alike[0], csv_format, required, label(alike[0]))
     for table in alike:

@@ -17,7 +17,7 @@ from cle_pipeline.defs.sources import (
 )
 from cle_pipeline.defs.sources.election_results import read_results_cut
 from cle_pipeline.lib.errors import SourceFormatError
-from cle_pipeline.lib.fetch import FetchedFile, SourceFetcher, checksum_of
+from cle_pipeline.lib.fetch import FetchedFile, SourceFetcher, checksum_of, department_of
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune, read_outline
 from cle_pipeline.lib.insee import (
@@ -285,6 +285,55 @@ def test_rna_cut_from_the_one_pass_reads_only_the_members_asked_for(tmp_path):
         assert member == expected_member
         assert len(from_pass) > 0
         assert from_pass.attrs[SOURCE_LOCATION] == expected.attrs[SOURCE_LOCATION]
+
+
+def rna_archive_with(tmp_path: Path, member: str, change) -> Path:
+    """A copy of the RNA snapshot whose `member` (name ending) is `change(bytes)`."""
+    import zipfile
+
+    archive = tmp_path / "rna.zip"
+    with (
+        zipfile.ZipFile(SNAPSHOTS / "rna_waldec" / rna_waldec.SOURCE.snapshot) as source,
+        zipfile.ZipFile(archive, "w") as target,
+    ):
+        for name in source.namelist():
+            content = source.read(name)
+            target.writestr(name, change(content) if name.endswith(member) else content)
+    return archive
+
+
+def test_an_rna_member_in_another_format_is_left_to_its_communes(tmp_path):
+    # The Corse-du-Sud member with one more column than the others: not in the one query.
+    archive = rna_archive_with(
+        tmp_path, "_dpt_2A.csv", lambda content: content.replace(b"\n", b";extra\n")
+    )
+    fetcher = SourceFetcher(cache_dir=str(tmp_path / "cache"))
+    codes = ["2A004", "75056", "76165", "76231", "97411"]
+    done = rna_waldec.cut_every_commune(fetched(archive), fetcher, codes, tmp_path / "cuts")
+    assert done.covered == ["75056", "76165", "76231", "97411"]
+    assert list(done.details["members"]) == ["75", "76", "974"]
+    cuts = CommuneCuts(
+        "rna",
+        str(tmp_path / "cuts"),
+        frozenset(done.covered),
+        fetched(archive),
+        "x",
+        details=done.details,
+    )
+    for code in done.covered:
+        commune = Commune(code, code, department_of(code), "28")
+        expected, _ = rna_waldec.cut_member(fetcher, fetched(archive), commune)
+        pd.testing.assert_frame_equal(rna_waldec.cut_from_pass(cuts, commune)[0], expected)
+
+
+def test_an_rna_member_duckdb_cannot_read_fails_the_pass_naming_it(tmp_path):
+    archive = rna_archive_with(tmp_path, "_dpt_76.csv", lambda content: content + b"a;b\n")
+    fetcher = SourceFetcher(cache_dir=str(tmp_path / "cache"))
+    with pytest.raises(
+        SourceFormatError,
+        match=r"rna.zip!.*_dpt_76.csv: 1 line\(s\) do not have the header.s 39 fields: line 14",
+    ):
+        rna_waldec.cut_every_commune(fetched(archive), fetcher, ["2A004", "76165"], tmp_path / "c")
 
 
 @pytest.mark.parametrize(
