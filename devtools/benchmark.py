@@ -802,8 +802,8 @@ ONE_PASS_END = "<!-- national-pass:end -->"
 ONE_PASS_NOTES = [
     "How the pass is made (lib/national.py): one DuckDB query per file, its rows written in "
     "the file's order to ONE Parquet file of small row groups (DuckDB's writer partitioned by "
-    "department kept a writer per department and tripled the time: IRVE 5.5 s and 680 MiB "
-    "against 3 s and 240 MiB side by side), the communes asked for kept by a cast to an ENUM of "
+    "department kept a writer per department: IRVE 5.5 s and 680 MiB against 3 s and "
+    "240 MiB side by side), the communes asked for kept by a cast to an ENUM of "
     "their codes (a join held 150 MiB more), in one thread (the row numbering that keeps each "
     "row's line runs in one thread anyway; a second one doubled the buffers). A commune then "
     "reads its rows from that file in 30 to 60 ms (15 to 35 ms from a department's file). The "
@@ -854,7 +854,8 @@ def record_one_pass(lines: list[str], repeat: int) -> None:
             "## One pass for every commune against one commune, per national file",
             "",
             f"Run on {datetime.date.today().isoformat()}, {os.cpu_count()} cores, "
-            f"{memory:.0f} GiB of memory; median of {repeat} fresh process(es); times of the cut "
+            f"{memory:.0f} GiB of memory, load average {os.getloadavg()[1]:.1f} (the last 5 "
+            f"minutes, at the end); median of {repeat} fresh process(es); times of the cut "
             "only, peaks of the whole process (Python, the project and DuckDB imported). The "
             f"one pass is run for every commune code of the built file (more than the "
             f"{COMMUNES_OF_FRANCE:,} communes of France: every row is written, the worst case).",

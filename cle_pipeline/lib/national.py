@@ -12,14 +12,14 @@ held in memory:
     <storage>/_national/national/<source id>/<run id>/cuts.parquet
 
 One file in the national file's order, not one file per department: DuckDB's partitioned
-writer keeps a Parquet writer open per department and thread, which tripled the time of the
-pass and held most of the file in memory (IRVE: 10 s and 670 MiB against 3.6 s and 235 MiB).
-The national files come grouped by department (but IRVE), so the small row groups' statistics
+writer keeps a Parquet writer open per department and thread, which nearly doubled the time
+of the pass and tripled its memory (IRVE, side by side: 5.5 s and 680 MiB against 3 s and 240
+MiB). The national files come grouped by department (but IRVE), so the small row groups' statistics
 let a commune's read skip the rest of the file.
 
 Each row keeps its line in the national file (`__ligne`, the header is line 1) and its commune
 (`__commune`), so that a commune's rows are read back in the file's order: the per-commune
-source asset then reads its own rows (`CommuneCuts.read`, milliseconds) and does exactly what
+source asset then reads its own rows (`CommuneCuts.read`, 30 to 60 ms) and does exactly what
 it did on the national file (placement by coordinates, checks), so the files published are
 byte for byte those of a cut of the national file.
 
