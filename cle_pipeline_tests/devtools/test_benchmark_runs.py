@@ -198,6 +198,7 @@ def run(commune: str, rss: float, released: int) -> dict:
         "peak_mib": 350.0,
         "rss_before_mib": rss - 100,
         "rss_mib": rss,
+        "renderer_peak_mib": 130.0,
         "memory_by_step": [
             ["site", int(rss) + 40, int(rss) - 20],
             ["commune", int(rss) - 10, int(rss) - 30],
@@ -226,8 +227,10 @@ def test_a_run_of_fewer_communes_labels_its_extrapolation():
     assert "350 MiB (OVER the 300 MiB limit)" in lines[4]
     assert lines[4].endswith(
         "(+10 MiB over 1 more communes); in the first commune's run (76165), resident memory "
-        "200 MiB before the run (imports, definitions, earlier runs); the steps it grew most "
-        "in: `site` 340 MiB (from 280), `commune` 290 MiB (from 270)"
+        "200 MiB before the run (imports, definitions, earlier runs), peak 350 MiB (OVER the "
+        "300 MiB limit); the steps it grew most in: `site` 340 MiB (from 280), `commune` 290 MiB "
+        "(from 270); the charts' renderer, a process of its own (`lib/chart_renderer.py`: Vega's "
+        "JavaScript engine), peaked at 130 MiB"
     )
     assert lines[5] == (
         "- what succeeded: 2/2 runs without a failed step, 23/24 datasets released (every check "
