@@ -20,8 +20,9 @@ Not a test (timings depend on the machine). Two measurements, each in fresh proc
   definitions excluded). The target: the run's CPU within 1.5× of the trivial job's.
 - **A run for many communes** (`--communes`, 100 by default): `CLE_COMMUNE=<list>` through
   `cle-pipeline demo`, one process, as a user would. The communes are real INSEE codes: those of
-  the COG snapshot (76165 and 76231 first), then real codes of Seine-Maritime and beyond from
-  a verbatim copy of INSEE's COG (`--cog`, default `../shared/real/v_commune_2024.csv`). The
+  the COG snapshot (76165 and 76231 first), then real codes of Seine-Maritime from
+  `devtools/benchmark_cog_76.csv` (its 708 current communes, lines copied verbatim from INSEE's
+  COG 2024, `v_commune_2024.csv`, Licence Ouverte), or from a whole COG given with `--cog`. The
   snapshots hold rows for a handful of communes only: the others' datasets are mostly empty,
   and some checks fail (no mayor, no town hall); the figures are a cost, and the report says
   how many datasets were released. So that every commune runs the whole graph rather than stop
@@ -75,7 +76,9 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 # Targets of issue 8.
 GRAPH_RATIO_TARGET = 1.5
 PEAK_LIMIT_MIB = 300
-REAL_COG = CHECKOUT.parent / "shared" / "real" / "v_commune_2024.csv"
+# Seine-Maritime's current communes in INSEE's COG 2024 (lines copied verbatim): enough real codes
+# for the long run from a fresh clone (711 with the snapshot's); a whole COG (`--cog`) for more.
+REAL_COG = CHECKOUT / "devtools" / "benchmark_cog_76.csv"
 SNAPSHOT_COG = DATA / "sources" / "cog_communes" / "cog_ensemble_2025_csv.zip"
 SNAPSHOT_CONTOURS = DATA / "sources" / "commune_contours"
 
@@ -518,6 +521,11 @@ def choose_communes(count: int, real_cog: Path) -> tuple[list[str], list[list[st
         raise SystemExit(f"{real_cog}: its columns are not the COG's {header}")
     current.sort(key=lambda row: (row[3] != "76", row[1]))
     extra = current[: count - len(codes)]
+    if len(codes) + len(extra) < count:
+        raise SystemExit(
+            f"--communes {count}: {real_cog} and the COG snapshot hold "
+            f"{len(codes) + len(extra)} communes (give a whole COG with --cog)"
+        )
     return codes + [row[1] for row in extra], extra
 
 
@@ -1013,7 +1021,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="processes per kind (median)")
     parser.add_argument("--communes", type=int, default=100, help="communes of the long run")
-    parser.add_argument("--cog", type=Path, default=REAL_COG, help="a real COG table of communes")
+    parser.add_argument(
+        "--cog",
+        type=Path,
+        default=REAL_COG,
+        help="a real COG table of communes (default: Seine-Maritime's, in devtools/)",
+    )
     parser.add_argument("--skip-graph", action="store_true", help="no graph/trivial comparison")
     parser.add_argument("--skip-communes", action="store_true", help="no many-communes run")
     parser.add_argument("--profile", action="store_true", help="profile both kinds once")

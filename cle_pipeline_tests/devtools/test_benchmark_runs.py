@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import dagster as dg
 import pytest
 
-from devtools import benchmark_runs
+from devtools import CHECKOUT, benchmark_runs
 from devtools.benchmark_runs import (
     MemorySampler,
     choose_communes,
@@ -172,6 +172,8 @@ def test_the_communes_are_the_snapshots_then_real_codes_of_seine_maritime_first(
     assert [row[1] for row in extra] == ["76001", "76002", "01001"]
     with pytest.raises(SystemExit, match="the COG snapshot holds 6 communes"):
         choose_communes(7, tmp_path / "absent.csv")
+    with pytest.raises(SystemExit, match="and the COG snapshot hold 9 communes"):
+        choose_communes(10, real)
 
     overrides = benchmark_runs.benchmark_sources(tmp_path / "sources", codes, extra)
     with zipfile.ZipFile(overrides["CLE_SOURCE_COG_COMMUNES"]) as archive:
@@ -187,6 +189,21 @@ def test_the_communes_are_the_snapshots_then_real_codes_of_seine_maritime_first(
     }
     sample = json.loads(Path(outlines.format(commune="76231")).read_text())
     assert sample["properties"]["nom"] == "Elbeuf"
+
+
+def test_the_real_codes_come_from_a_file_of_the_checkout_by_default():
+    """Seine-Maritime's 708 current communes of INSEE's COG 2024: a fresh clone runs 100."""
+    assert benchmark_runs.REAL_COG == CHECKOUT / "devtools" / "benchmark_cog_76.csv"
+    codes, extra = choose_communes(100, benchmark_runs.REAL_COG)
+    assert len(codes) == len(set(codes)) == 100
+    assert codes[6:9] == ["76001", "76002", "76004"]
+    assert extra[0] == [
+        "COM", "76001", "28", "76", "76D", "763", "1", "ALLOUVILLE BELLEFOSSE",
+        "Allouville-Bellefosse", "Allouville-Bellefosse", "7635", "",
+    ]  # fmt: skip
+    assert {row[3] for row in extra} == {"76"}
+    with pytest.raises(SystemExit, match="hold 711 communes"):
+        choose_communes(712, benchmark_runs.REAL_COG)
 
 
 def run(commune: str, rss: float, released: int) -> dict:
