@@ -26,7 +26,8 @@ from typing import Any
 import pandas as pd
 
 from cle_pipeline.lib.errors import SourceFormatError
-from cle_pipeline.lib.national import CommuneCuts, cut_csv_in_one_pass
+from cle_pipeline.lib.fetch import FetchedFile, SourceFetcher
+from cle_pipeline.lib.national import CommuneCuts, CutAll, PassDone, cut_csv_in_one_pass
 from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header
 
 # `;`, UTF-8 (plain ASCII in practice); every value read as text (`01001`, `2A004`). Fields
@@ -96,6 +97,20 @@ def cut_every_commune_counts(
         label=label,
     )
     return {"year_columns": year_columns}
+
+
+def civil_registry_pass(member: str, measure: Measure) -> CutAll:
+    """The one pass of a civil-registry source (`national_file_asset`'s `cut_all`): every
+    commune's rows of the archive's data member (`member`, a pattern of its name)."""
+
+    def cut_every_commune(
+        archive: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
+    ) -> PassDone:
+        table = sources.extract(archive, member)
+        details = cut_every_commune_counts(table, codes, folder, measure, archive.location)
+        return PassDone(archive.location, details=details)
+
+    return cut_every_commune
 
 
 def counts_from_cuts(cuts: CommuneCuts, code: str, measure: Measure) -> pd.DataFrame:

@@ -29,7 +29,8 @@ from typing import Any
 import pandas as pd
 
 from cle_pipeline.lib.errors import SourceFormatError
-from cle_pipeline.lib.national import CommuneCuts, CutWriter
+from cle_pipeline.lib.fetch import FetchedFile, SourceFetcher
+from cle_pipeline.lib.national import CommuneCuts, CutAll, CutWriter, PassDone
 
 FIXED_COLUMNS = (
     "Code du département",
@@ -254,6 +255,19 @@ def cut_every_commune_results(
     finally:
         writer.close()
     return {"columns": columns, "width": width}
+
+
+def results_pass(results: ResultsFormat) -> CutAll:
+    """The one pass of a results source (`national_file_asset`'s `cut_all`): every commune's
+    lines of a file in the `results` format, in one streaming read (`cut_every_commune_results`)."""
+
+    def cut_every_commune(
+        fetched: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
+    ) -> PassDone:
+        details = cut_every_commune_results(fetched.path, results, codes, folder, fetched.location)
+        return PassDone(fetched.location, details=details)
+
+    return cut_every_commune
 
 
 def results_columns(path: Path, results: ResultsFormat, label: str) -> list[str]:

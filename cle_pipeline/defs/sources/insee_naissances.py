@@ -8,23 +8,20 @@ wide file `base_naissances_2021_csv.zip` (columns `NAISD14` … `NAISD21`) is st
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import dagster as dg
 
 from cle_pipeline.lib.cadence import YEARLY
-from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
+from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.insee import (
     BIRTHS,
+    civil_registry_pass,
     commune_counts,
     counts_from_cuts,
-    cut_every_commune_counts,
 )
 from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.national import (
     CommuneCuts,
-    PassDone,
     commune_rows,
     national_file_asset,
     national_input,
@@ -45,13 +42,8 @@ SOURCE = Source(
 MEMBER = r"^(DS_ETAT_CIVIL_NAIS_COMMUNES_data|base_naissances_\d{4})\.csv$"
 
 
-def cut_every_commune(
-    archive: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
-) -> PassDone:
-    """The one pass: every commune's rows of the data member."""
-    member = sources.extract(archive, MEMBER)
-    details = cut_every_commune_counts(member, codes, folder, BIRTHS, archive.location)
-    return PassDone(archive.location, details=details)
+# The one pass: every commune's rows of the data member.
+cut_every_commune = civil_registry_pass(MEMBER, BIRTHS)
 
 
 national_insee_naissances = national_file_asset(SOURCE, cut_every_commune, {"duckdb", "csv"})

@@ -17,18 +17,17 @@ import pandas as pd
 from cle_pipeline.defs.sources.election_results import (
     LEGISLATIVE,
     column_descriptions,
-    cut_every_commune_results,
     read_commune_results,
     read_results_cut,
     results_metadata,
+    results_pass,
 )
 from cle_pipeline.lib.cadence import NEVER
-from cle_pipeline.lib.fetch import FetchedFile, Source, SourceFetcher
+from cle_pipeline.lib.fetch import Source, SourceFetcher
 from cle_pipeline.lib.geo import Commune
 from cle_pipeline.lib.metadata import OWNERS
 from cle_pipeline.lib.national import (
     CommuneCuts,
-    PassDone,
     commune_rows,
     national_file_asset,
     national_input,
@@ -54,12 +53,8 @@ def cut_commune(table: Path, code: str, label: str) -> pd.DataFrame:
     return read_commune_results(table, LEGISLATIVE, code, label)
 
 
-def cut_every_commune(
-    fetched: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
-) -> PassDone:
-    """The one pass: every commune's rows, in one streaming read of the file."""
-    details = cut_every_commune_results(fetched.path, LEGISLATIVE, codes, folder, fetched.location)
-    return PassDone(fetched.location, details=details)
+# The one pass: every commune's rows, in one streaming read of the file.
+cut_every_commune = results_pass(LEGISLATIVE)
 
 
 national_legislatives_2022_t2 = national_file_asset(SOURCE, cut_every_commune, {"python", "csv"})
