@@ -57,6 +57,18 @@ def test_a_renderer_that_died_is_started_again(renderer):
     assert renderer.render(SPEC)[0].startswith("<svg")
 
 
+def test_a_renderer_is_replaced_after_its_number_of_charts():
+    renderer = Renderer(max_renders=2)
+    try:
+        renderer.render(SPEC)
+        first = renderer._process
+        assert renderer.render(SPEC) == renderer.render(SPEC)
+        assert renderer._process is not first
+        assert first.returncode == 0  # closed, not killed
+    finally:
+        renderer.close()
+
+
 def test_closing_ends_the_renderer_process(renderer):
     renderer.render(SPEC)
     process = renderer._process
