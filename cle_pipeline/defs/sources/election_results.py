@@ -85,6 +85,38 @@ PRESIDENTIAL = ResultsFormat(
 LEGISLATIVE = ResultsFormat(
     ("N°Panneau", "Sexe", "Nom", "Prénom", "Nuance", "Voix", "% Voix/Ins", "% Voix/Exp")
 )
+# The columns of a cut as the UI describes them: one row per polling station and candidate, the
+# station's figures repeated on each.
+COLUMN_DESCRIPTIONS = {
+    "Code du département": "Code du département (lettres outre-mer : ZA Guadeloupe, ZD Réunion…)",
+    "Code de la circonscription": "Numéro de la circonscription législative dans le département",
+    "Code de la commune": (
+        "Code de la commune dans son département (`165`) : le code INSEE est le département suivi "
+        "de ce code"
+    ),
+    "Code du b.vote": "Numéro du bureau de vote dans la commune (`0001`)",
+    "Inscrits": "Électeurs inscrits dans le bureau",
+    "Abstentions": "Inscrits qui n'ont pas voté",
+    "Votants": "Électeurs qui ont voté (bulletins blancs et nuls compris)",
+    "Blancs": "Bulletins blancs",
+    "Nuls": "Bulletins nuls",
+    "Exprimés": "Suffrages exprimés : votants moins blancs et nuls",
+    "N°Panneau": "Numéro du panneau d'affichage du candidat",
+    "Sexe": "Sexe du candidat (M, F)",
+    "Nom": "Nom du candidat",
+    "Prénom": "Prénom du candidat",
+    "Nuance": "Nuance politique du candidat selon le ministère (ENS, NUP, RN, LR…), législatives",
+    "Voix": "Voix du candidat dans le bureau",
+    "% Voix/Ins": "Voix du candidat en pourcentage des inscrits (virgule décimale)",
+    "% Voix/Exp": "Voix du candidat en pourcentage des exprimés (virgule décimale)",
+}
+
+
+def column_descriptions(results: ResultsFormat) -> dict[str, str]:
+    """The French descriptions of the columns a cut of `results` has (`SourceCut.descriptions`)."""
+    columns = (*FIXED_COLUMNS, *results.candidate_columns)
+    return {name: text for name, text in COLUMN_DESCRIPTIONS.items() if name in columns}
+
 
 # The Ministry's letter codes for territories outside mainland France and Corsica, and the INSEE
 # "departments" (first three characters of the INSEE code) each may hold. The 3-digit commune

@@ -138,6 +138,27 @@ CUT = SourceCut(
     required=False,
     why="une petite commune peut n'être le siège d'aucune association ; le jeu `associations` est "
     "alors vide.",
+    descriptions={
+        "id": "Numéro RNA de l'association (`W` + 9 caractères)",
+        "id_ex": "Ancien numéro de l'association (avant le RNA)",
+        "siret": "SIRET de l'association, quand elle en a un",
+        "date_creat": "Date de création",
+        "date_decla": "Date de la déclaration",
+        "date_publi": "Date de publication au Journal officiel",
+        "date_disso": "Date de dissolution",
+        "nature": "Nature : D déclarée, R reconnue d'utilité publique, A assistance…",
+        "titre": "Nom de l'association",
+        "titre_court": "Nom court",
+        "objet": "Objet de l'association, tel que déclaré",
+        "objet_social1": "Code de l'objet social principal (nomenclature Waldec)",
+        "objet_social2": "Code de l'objet social secondaire",
+        "adrs_codeinsee": "Code INSEE de la commune du siège (colonne de la découpe)",
+        "adrs_codepostal": "Code postal du siège",
+        "adrs_libcommune": "Commune du siège",
+        "siteweb": "Site internet",
+        "position": "Position : A active, D dissoute, S supprimée, R reprise",
+        "maj_time": "Date de dernière mise à jour de la fiche",
+    },
 )
 
 
