@@ -269,16 +269,21 @@ def test_rna_cut_from_the_one_pass_reads_only_the_members_asked_for(tmp_path):
     done = rna_waldec.cut_every_commune(fetched(archive), fetcher, codes, tmp_path / "cuts")
     # The archive has no member for the Bouches-du-Rhône: its commune cuts the archive itself.
     assert done.covered == ["2A004", "76165", "76231", "76640"]
+    assert_rna_cuts_are_the_members(archive, fetcher, done, tmp_path / "cuts")
+
+
+def assert_rna_cuts_are_the_members(archive: Path, fetcher, done, folder: Path) -> None:
+    """Each commune the RNA pass covered reads the rows its own cut reads in its member."""
     cuts = CommuneCuts(
         "rna_waldec",
-        str(tmp_path / "cuts"),
+        str(folder),
         frozenset(done.covered),
         fetched(archive),
         "x",
         details=done.details,
     )
     for code in done.covered:
-        commune = Commune(code, code, code[:2], "28")
+        commune = Commune(code, code, department_of(code), "28")
         from_pass, member = rna_waldec.cut_from_pass(cuts, commune)
         expected, expected_member = rna_waldec.cut_member(fetcher, fetched(archive), commune)
         pd.testing.assert_frame_equal(from_pass, expected)
@@ -312,18 +317,7 @@ def test_an_rna_member_in_another_format_is_left_to_its_communes(tmp_path):
     done = rna_waldec.cut_every_commune(fetched(archive), fetcher, codes, tmp_path / "cuts")
     assert done.covered == ["75056", "76165", "76231", "97411"]
     assert list(done.details["members"]) == ["75", "76", "974"]
-    cuts = CommuneCuts(
-        "rna",
-        str(tmp_path / "cuts"),
-        frozenset(done.covered),
-        fetched(archive),
-        "x",
-        details=done.details,
-    )
-    for code in done.covered:
-        commune = Commune(code, code, department_of(code), "28")
-        expected, _ = rna_waldec.cut_member(fetcher, fetched(archive), commune)
-        pd.testing.assert_frame_equal(rna_waldec.cut_from_pass(cuts, commune)[0], expected)
+    assert_rna_cuts_are_the_members(archive, fetcher, done, tmp_path / "cuts")
 
 
 def test_an_rna_member_duckdb_cannot_read_fails_the_pass_naming_it(tmp_path):
