@@ -23,9 +23,10 @@ Not a test (timings depend on the machine). Two measurements, each in fresh proc
   communes. The target: the build run's CPU within 1.3× of one commune's.
 - **A run for many communes** (`--communes`, 100 by default): `CLE_COMMUNE=<list>` through
   `cle-pipeline demo`, one process, as a user would (the national passes, then one run over the
-  range of communes, split in halves where a run fails). The communes are real INSEE codes: those of
-  the COG snapshot (76165 and 76231 first), then real codes of Seine-Maritime and beyond from
-  a verbatim copy of INSEE's COG (`--cog`, default `../shared/real/v_commune_2024.csv`). The
+  range of communes, split in halves where a run fails). The communes are real INSEE codes:
+  those of the COG snapshot (76165 and 76231 first), then real codes of Seine-Maritime from
+  `devtools/benchmark_cog_76.csv` (its 708 current communes, lines copied verbatim from INSEE's
+  COG 2024, `v_commune_2024.csv`, Licence Ouverte), or from a whole COG given with `--cog`. The
   snapshots hold rows for a handful of communes only: the others' datasets are mostly empty,
   and some checks fail (no mayor, no town hall); the figures are a cost, and the report says
   how many datasets were released. So that every commune runs the whole graph rather than stop
@@ -81,7 +82,9 @@ GRAPH_RATIO_TARGET = 1.5
 PEAK_LIMIT_MIB = 300
 # Issue 8: a run for two communes costs at most 1.3× a run for one.
 TWO_COMMUNES_TARGET = 1.3
-REAL_COG = CHECKOUT.parent / "shared" / "real" / "v_commune_2024.csv"
+# Seine-Maritime's current communes in INSEE's COG 2024 (lines copied verbatim): enough real codes
+# for the long run from a fresh clone (711 with the snapshot's); a whole COG (`--cog`) for more.
+REAL_COG = CHECKOUT / "devtools" / "benchmark_cog_76.csv"
 SNAPSHOT_COG = DATA / "sources" / "cog_communes" / "cog_ensemble_2025_csv.zip"
 SNAPSHOT_CONTOURS = DATA / "sources" / "commune_contours"
 
@@ -266,6 +269,30 @@ def current_mib() -> float:
     return int(kilobytes) / 1024
 
 
+def renderer() -> Any:
+    """The charts' renderer of this process (`lib/chart_renderer.py`), if the charts module was
+    imported (looked up, never imported: the trivial job's process stays bare)."""
+    charts = sys.modules.get("cle_pipeline.lib.charts")
+    return charts.RENDERER if charts else None
+
+
+def renderer_peak_mib() -> float | None:
+    """The peak resident memory of this process's charts' renderer, if it runs."""
+    return renderer().peak_mib() if renderer() else None
+
+
+def renderer_cpu() -> float:
+    """CPU seconds of this process's charts' renderer so far, while it runs (once it ended,
+    they are in `children_cpu`). Linux; 0 elsewhere."""
+    pid = renderer().pid if renderer() else None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, TypeError):
+        return 0.0
+    # utime and stime, fields 14 and 15 of the line (11 and 12 after the command's name).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class MemorySampler:
     """This process's resident memory, sampled every `interval` seconds by a thread while a run
     goes on, to tell in which step the memory peaks (the in-process executor runs one step at a
@@ -323,13 +350,15 @@ def record_runs(
     def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
         rss = current_mib()
         with MemorySampler() as memory:
-            wall, cpu = time.perf_counter(), time.process_time() + children_cpu()
+            # The charts' renderer is a child still running: its CPU read from /proc.
+            wall, cpu = time.perf_counter(), time.process_time() + children_cpu() + renderer_cpu()
             if profiler:
                 profiler.enable()
             result = original(self, *args, **kwargs)
             if profiler:
                 profiler.disable()
-            wall, cpu = time.perf_counter() - wall, time.process_time() + children_cpu() - cpu
+            wall = time.perf_counter() - wall
+            cpu = time.process_time() + children_cpu() + renderer_cpu() - cpu
         instance = kwargs.get("instance")
         runs.append(
             {
@@ -340,6 +369,7 @@ def record_runs(
                 "peak_mib": peak_mib(),
                 "rss_before_mib": rss,
                 "rss_mib": current_mib(),
+                "renderer_peak_mib": renderer_peak_mib(),
                 "memory_by_step": memory.peaks_by_step(instance.all_logs(result.run_id))
                 if instance
                 else [],
@@ -501,6 +531,11 @@ def choose_communes(count: int, real_cog: Path) -> tuple[list[str], list[list[st
         raise SystemExit(f"{real_cog}: its columns are not the COG's {header}")
     current.sort(key=lambda row: (row[3] != "76", row[1]))
     extra = current[: count - len(codes)]
+    if len(codes) + len(extra) < count:
+        raise SystemExit(
+            f"--communes {count}: {real_cog} and the COG snapshot hold "
+            f"{len(codes) + len(extra)} communes (give a whole COG with --cog)"
+        )
     return codes + [row[1] for row in extra], extra
 
 
@@ -933,9 +968,18 @@ def memory_note(run: dict[str, Any]) -> str:
     steps = ", ".join(
         f"`{step}` {peak} MiB (from {start})" for step, peak, start in run["memory_by_step"]
     )
+    renderer = run.get("renderer_peak_mib")
     return (
         f"resident memory {run['rss_before_mib']:.0f} MiB before the run (imports, definitions, "
-        f"earlier runs); the steps it grew most in: {steps}"
+        f"earlier runs), peak {run['peak_mib']:.0f} MiB "
+        f"({'within' if run['peak_mib'] <= PEAK_LIMIT_MIB else 'OVER'} the {PEAK_LIMIT_MIB} MiB "
+        f"limit); the steps it grew most in: {steps}"
+        + (
+            f"; the charts' renderer, a process of its own (`lib/chart_renderer.py`: Vega's "
+            f"JavaScript engine), peaked at {renderer:.0f} MiB"
+            if renderer
+            else ""
+        )
     )
 
 
@@ -1071,7 +1115,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="processes per kind (median)")
     parser.add_argument("--communes", type=int, default=100, help="communes of the long run")
-    parser.add_argument("--cog", type=Path, default=REAL_COG, help="a real COG table of communes")
+    parser.add_argument(
+        "--cog",
+        type=Path,
+        default=REAL_COG,
+        help="a real COG table of communes (default: Seine-Maritime's, in devtools/)",
+    )
     parser.add_argument("--skip-graph", action="store_true", help="no graph/trivial comparison")
     parser.add_argument("--skip-communes", action="store_true", help="no many-communes run")
     parser.add_argument("--profile", action="store_true", help="profile both kinds once")

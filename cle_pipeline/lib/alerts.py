@@ -172,33 +172,40 @@ def gone_stale(
     last_update: datetime | None,
     link: str,
     now: datetime | None = None,
+    release: bool = False,
 ) -> Alert:
-    """An asset whose freshness policy fails: not rebuilt for longer than its source's
-    rhythm allows."""
+    """An asset whose freshness policy fails: a source not rebuilt, or a dataset's `release`
+    (its published file) with no checked file released, for longer than its source's rhythm
+    allows."""
     now = now or datetime.now(UTC)
+    done, never = (
+        ("released (a checked file published)", "Never released.")
+        if release
+        else ("built", "Never built.")
+    )
     seen = (
-        f"Last built: {_when(last_update)} ({_age(last_update, now)})."
-        if last_update
-        else "Never built."
+        f"Last {done}: {_when(last_update)} ({_age(last_update, now)})." if last_update else never
     )
     expected = f"Expected: updated {cadence}" if cadence else "Expected: updated regularly"
     if fail_after is not None:
         expected += f", stale after {_duration(fail_after)}"
-    lines = [
-        f"Commune: {commune}",
-        f"Asset: {asset}",
-        seen,
-        expected + ".",
-        "Look at the automation sensor's ticks and the last runs of the asset (a source that "
-        "cannot be downloaded, a failed check upstream).",
-        f"Asset: {link}",
-    ]
+    look = (
+        "Look at the dataset's last runs and its blocking checks (a failed check holds the "
+        "release back, and the last good file stays published), and at its sources."
+        if release
+        else "Look at the automation sensor's ticks and the last runs of the asset (a source "
+        "that cannot be downloaded, a failed check upstream)."
+    )
+    lines = [f"Commune: {commune}", f"Asset: {asset}", seen, expected + ".", look, f"Asset: {link}"]
     return Alert(f"[{PRODUCT}] {commune}: {asset} is stale", "\n".join(lines))
 
 
-def fresh_again(commune: str, asset: str, last_update: datetime | None, link: str) -> Alert:
-    """The notice that a stale asset was rebuilt."""
-    when = f" (built {_when(last_update)})" if last_update else ""
+def fresh_again(
+    commune: str, asset: str, last_update: datetime | None, link: str, release: bool = False
+) -> Alert:
+    """The notice that a stale asset was rebuilt (a source) or released again (a release)."""
+    done = "released" if release else "built"
+    when = f" ({done} {_when(last_update)})" if last_update else ""
     return Alert(
         f"[{PRODUCT}] {commune}: {asset} is fresh again",
         f"Commune: {commune}\nAsset: {asset} is fresh again{when}.\nAsset: {link}",

@@ -14,7 +14,7 @@ import hashlib
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,15 +207,25 @@ def sql_name(value: str) -> str:
 
 
 def read_csv_relation(
-    path: Path, header: list[str], csv_format: CsvFormat, names: list[str] | None = None
+    path: Path | Sequence[Path],
+    header: list[str],
+    csv_format: CsvFormat,
+    names: list[str] | None = None,
 ) -> str:
     """A DuckDB `read_csv(...)` call reading every column as text, in the file's own format;
-    with `names`, its columns are renamed in order (labels → field names)."""
+    with `names`, its columns are renamed in order (labels → field names). Several files of
+    the same format and header are read one after the other, each row with its file's name
+    (column `filename`)."""
     columns = ", ".join(f"{sql_string(name)}: 'VARCHAR'" for name in header)
+    if isinstance(path, Path):
+        files, first = sql_string(str(path)), path
+    else:
+        listed = ", ".join(sql_string(str(each)) for each in path)
+        files, first = f"[{listed}], filename=true", path[0]
     relation = (
-        f"read_csv({sql_string(str(path))}, delim={sql_string(csv_format.separator)}, "
+        f"read_csv({files}, delim={sql_string(csv_format.separator)}, "
         f"header=true, quote='\"', escape='\"', "
-        f"encoding={sql_string(encoding_of(path, csv_format.encoding))}, "
+        f"encoding={sql_string(encoding_of(first, csv_format.encoding))}, "
         f"columns={{{columns}}}, auto_detect=false, strict_mode=true, "
         # Smaller read buffers than DuckDB's default lower the peak memory of a national cut
         # (IRVE: about 270 → 215 MiB) at no cost in time; it must stay above the 2 MB line limit.
@@ -226,7 +236,7 @@ def read_csv_relation(
     renamed = ", ".join(
         f"{sql_name(old)} AS {sql_name(new)}" for old, new in zip(header, names, strict=True)
     )
-    return f"(SELECT {renamed} FROM {relation})"
+    return f"(SELECT {renamed}{'' if isinstance(path, Path) else ', filename'} FROM {relation})"
 
 
 @contextmanager

@@ -11,6 +11,11 @@ copied there is shown by `![title](/logs/…)`, a few dozen characters.
 Copies are named by their content (`<stem>.<sha256 prefix>.<extension>`): each materialization
 keeps showing its own image, and an unchanged image is not copied again. The URL is a path from
 the UI's root (the project runs it without `--path-prefix`).
+
+The webserver must read the folder the steps write: one machine (`make ui`, `make demo`), or
+`DAGSTER_HOME/storage` shared by every worker and the webserver. An instance without local
+compute logs (an ephemeral one, `NoOpComputeLogManager`, logs in cloud storage) gets the image
+inline instead, behind the button.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import dagster as dg
 import pytest
 
-from devtools import benchmark_runs
+from devtools import CHECKOUT, benchmark_runs
 from devtools.benchmark_runs import (
     MemorySampler,
     choose_communes,
@@ -173,6 +173,8 @@ def test_the_communes_are_the_snapshots_then_real_codes_of_seine_maritime_first(
     assert [row[1] for row in extra] == ["76001", "76002", "01001"]
     with pytest.raises(SystemExit, match="the COG snapshot holds 6 communes"):
         choose_communes(7, tmp_path / "absent.csv")
+    with pytest.raises(SystemExit, match="and the COG snapshot hold 9 communes"):
+        choose_communes(10, real)
 
     overrides = benchmark_runs.benchmark_sources(tmp_path / "sources", codes, extra)
     with zipfile.ZipFile(overrides["CLE_SOURCE_COG_COMMUNES"]) as archive:
@@ -190,6 +192,21 @@ def test_the_communes_are_the_snapshots_then_real_codes_of_seine_maritime_first(
     assert sample["properties"]["nom"] == "Elbeuf"
 
 
+def test_the_real_codes_come_from_a_file_of_the_checkout_by_default():
+    """Seine-Maritime's 708 current communes of INSEE's COG 2024: a fresh clone runs 100."""
+    assert benchmark_runs.REAL_COG == CHECKOUT / "devtools" / "benchmark_cog_76.csv"
+    codes, extra = choose_communes(100, benchmark_runs.REAL_COG)
+    assert len(codes) == len(set(codes)) == 100
+    assert codes[6:9] == ["76001", "76002", "76004"]
+    assert extra[0] == [
+        "COM", "76001", "28", "76", "76D", "763", "1", "ALLOUVILLE BELLEFOSSE",
+        "Allouville-Bellefosse", "Allouville-Bellefosse", "7635", "",
+    ]  # fmt: skip
+    assert {row[3] for row in extra} == {"76"}
+    with pytest.raises(SystemExit, match="hold 711 communes"):
+        choose_communes(712, benchmark_runs.REAL_COG)
+
+
 def run(job: str, commune: str | None, communes: int, released: int) -> dict:
     """A recorded run of the many-communes process."""
     return {
@@ -200,6 +217,7 @@ def run(job: str, commune: str | None, communes: int, released: int) -> dict:
         "peak_mib": 350.0,
         "rss_before_mib": 200.0,
         "rss_mib": 300.0,
+        "renderer_peak_mib": 130.0,
         "memory_by_step": [["site", 340, 280], ["commune", 290, 270]],
         "success": True,
         "steps_failed": 0,
@@ -230,8 +248,10 @@ def test_a_run_of_fewer_communes_labels_its_extrapolation():
     assert lines[4] == (
         "- peak RSS of the process (every run is in-process): 350 MiB (OVER the 300 MiB limit); "
         "in the first build run, resident memory 200 MiB before the run (imports, definitions, "
-        "earlier runs); the steps it grew most in: `site` 340 MiB (from 280), `commune` 290 MiB "
-        "(from 270)"
+        "earlier runs), peak 350 MiB (OVER the 300 MiB limit); the steps it grew most in: "
+        "`site` 340 MiB (from 280), `commune` 290 MiB (from 270); the charts' renderer, a "
+        "process of its own (`lib/chart_renderer.py`: Vega's JavaScript engine), peaked at 130 "
+        "MiB"
     )
     assert lines[5] == (
         "- what succeeded: 1/1 build runs without a failed step, 23/24 assets with every check "

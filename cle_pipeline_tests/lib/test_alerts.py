@@ -15,6 +15,7 @@ from cle_pipeline.lib.alerts import (
     CheckResult,
     check_failed,
     check_recovered,
+    fresh_again,
     gone_stale,
     inbox_unreadable,
     run_failed,
@@ -83,6 +84,34 @@ def test_recovery_run_failure_stale_and_inbox_messages():
     assert stale.subject.endswith("irve is stale")
     assert "Last built: 2026-03-01 06:00 UTC (3 days ago)." in stale.body
     assert "Expected: updated daily, stale after 2 days." in stale.body
+    assert gone_stale(COMMUNE, "irve", None, None, None, "u").body.splitlines()[2:4] == [
+        "Never built.",
+        "Expected: updated regularly.",
+    ]
+    release = gone_stale(
+        COMMUNE,
+        "release/irve",
+        "daily",
+        None,
+        built,
+        "u",
+        now=built + timedelta(hours=5),
+        release=True,
+    )
+    assert release.body.splitlines()[2:5] == [
+        "Last released (a checked file published): 2026-03-01 06:00 UTC (5 hours ago).",
+        "Expected: updated daily.",
+        "Look at the dataset's last runs and its blocking checks (a failed check holds the "
+        "release back, and the last good file stays published), and at its sources.",
+    ]
+    never = gone_stale(COMMUNE, "release/irve", None, None, None, "u", release=True)
+    assert never.body.splitlines()[2] == "Never released."
+    assert fresh_again(COMMUNE, "release/irve", built, "u", release=True).body.splitlines()[1] == (
+        "Asset: release/irve is fresh again (released 2026-03-01 06:00 UTC)."
+    )
+    assert fresh_again(COMMUNE, "irve", built, "u").body.splitlines()[1] == (
+        "Asset: irve is fresh again (built 2026-03-01 06:00 UTC)."
+    )
     unreadable = inbox_unreadable(
         COMMUNE, "/in/76165", "s.xlsx", "encrypted", ["subventions_inbox"]
     )

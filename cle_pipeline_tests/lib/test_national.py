@@ -9,10 +9,15 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from cle_pipeline.defs.sources import irve, rna_waldec, rne_conseillers_municipaux
+from cle_pipeline.defs.sources import (
+    election_results,
+    irve,
+    rna_waldec,
+    rne_conseillers_municipaux,
+)
 from cle_pipeline.defs.sources.election_results import read_results_cut
 from cle_pipeline.lib.errors import SourceFormatError
-from cle_pipeline.lib.fetch import FetchedFile, SourceFetcher, checksum_of
+from cle_pipeline.lib.fetch import FetchedFile, SourceFetcher, checksum_of, department_of
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.geo import Commune, read_outline
 from cle_pipeline.lib.insee import (
@@ -27,8 +32,6 @@ from cle_pipeline.lib.national import (
     CutWriter,
     commune_rows,
     cut_csv_in_one_pass,
-    department_sql,
-    folder_of,
     rows_summary,
 )
 from cle_pipeline.lib.partitions import PartitionedPickleIOManager
@@ -91,13 +94,7 @@ def test_the_pass_keeps_the_rows_of_listed_communes_and_buckets_only(tmp_path):
         buckets=["_sans_code"],
     )
     assert written == 5
-    assert sorted(path.name for path in folder.iterdir()) == [
-        "__departement=2A",
-        "__departement=76",
-        "__departement=974",
-        "__departement=_sans_code",
-        "_colonnes.parquet",
-    ]
+    assert sorted(path.name for path in folder.iterdir()) == ["cuts.parquet"]
     cuts = CommuneCuts("test", str(folder), frozenset(["76165"]), fetched(table), "points.csv")
     assert cuts.read(["76165"], line_column="ligne").to_dict("list") == {
         "ligne": [2, 5],
@@ -113,20 +110,6 @@ def test_a_broken_file_fails_the_pass_naming_it(tmp_path):
     table.write_text("id_pdc_itinerance,nom_station\nX,Y\n")
     with pytest.raises(SourceFormatError, match=r"broken.csv: missing column"):
         cuts_of(table, tmp_path / "cuts", ["76165"])
-
-
-@pytest.mark.parametrize(
-    ("key", "folder"),
-    [("76165", "76"), ("2A004", "2A"), ("97411", "974"), ("98735", "98"), ("_sans_code", None)],
-)
-def test_a_key_is_kept_under_its_department(key, folder):
-    assert folder_of(key) == (folder or key)
-    import duckdb
-
-    sql = department_sql("k")
-    assert duckdb.sql(f"SELECT {sql} FROM (SELECT '{key}' AS k)").fetchall()[0][0] == (
-        folder or key
-    )
 
 
 def test_a_streaming_pass_writes_its_rows_read_back_in_file_order(tmp_path):
@@ -218,6 +201,67 @@ def test_election_cut_from_the_one_pass_is_the_cut_of_the_national_file(tmp_path
     assert len(read_results_cut(cuts, "76165")) > 0
 
 
+@pytest.mark.parametrize(
+    ("found", "replaced", "reader"),
+    [
+        # A quoted field: csv's rules, so the lines are read in Python.
+        (b";Caudebec-l\xe8s-Elbeuf;", b';"Caudebec-l\xe8s-Elbeuf";', "python"),
+        # Windows-1252's apostrophe, a byte DuckDB's latin-1 refuses and Python's reads.
+        (b";Caudebec-l\xe8s-Elbeuf;", b";Caudebec\x92l\xe8s-Elbeuf;", "python"),
+        # Plain text: DuckDB reads the lines.
+        (b"", b"", "duckdb"),
+    ],
+)
+def test_an_election_file_read_by_duckdb_or_python_gives_the_rows_of_the_cut(
+    tmp_path, monkeypatch, found, replaced, reader
+):
+    readers = []
+    for name in ("cut_lines_with_duckdb", "cut_lines_with_python"):
+        reading = getattr(election_results, name)
+        monkeypatch.setattr(
+            election_results,
+            name,
+            lambda *args, name=name, reading=reading: readers.append(name) or reading(*args),
+        )
+    module = importlib.import_module("cle_pipeline.defs.sources.presidentielle_2022_t1")
+    table = tmp_path / "t1.txt"
+    original = (SNAPSHOTS / "presidentielle_2022_t1" / module.SOURCE.snapshot).read_bytes()
+    table.write_bytes(original.replace(found, replaced) if found else original)
+    codes = ["76165", "76231", "2A004"]
+    done = module.cut_every_commune(fetched(table), SourceFetcher(), codes, tmp_path / "cuts")
+    cuts = CommuneCuts(
+        "t1", str(tmp_path / "cuts"), frozenset(codes), fetched(table), "t1", details=done.details
+    )
+    for code in codes:
+        expected = module.cut_commune(table, code, str(table))
+        pd.testing.assert_frame_equal(read_results_cut(cuts, code), expected)
+    assert len(read_results_cut(cuts, "76165")) == 7 * 12
+    assert readers[-1] == f"cut_lines_with_{reader}"
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        (
+            b"76;Seine-Maritime;01;1\xe8re;165;Caudebec;0009;1;2\r\n",
+            r"line 25 has 9 fields, fewer than the 21",
+        ),
+        (
+            b"13;B;01;1\xe8re;055;Marseille;0001" + b";1" * 14 + b";1;F;A;B\r\n",
+            r"line 25 has 25 fields: 21 fixed",
+        ),
+    ],
+)
+def test_an_election_line_out_of_format_fails_the_pass_naming_it(tmp_path, line, error):
+    module = importlib.import_module("cle_pipeline.defs.sources.presidentielle_2022_t1")
+    table = tmp_path / "t1.txt"
+    table.write_bytes(
+        (SNAPSHOTS / "presidentielle_2022_t1" / module.SOURCE.snapshot).read_bytes() + line
+    )
+    with pytest.raises(SourceFormatError, match=error):
+        module.cut_every_commune(fetched(table), SourceFetcher(), ["76165"], tmp_path / "cuts")
+
+
 def test_rna_cut_from_the_one_pass_reads_only_the_members_asked_for(tmp_path):
     archive = SNAPSHOTS / "rna_waldec" / rna_waldec.SOURCE.snapshot
     fetcher = SourceFetcher(cache_dir=str(tmp_path / "cache"))
@@ -225,22 +269,65 @@ def test_rna_cut_from_the_one_pass_reads_only_the_members_asked_for(tmp_path):
     done = rna_waldec.cut_every_commune(fetched(archive), fetcher, codes, tmp_path / "cuts")
     # The archive has no member for the Bouches-du-Rhône: its commune cuts the archive itself.
     assert done.covered == ["2A004", "76165", "76231", "76640"]
+    assert_rna_cuts_are_the_members(archive, fetcher, done, tmp_path / "cuts")
+
+
+def assert_rna_cuts_are_the_members(archive: Path, fetcher, done, folder: Path) -> None:
+    """Each commune the RNA pass covered reads the rows its own cut reads in its member."""
     cuts = CommuneCuts(
         "rna_waldec",
-        str(tmp_path / "cuts"),
+        str(folder),
         frozenset(done.covered),
         fetched(archive),
         "x",
         details=done.details,
     )
     for code in done.covered:
-        commune = Commune(code, code, code[:2], "28")
+        commune = Commune(code, code, department_of(code), "28")
         from_pass, member = rna_waldec.cut_from_pass(cuts, commune)
         expected, expected_member = rna_waldec.cut_member(fetcher, fetched(archive), commune)
         pd.testing.assert_frame_equal(from_pass, expected)
         assert member == expected_member
         assert len(from_pass) > 0
         assert from_pass.attrs[SOURCE_LOCATION] == expected.attrs[SOURCE_LOCATION]
+
+
+def rna_archive_with(tmp_path: Path, member: str, change) -> Path:
+    """A copy of the RNA snapshot whose `member` (name ending) is `change(bytes)`."""
+    import zipfile
+
+    archive = tmp_path / "rna.zip"
+    with (
+        zipfile.ZipFile(SNAPSHOTS / "rna_waldec" / rna_waldec.SOURCE.snapshot) as source,
+        zipfile.ZipFile(archive, "w") as target,
+    ):
+        for name in source.namelist():
+            content = source.read(name)
+            target.writestr(name, change(content) if name.endswith(member) else content)
+    return archive
+
+
+def test_an_rna_member_in_another_format_is_left_to_its_communes(tmp_path):
+    # The Corse-du-Sud member with one more column than the others: not in the one query.
+    archive = rna_archive_with(
+        tmp_path, "_dpt_2A.csv", lambda content: content.replace(b"\n", b";extra\n")
+    )
+    fetcher = SourceFetcher(cache_dir=str(tmp_path / "cache"))
+    codes = ["2A004", "75056", "76165", "76231", "97411"]
+    done = rna_waldec.cut_every_commune(fetched(archive), fetcher, codes, tmp_path / "cuts")
+    assert done.covered == ["75056", "76165", "76231", "97411"]
+    assert list(done.details["members"]) == ["75", "76", "974"]
+    assert_rna_cuts_are_the_members(archive, fetcher, done, tmp_path / "cuts")
+
+
+def test_an_rna_member_duckdb_cannot_read_fails_the_pass_naming_it(tmp_path):
+    archive = rna_archive_with(tmp_path, "_dpt_76.csv", lambda content: content + b"a;b\n")
+    fetcher = SourceFetcher(cache_dir=str(tmp_path / "cache"))
+    with pytest.raises(
+        SourceFormatError,
+        match=r"rna.zip!.*_dpt_76.csv: 1 line\(s\) do not have the header.s 39 fields: line 14",
+    ):
+        rna_waldec.cut_every_commune(fetched(archive), fetcher, ["2A004", "76165"], tmp_path / "c")
 
 
 @pytest.mark.parametrize(

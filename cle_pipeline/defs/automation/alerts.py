@@ -37,6 +37,7 @@ from cle_pipeline.lib.alerts import (
     run_failed,
 )
 from cle_pipeline.lib.errors import StepFailure, step_failures
+from cle_pipeline.lib.release_asset import RELEASES_GROUP
 from cle_pipeline.lib.settings import CommuneError, CommuneSettings
 
 # A tick reads at most this many finished runs of each status; the rest wait for the next one.
@@ -230,10 +231,10 @@ def alert_on_failed_checks_and_runs(
     name="alert_on_stale_assets",
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Envoie une alerte quand une source ou un jeu publié n'est plus à jour (sa "
-    "politique de fraîcheur échoue : pas reconstruit depuis plus longtemps que le rythme de "
-    "son producteur ne le permet, tag `cadence`), et un avis quand il l'est de nouveau. Lit "
-    "les états du démon de fraîcheur.",
+    description="Envoie une alerte quand une source ou la publication d'un jeu n'est plus à "
+    "jour (sa politique de fraîcheur échoue : source pas reconstruite, ou aucun fichier vérifié "
+    "publié, depuis plus longtemps que le rythme de son producteur ne le permet, tag "
+    "`cadence`), et un avis quand elle l'est de nouveau. Lit les états du démon de fraîcheur.",
 )
 def alert_on_stale_assets(
     context: dg.SensorEvaluationContext, alerts: AlertChannels, settings: CommuneSettings
@@ -251,6 +252,8 @@ def alert_on_stale_assets(
     for key, record in sorted(states.items(), key=lambda item: item[0].to_user_string()):
         name = key.to_user_string()
         state = record.freshness_state.value
+        # A release's materialization is a checked file published, not a build.
+        release = nodes[key].group_name == RELEASES_GROUP
         if state == STALE and name not in stale:
             event = context.instance.get_latest_materialization_event(key)
             last = datetime.fromtimestamp(event.timestamp, UTC) if event else None
@@ -262,13 +265,14 @@ def alert_on_stale_assets(
                 fail_window.to_timedelta() if fail_window is not None else None,
                 last,
                 alerts.asset_url(name),
+                release=release,
             )
             sent.append(send(alerts, alert, context))
             stale.add(name)
         elif state in FRESH and name in stale:
             event = context.instance.get_latest_materialization_event(key)
             last = datetime.fromtimestamp(event.timestamp, UTC) if event else None
-            alert = fresh_again(commune, name, last, alerts.asset_url(name))
+            alert = fresh_again(commune, name, last, alerts.asset_url(name), release=release)
             sent.append(send(alerts, alert, context))
             stale.discard(name)
     cursor = json.dumps({"stale": sorted(stale)})

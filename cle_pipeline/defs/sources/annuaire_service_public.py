@@ -276,6 +276,23 @@ CUT = SourceCut(
     required=True,
     why="toute commune a une mairie, que l'annuaire de l'administration recense ; sans elle, "
     "`horaires_services` n'a pas de mairie à publier.",
+    descriptions={
+        "id": "Identifiant du service dans l'annuaire de l'administration (DILA)",
+        "nom": "Nom du service (la mairie, une annexe, une agence postale…)",
+        "code_insee_commune": "Code INSEE de la commune du service (colonne de la découpe)",
+        "pivot": "Type de service local, JSON en texte (`type_service_local` : `mairie`…)",
+        "siret": "SIRET du service, quand l'annuaire le donne",
+        "adresse": "Adresses postale et physique, JSON en texte (latitude et longitude en texte)",
+        "telephone": 'Numéros de téléphone, JSON en texte (`[{"valeur": …}]`)',
+        "adresse_courriel": "Adresse électronique du service",
+        "site_internet": 'Sites internet, JSON en texte (`[{"valeur": …}]`)',
+        "plage_ouverture": (
+            "Horaires d'ouverture, JSON en texte : jours de début et de fin, jusqu'à quatre "
+            "plages horaires, commentaire"
+        ),
+        "date_modification": "Date de dernière modification de la fiche dans l'annuaire",
+        "url_service_public": "Page du service sur service-public.gouv.fr",
+    },
 )
 
 

@@ -185,6 +185,17 @@ CUT = SourceCut(
     required=False,
     why="le fichier est facultatif : sans lui, les six champs que Géo'DAE ne diffuse pas restent "
     "vides.",
+    descriptions={
+        "c_gid": "Identifiant Géo'DAE de l'appareil, qui le relie au registre",
+        "lat_coor1": "Latitude de l'appareil, quand la ligne n'a pas d'identifiant Géo'DAE",
+        "long_coor1": "Longitude de l'appareil, quand la ligne n'a pas d'identifiant Géo'DAE",
+        "tel1": "Téléphone sur site (non diffusé par Géo'DAE)",
+        "fab_rais": "Fabricant de l'appareil (non diffusé par Géo'DAE)",
+        "modele": "Modèle de l'appareil (non diffusé par Géo'DAE)",
+        "num_serie": "Numéro de série de l'appareil (non diffusé par Géo'DAE)",
+        "expt_tel1": "Téléphone de l'exploitant : celui du service, jamais d'une personne",
+        "expt_email": "Courriel de l'exploitant : celui du service, jamais d'une personne",
+    },
 )
 
 

@@ -171,6 +171,30 @@ CUT = SourceCut(
     required=False,
     why="beaucoup de petites communes n'ont pas d'école (regroupements pédagogiques) ; les jeux "
     "d'effectifs scolaires sont alors vides.",
+    descriptions={
+        "identifiant_de_l_etablissement": (
+            "UAI de l'établissement (`0761234A`) : la clé qui relie les effectifs à la commune"
+        ),
+        "nom_etablissement": "Nom de l'établissement",
+        "type_etablissement": "Type d'établissement (École, Collège, Lycée…)",
+        "statut_public_prive": "Public ou Privé",
+        "code_postal": "Code postal, partagé par plusieurs communes : jamais utilisé pour placer",
+        "code_commune": (
+            "Code INSEE de la commune (celui de l'arrondissement à Paris, Lyon et Marseille)"
+        ),
+        "nom_commune": "Nom de la commune",
+        "code_departement": "Code du département, sur trois caractères (`076`)",
+        "etat": (
+            "État de l'établissement (OUVERT, A OUVRIR, A FERMER) : un établissement fermé n'est "
+            "plus dans l'annuaire"
+        ),
+        "latitude": "Latitude de l'établissement (WGS 84)",
+        "longitude": "Longitude de l'établissement (WGS 84)",
+        "dans_la_commune": (
+            "Vrai pour un établissement de la commune ; faux pour un autre établissement numéroté "
+            "dans son département, gardé pour reconnaître une école fermée"
+        ),
+    },
 )
 
 

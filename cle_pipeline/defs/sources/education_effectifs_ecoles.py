@@ -168,6 +168,32 @@ CUT = SourceCut(
     required=False,
     why="une commune sans école du premier degré n'a pas d'effectifs ; les jeux d'effectifs "
     "scolaires sont alors vides.",
+    descriptions={
+        "rentree_scolaire": "Année de la rentrée (`2022` pour 2022-2023)",
+        "code_commune_insee": (
+            "Malgré son nom, le CODE POSTAL de l'école (exports récents) : jamais utilisé pour "
+            "placer"
+        ),
+        "commune": "Nom de la commune écrit par la DEPP",
+        "numero_ecole": "UAI de l'école, placée dans la commune par l'annuaire de l'éducation",
+        "denomination_principale": "Dénomination de l'école (ÉCOLE ÉLÉMENTAIRE PUBLIQUE…)",
+        "patronyme": "Nom propre de l'école",
+        "secteur": "Public ou privé",
+        "rep": "École en réseau d'éducation prioritaire (REP)",
+        "rep_plus": "École en réseau d'éducation prioritaire renforcé (REP+)",
+        "nombre_total_classes": "Nombre de classes",
+        "nombre_total_eleves": "Nombre total d'élèves",
+        "nombre_eleves_preelementaire_hors_ulis": "Élèves de maternelle, hors ULIS",
+        "nombre_eleves_elementaire_hors_ulis": "Élèves de l'élémentaire, hors ULIS",
+        "nombre_eleves_ulis": "Élèves en unité localisée pour l'inclusion scolaire (ULIS)",
+        "nombre_eleves_ueea": (
+            "Élèves en unité d'enseignement élémentaire autisme (UEEA), exports récents"
+        ),
+        "place_par": (
+            "Comment l'école a été placée dans la commune : `annuaire` (son UAI dans l'annuaire) "
+            "ou `nom_commune` (école fermée, par le nom de commune de ses lignes)"
+        ),
+    },
 )
 
 

@@ -120,6 +120,32 @@ CUT = SourceCut(
     required=False,
     why="une commune peut n'avoir déclaré aucun défibrillateur dans Géo'DAE ; le jeu "
     "`defibrillateurs` est alors vide.",
+    descriptions={
+        "gid": "Identifiant technique de la ligne dans l'export",
+        "c_gid": "Identifiant Géo'DAE de l'appareil",
+        "c_etat_valid": (
+            "État de validation de la déclaration (seuls les appareils validés sont gardés par le "
+            "jeu publié)"
+        ),
+        "c_nom": "Nom du site où se trouve l'appareil",
+        "c_lat_coor1": "Latitude (WGS 84)",
+        "c_long_coor1": "Longitude (WGS 84)",
+        "c_com_insee": (
+            "Code INSEE de la commune, parfois vide : l'appareil est alors placé par ses "
+            "coordonnées dans le contour de la commune"
+        ),
+        "c_com_cp": "Code postal, partagé par plusieurs communes",
+        "c_acc": "Accès de l'appareil (intérieur, extérieur)",
+        "c_disp_j": (
+            'Jours de disponibilité, tableau PostgreSQL en texte (`{lundi,"jours fériés"}`)'
+        ),
+        "c_disp_h": "Heures de disponibilité, tableau PostgreSQL en texte",
+        "c_etat_fonct": "État de fonctionnement (`En fonctionnement`, `Hors service`…)",
+        "c_doublon": "Déclaration en double (`t`/`f`, booléen PostgreSQL)",
+        "c_dae_mobile": "Appareil mobile (`t`/`f`) : un appareil mobile n'est pas publié",
+        "c_etat": "État de la déclaration dans le registre",
+        "c_maj_don": "Date de dernière mise à jour des données",
+    },
 )
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from cle_pipeline.defs.sources.election_results import (
     LEGISLATIVE,
+    column_descriptions,
     read_commune_results,
     read_results_cut,
     results_metadata,
@@ -64,6 +65,7 @@ CUT = SourceCut(
     required=True,
     why="toute commune a voté au 1er tour des législatives 2022 ; une commune absente est une "
     "commune créée depuis, ou un autre fichier.",
+    descriptions=column_descriptions(LEGISLATIVE),
 )
 
 

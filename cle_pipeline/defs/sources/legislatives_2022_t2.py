@@ -15,6 +15,7 @@ import pandas as pd
 
 from cle_pipeline.defs.sources.election_results import (
     LEGISLATIVE,
+    column_descriptions,
     read_commune_results,
     read_results_cut,
     results_metadata,
@@ -64,6 +65,7 @@ CUT = SourceCut(
     required=False,
     why="une circonscription dont le député a été élu dès le 1er tour n'a pas voté au 2d tour (5 "
     "en 2022).",
+    descriptions=column_descriptions(LEGISLATIVE),
 )
 
 

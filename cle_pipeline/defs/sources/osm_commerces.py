@@ -135,6 +135,19 @@ CUT = SourceCut(
     "osm_commerces",
     required=False,
     why="une petite commune peut n'avoir aucun commerce cartographié dans OpenStreetMap.",
+    descriptions={
+        "osm_id": "Type et identifiant de l'objet OpenStreetMap (`node/…`, `way/…`)",
+        "name": "Nom du commerce (`name`)",
+        "shop": "Type de commerce (clé OSM `shop`)",
+        "amenity": "Type de service (clé OSM `amenity` : café, restaurant, pharmacie…)",
+        "craft": "Type d'artisan (clé OSM `craft`)",
+        "opening_hours": "Horaires d'ouverture (clé OSM `opening_hours`, syntaxe OpenStreetMap)",
+        "addr_housenumber": "Numéro dans la voie (`addr:housenumber`)",
+        "addr_street": "Voie (`addr:street`)",
+        "addr_postcode": "Code postal (`addr:postcode`)",
+        "lon": "Longitude (WGS 84) : celle du nœud, ou le centre d'une voie ou d'une relation",
+        "lat": "Latitude (WGS 84) : celle du nœud, ou le centre d'une voie ou d'une relation",
+    },
 )
 
 

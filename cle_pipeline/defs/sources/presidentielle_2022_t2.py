@@ -14,6 +14,7 @@ import pandas as pd
 
 from cle_pipeline.defs.sources.election_results import (
     PRESIDENTIAL,
+    column_descriptions,
     read_commune_results,
     read_results_cut,
     results_metadata,
@@ -63,6 +64,7 @@ CUT = SourceCut(
     required=True,
     why="toute commune a voté au 2d tour de la présidentielle 2022 ; une commune absente est une "
     "commune créée depuis, ou un autre fichier.",
+    descriptions=column_descriptions(PRESIDENTIAL),
 )
 
 

@@ -28,12 +28,12 @@ from cle_pipeline.lib.national import (
     CommuneCuts,
     PassDone,
     commune_rows,
-    cut_csv_in_one_pass,
+    cut_csvs_in_one_pass,
     national_file_asset,
     national_input,
 )
 from cle_pipeline.lib.source_cut import SourceCut
-from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name
+from cle_pipeline.lib.tabular import CsvFormat, query_csv, read_header, sql_name, sql_string
 
 SOURCE = Source(
     id="rna_waldec",
@@ -81,37 +81,45 @@ def cut_member(
     return cut_commune(member, commune.code, f"{archive.location}!{member.name}"), member.name
 
 
+# The department of a member's file name (`department_member`), for the one pass.
+MEMBER_DEPARTMENT = r"_dpt_([0-9A-Za-z]+)\.csv$"
+
+
 def cut_every_commune(
     archive: FetchedFile, sources: SourceFetcher, codes: list[str], folder: Path
 ) -> PassDone:
-    """The one pass: one query per department member holding a commune asked for (only those
-    members are extracted and read), each keeping the rows of all its communes at once. A
-    department without its member is left to its communes' own cuts, which fail naming it."""
+    """The one pass: the department members holding a commune asked for (only those members
+    are extracted), read in ONE query, each row kept under its commune when that commune is of
+    the member's department (as a commune's cut reads only its department's member). A
+    department without its member, or whose member is in another format than the others, is
+    left to its communes' own cuts, which read it or fail naming it."""
     by_department: dict[str, list[str]] = {}
     for code in codes:
         by_department.setdefault(department_of(code), []).append(code)
-    covered: list[str] = []
-    members: dict[str, str] = {}
-    for department, department_codes in sorted(by_department.items()):
+    members: dict[Path, str] = {}
+    for department in sorted(by_department):
         try:
-            member = sources.extract(archive, department_member(department))
+            members[sources.extract(archive, department_member(department))] = department
         except SourceFormatError:
             continue
-        label = f"{archive.location}!{member.name}"
-        kept = [name for name in read_header(member, FORMAT, label) if not PERSONAL.match(name)]
-        cut_csv_in_one_pass(
-            member,
-            FORMAT,
-            folder,
-            required=COLUMNS,
-            key="adrs_codeinsee",
-            codes=department_codes,
-            select=", ".join(sql_name(name) for name in kept),
-            label=label,
-        )
-        covered += department_codes
-        members[department] = member.name
-    return PassDone(archive.location, covered, {"members": members})
+    # The member's department is the start of the code of each commune it may hold.
+    key = (
+        f"CASE WHEN starts_with(adrs_codeinsee, regexp_extract(filename, "
+        f"{sql_string(MEMBER_DEPARTMENT)}, 1)) THEN adrs_codeinsee END"
+    )
+    read = cut_csvs_in_one_pass(
+        list(members),
+        FORMAT,
+        folder,
+        required=COLUMNS,
+        key=key,
+        codes=codes,
+        select=lambda header: ", ".join(sql_name(n) for n in header if not PERSONAL.match(n)),
+        label=lambda member: f"{archive.location}!{member.name}",
+    )
+    departments = {members[member]: member.name for member in read}
+    covered = [code for department in sorted(departments) for code in by_department[department]]
+    return PassDone(archive.location, covered, {"members": departments})
 
 
 def cut_from_pass(cuts: CommuneCuts, commune: Commune) -> tuple[pd.DataFrame, str]:
@@ -129,6 +137,27 @@ CUT = SourceCut(
     required=False,
     why="une petite commune peut n'être le siège d'aucune association ; le jeu `associations` est "
     "alors vide.",
+    descriptions={
+        "id": "Numéro RNA de l'association (`W` + 9 caractères)",
+        "id_ex": "Ancien numéro de l'association (avant le RNA)",
+        "siret": "SIRET de l'association, quand elle en a un",
+        "date_creat": "Date de création",
+        "date_decla": "Date de la déclaration",
+        "date_publi": "Date de publication au Journal officiel",
+        "date_disso": "Date de dissolution",
+        "nature": "Nature : D déclarée, R reconnue d'utilité publique, A assistance…",
+        "titre": "Nom de l'association",
+        "titre_court": "Nom court",
+        "objet": "Objet de l'association, tel que déclaré",
+        "objet_social1": "Code de l'objet social principal (nomenclature Waldec)",
+        "objet_social2": "Code de l'objet social secondaire",
+        "adrs_codeinsee": "Code INSEE de la commune du siège (colonne de la découpe)",
+        "adrs_codepostal": "Code postal du siège",
+        "adrs_libcommune": "Commune du siège",
+        "siteweb": "Site internet",
+        "position": "Position : A active, D dissoute, S supprimée, R reprise",
+        "maj_time": "Date de dernière mise à jour de la fiche",
+    },
 )
 
 

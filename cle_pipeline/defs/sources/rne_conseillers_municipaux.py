@@ -277,6 +277,21 @@ CUT = SourceCut(
     required=True,
     why="toute commune a un conseil municipal (l'asset échoue d'ailleurs avant, avec un message, "
     "quand le RNE n'en a aucun élu).",
+    descriptions={
+        "Code du département": "Code du département, complété à 2 caractères",
+        "Code de la commune": (
+            "Code INSEE de la commune, complété à 5 caractères (colonne de la découpe)"
+        ),
+        "Nom de l'élu": "Nom de l'élu (public par la loi)",
+        "Prénom de l'élu": "Prénom de l'élu",
+        "Code sexe": "Sexe de l'élu (M, F)",
+        "Date de début du mandat": "Début du mandat (jj/mm/aaaa ou aaaa-mm-jj selon le fichier)",
+        "Libellé de la fonction": (
+            "Fonction au conseil (Maire, adjoint…), vide pour un conseiller sans fonction ; un "
+            "élu qui a deux fonctions a deux lignes"
+        ),
+        "Date de début de la fonction": "Début de la fonction (jj/mm/aaaa ou aaaa-mm-jj)",
+    },
 )
 
 

@@ -106,6 +106,32 @@ CUT = SourceCut(
     required=True,
     why="la commune elle-même (sa mairie) est un établissement actif de Sirene ; une commune "
     "absente est une commune créée depuis, ou un autre fichier.",
+    descriptions={
+        "siret": "SIRET de l'établissement (SIREN + NIC, 14 chiffres)",
+        "statutDiffusionEtablissement": (
+            "O diffusion ouverte ; P diffusion partielle : champs protégés remplacés par `[ND]`"
+        ),
+        "dateCreationEtablissement": "Date de création de l'établissement",
+        "codePostalEtablissement": "Code postal de l'adresse",
+        "libelleCommuneEtablissement": "Commune de l'adresse",
+        "codeCommuneEtablissement": (
+            "Code INSEE de la commune (celui de l'arrondissement à Paris, Lyon et Marseille ; "
+            "colonne de la découpe)"
+        ),
+        "coordonneeLambertAbscisseEtablissement": (
+            "Abscisse en Lambert-93 (mètres ; UTM outre-mer), vide si non géocodé"
+        ),
+        "coordonneeLambertOrdonneeEtablissement": (
+            "Ordonnée en Lambert-93 (mètres ; UTM outre-mer), vide si non géocodé"
+        ),
+        "etatAdministratifEtablissement": "A actif, F fermé (la découpe ne garde que les actifs)",
+        "enseigne1Etablissement": "Enseigne",
+        "denominationUsuelleEtablissement": "Nom usuel de l'établissement",
+        "activitePrincipaleEtablissement": "Code de l'activité principale (NAF, `47.11F`)",
+        "nomenclatureActivitePrincipaleEtablissement": (
+            "Nomenclature du code d'activité (NAFRev2, ou NAFRev1 pour d'anciens établissements)"
+        ),
+    },
 )
 
 

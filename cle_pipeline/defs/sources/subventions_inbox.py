@@ -193,6 +193,21 @@ CUT = SourceCut(
     required=False,
     why="une commune qui n'a attribué aucune subvention envoie un tableau sans ligne ; le jeu "
     "`subventions` est alors vide.",
+    descriptions={
+        "nomBeneficiaire": "Nom de l'association bénéficiaire",
+        "idBeneficiaire": "SIRET du bénéficiaire (facultatif quand le numéro RNA est donné)",
+        "rnaBeneficiaire": "Numéro RNA du bénéficiaire (`W` + 9 caractères)",
+        "objet": "Objet de la subvention",
+        "montant": "Montant, tel qu'écrit dans le tableau de la commune (`1 500,00 €`)",
+        "dateConvention": "Date de la convention, telle qu'écrite (`jj/mm/aaaa`)",
+        "referenceDecision": "Référence de la délibération",
+        "nature": "Nature de la subvention (aide en numéraire, en nature)",
+        "conditionsVersement": "Conditions de versement (unique, échelonné)",
+        "datesPeriodeVersement": "Date ou période de versement",
+        "notificationUE": "Subvention notifiée à l'Union européenne (oui, non)",
+        "nomAttribuant": "La commune (de `commune.json`, ou son nom officiel)",
+        "idAttribuant": "SIRET de la commune (de `commune.json`)",
+    },
 )
 
 

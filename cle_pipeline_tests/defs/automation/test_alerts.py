@@ -243,21 +243,38 @@ def test_an_unreachable_webhook_does_not_break_the_sensor(pipeline, capfd):
     assert pipeline.tick().skip_reason is not None  # and ticks on
 
 
-def test_a_source_gone_stale_gives_one_alert_and_a_notice_when_fresh(pipeline):
+@pytest.mark.parametrize(
+    ("asset", "partition", "last", "again"),
+    [
+        ("irve", None, "Last built: ", "(built "),
+        # A release's materialization is a checked file published, not a build.
+        (
+            "release/bornes_recharge",
+            "76165",
+            "Last released (a checked file published): ",
+            "(released ",
+        ),
+    ],
+)
+def test_a_source_or_release_gone_stale_gives_one_alert_and_a_notice_when_fresh(
+    pipeline, asset, partition, last, again
+):
     from dagster._core.definitions.freshness import FreshnessState, FreshnessStateChange
+
+    key = dg.AssetKey.from_user_string(asset)
 
     def freshness(state: FreshnessState, previous: FreshnessState) -> None:
         # What the freshness daemon records when an asset's state changes.
         pipeline.instance.report_runless_asset_event(
             FreshnessStateChange(
-                key=dg.AssetKey("irve"),
+                key=key,
                 new_state=state,
                 previous_state=previous,
                 state_change_timestamp=1.0,
             )
         )
 
-    pipeline.instance.report_runless_asset_event(dg.AssetMaterialization("irve"))
+    pipeline.instance.report_runless_asset_event(dg.AssetMaterialization(key, partition=partition))
     freshness(FreshnessState.PASS, FreshnessState.UNKNOWN)
     quiet = pipeline.tick(alert_on_stale_assets)
     assert quiet.skip_reason.skip_message.startswith("no change of freshness")
@@ -265,12 +282,16 @@ def test_a_source_gone_stale_gives_one_alert_and_a_notice_when_fresh(pipeline):
     pipeline.tick(alert_on_stale_assets)
     pipeline.tick(alert_on_stale_assets)
     [stale] = pipeline.chats()
-    assert stale.splitlines()[0] == "**[cle-pipeline] 76165: irve is stale**"
+    assert stale.splitlines()[0] == f"**[cle-pipeline] 76165: {asset} is stale**"
+    assert last in stale
+    assert ("Last built" in stale) == (asset == "irve")
     assert "Expected: updated daily, stale after 2 days." in stale
-    assert f"Asset: {UI}/assets/irve" in stale
+    assert f"Asset: {UI}/assets/{asset}" in stale
     freshness(FreshnessState.PASS, FreshnessState.FAIL)
     pipeline.tick(alert_on_stale_assets)
-    assert pipeline.chats()[1].splitlines()[0] == "**[cle-pipeline] 76165: irve is fresh again**"
+    fresh = pipeline.chats()[1]
+    assert fresh.splitlines()[0] == f"**[cle-pipeline] 76165: {asset} is fresh again**"
+    assert f"{asset} is fresh again {again}" in fresh
     assert len(pipeline.mail.messages) == 2
 
 

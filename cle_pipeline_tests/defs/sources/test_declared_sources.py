@@ -12,7 +12,7 @@ from cle_pipeline.defs.sources import declared_sources
 from cle_pipeline.lib.files import PROJECT_ROOT
 from cle_pipeline.lib.inbox import InboxSource
 from cle_pipeline.lib.source_cut import COMMUNE_FOUND
-from cle_pipeline_tests.conftest import check_outcomes
+from cle_pipeline_tests.conftest import check_outcomes, materialize_into
 
 # Modules of defs/sources/ that are no source: a format several sources share.
 SHARED = {"election_results"}
@@ -117,3 +117,61 @@ def test_fixed_columns_are_shown_before_any_run_as_the_cut_has_them(materialize,
         if event.asset_key == dg.AssetKey(source_id)
     ]
     assert materialization.metadata["dagster/column_schema"].schema == declared
+
+
+@pytest.fixture(scope="module")
+def cut_schemas(definitions, tmp_path_factory) -> dict[str, dg.TableSchema]:
+    """The column schema each source's cut of 76165 showed, by source id."""
+    result = materialize_into(
+        definitions,
+        tmp_path_factory.mktemp("sources"),
+        dg.AssetSelection.groups("sources").upstream(),
+    )
+    return {
+        event.asset_key.to_user_string(): event.materialization.metadata[
+            "dagster/column_schema"
+        ].schema
+        for event in result.get_asset_materialization_events()
+        if "dagster/column_schema" in event.materialization.metadata
+    }
+
+
+def test_every_cut_describes_its_columns_in_french_by_their_real_names(cut_schemas):
+    """Each source's `CUT.descriptions` names columns its cut has (a misspelt name would
+    describe nothing, silently); the outline, a polygon, has no columns."""
+    described = {}
+    for source_id in sorted(set(declared_sources()) - {"commune_contours"}):
+        cut = importlib.import_module(f"cle_pipeline.defs.sources.{source_id}").CUT
+        columns = [column.name for column in cut_schemas[source_id].columns]
+        assert set(cut.descriptions) <= set(columns), source_id
+        shown = [column for column in cut_schemas[source_id].columns if column.description]
+        assert [column.description for column in shown] == [
+            cut.descriptions[column.name] for column in shown
+        ]
+        described[source_id] = len(shown)
+    assert described == {
+        "annuaire_service_public": 12,
+        "cog_communes": 4,
+        "commerces_inbox": 2,
+        "defibrillateurs_inbox": 9,
+        "education_annuaire": 12,
+        "education_effectifs_ecoles": 16,
+        "geodae": 16,
+        "insee_deces": 2,
+        "insee_naissances": 2,
+        "insee_populations_legales": 5,
+        "irve": 5,
+        "legislatives_2022_t1": 18,
+        "legislatives_2022_t2": 18,
+        "osm_commerces": 11,
+        "presidentielle_2022_t1": 17,
+        "presidentielle_2022_t2": 17,
+        "rna_waldec": 19,
+        "rne_conseillers_municipaux": 8,
+        "sirene_etablissements": 13,
+        "subventions_inbox": 13,
+    }
+    presidential = cut_schemas["presidentielle_2022_t1"].columns
+    assert [column.description for column in presidential if column.name == "Code du b.vote"] == [
+        "Numéro du bureau de vote dans la commune (`0001`)"
+    ]
