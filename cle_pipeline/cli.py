@@ -259,20 +259,48 @@ def commune_ranges(communes: list[str], registered: list[str]) -> list[list[str]
 R = TypeVar("R")
 
 
-def bisected_runs(
-    run: Callable[[list[str]], R], codes: list[str], succeeded: Callable[[R], bool]
+def split_runs(
+    run: Callable[[list[str]], R],
+    codes: list[str],
+    succeeded: Callable[[R], bool],
+    failing: Callable[[R], set[str]],
 ) -> dict[str, R]:
-    """`run` over every commune of `codes` at once; a run that fails is run again in two
-    halves, and so on: the communes that build fine are not held back by one that fails, which
-    ends alone in a run of its own (its summary and errors are those of a run for one
-    commune). Returns the run that stands for each commune."""
+    """`run` over every commune of `codes` at once; returns the run that stands for each
+    commune. A run that fails is not the end of the others: the communes it names as failing
+    (`failing`) run again alone (their summary and errors are those of a run for one commune),
+    and the communes between them again in groups, split the same way if they fail. When the
+    failure names no commune (an error of the step itself), the run is split in two halves."""
     result = run(codes)
     if succeeded(result) or len(codes) == 1:
         return dict.fromkeys(codes, result)
-    half = len(codes) // 2
+    named = failing(result) & set(codes)
+    if named:
+        groups: list[list[str]] = []
+        for code in codes:
+            if code in named:
+                groups.append([code])
+            elif groups and groups[-1][0] not in named:
+                groups[-1].append(code)
+            else:
+                groups.append([code])
+    else:
+        half = len(codes) // 2
+        groups = [codes[:half], codes[half:]]
+    runs: dict[str, R] = {}
+    for group in groups:
+        runs |= split_runs(run, group, succeeded, failing)
+    return runs
+
+
+def communes_named_failing(result: dg.ExecuteInProcessResult) -> set[str]:
+    """The communes a run's failed steps name (`CommunesFailed`: one line `- <code>: why` each,
+    `lib/commune_steps.py`)."""
     return {
-        **bisected_runs(run, codes[:half], succeeded),
-        **bisected_runs(run, codes[half:], succeeded),
+        line[2:].split(":", 1)[0]
+        for failure in failures_of(result.all_events)
+        if failure.error_class == "CommunesFailed"
+        for line in failure.message.splitlines()
+        if line.startswith("- ")
     }
 
 
@@ -284,8 +312,8 @@ def runs_of_communes(
     sources: SourceFetcher,
 ) -> dict[str, dg.ExecuteInProcessResult]:
     """Builds the communes, each range of consecutive partitions in one run whose steps take
-    every commune of the range (`lib/commune_steps.py`), failed runs split in halves
-    (`bisected_runs`); returns the run of each commune."""
+    every commune of the range (`lib/commune_steps.py`), failed runs split (`split_runs`);
+    returns the run of each commune."""
 
     def run(codes: list[str]) -> dg.ExecuteInProcessResult:
         tags = {**process_tags(), **run_tags(codes, sources)}
@@ -302,7 +330,7 @@ def runs_of_communes(
     registered = instance.get_dynamic_partitions(COMMUNES.name)  # type: ignore[arg-type]
     runs: dict[str, dg.ExecuteInProcessResult] = {}
     for codes in commune_ranges(communes, registered):
-        runs |= bisected_runs(run, codes, lambda result: result.success)
+        runs |= split_runs(run, codes, lambda result: result.success, communes_named_failing)
     return runs
 
 

@@ -21,8 +21,8 @@ asset is therefore declared with `commune_asset` (and every check with `for_each
 A commune whose function raises, or fails a blocking check, fails the step once every commune
 was done, naming each failing commune and why: nothing downstream runs for the range (as
 Dagster's blocking checks do for one commune), and the files a release wrote for the others
-are recorded as their materializations. `cle-pipeline demo` then runs the range again in
-halves, so that one commune's failure holds no other back.
+are recorded as their materializations. `cle-pipeline demo` then runs each failing commune
+alone and the others again in groups, so that one commune's failure holds no other back.
 """
 
 from __future__ import annotations

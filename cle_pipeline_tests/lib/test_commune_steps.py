@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from cle_pipeline.cli import bisected_runs, commune_ranges
+from cle_pipeline.cli import commune_ranges, communes_named_failing, split_runs
 from cle_pipeline.lib.commune_steps import commune_asset
 from cle_pipeline.lib.partitions import COMMUNES, PartitionedPickleIOManager, PerCommune
 from cle_pipeline.lib.partitions import PARTITION_RANGE_END_TAG as RANGE_END_TAG
@@ -175,17 +175,53 @@ def test_the_communes_asked_are_grouped_in_ranges_of_consecutive_partitions():
     assert commune_ranges(["69123", "76165"], registered) == [["76165"], ["69123"]]
 
 
-def test_a_failed_run_is_run_again_in_halves_until_the_failing_commune_is_alone():
+def test_a_failed_run_runs_the_communes_it_names_alone_and_the_others_in_groups():
+    runs: list[list[str]] = []
+
+    def run(codes: list[str]) -> list[str]:
+        runs.append(codes)
+        return [code for code in codes if code in ("C", "F")]
+
+    outcome = split_runs(
+        run, ["A", "B", "C", "D", "E", "F", "G"], succeeded=lambda failed: not failed,
+        failing=set,
+    )  # fmt: skip
+
+    assert runs == [
+        ["A", "B", "C", "D", "E", "F", "G"], ["A", "B"], ["C"], ["D", "E"], ["F"], ["G"],
+    ]  # fmt: skip
+    assert outcome == {
+        "A": [], "B": [], "C": ["C"], "D": [], "E": [], "F": ["F"], "G": [],
+    }  # fmt: skip
+
+
+def test_a_failure_that_names_no_commune_splits_the_run_in_halves():
     runs: list[list[str]] = []
 
     def run(codes: list[str]) -> bool:
         runs.append(codes)
         return "C" not in codes
 
-    outcome = bisected_runs(run, ["A", "B", "C", "D", "E"], succeeded=lambda result: result)
+    outcome = split_runs(
+        run, ["A", "B", "C", "D", "E"], succeeded=lambda result: result, failing=lambda _: set()
+    )
 
     assert runs == [["A", "B", "C", "D", "E"], ["A", "B"], ["C", "D", "E"], ["C"], ["D", "E"]]
     assert outcome == {"A": True, "B": True, "C": False, "D": True, "E": True}
+
+
+def test_the_communes_a_failed_run_names_are_read_from_its_step_failures(definitions, tmp_path):
+    births = births_without("76231", tmp_path)
+    result = materialize_into(
+        definitions,
+        tmp_path,
+        released("naissances_deces"),
+        communes=["76165", "76231"],
+        overrides={"insee_naissances": str(births)},
+        raise_on_error=False,
+    )
+
+    assert communes_named_failing(result) == {"76231"}
 
 
 # A commune's value, and whether it is acceptable: the blocking check below says it is > 0.
