@@ -1011,7 +1011,7 @@ def communes_lines(figures: dict[str, Any], target: int) -> list[str]:
         + "; ".join(
             f"`{run['job']}` for {run['commune'] or str(run['communes_in_run']) + ' communes'} "
             f"{run['wall']:.1f} s wall, {run['cpu']:.1f} s CPU"
-            + ("" if run["success"] else " (failed: run again in halves)")
+            + ("" if run["success"] else " (failed)" if run["commune"] else " (failed: split)")
             for run in runs
         ),
         f"- peak RSS of the process (every run is in-process): {peak:.0f} MiB "
